@@ -1,0 +1,164 @@
+// validate(): semantic and cross-field rules on a typed daemon_config. The TOML reader
+// (load.cpp) only checks types and representability; every rule about what a value
+// means lives here, so a config built in code gets exactly the same checks.
+#include "config/address.hpp"
+#include "config/load.hpp"
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace bits::config {
+namespace {
+
+// Spec, section 9: BITSHostId is at most 300 characters; a DWORD carries the fallback
+// timeout, so larger values cannot be sent to a Windows client.
+constexpr std::size_t max_host_id_length = 300;
+constexpr std::uint64_t max_dword = 0xFFFFFFFF;
+// Spec, section 9.2: a client halves its fragment on 413 down to 5 KiB, so a smaller
+// limit would make every upload fail.
+constexpr std::uint64_t min_fragment_size = 5120;
+constexpr unsigned max_io_threads = 1024;
+constexpr std::array<std::string_view, 6> log_levels{"trace", "debug", "info",
+                                                     "warn",  "error", "off"};
+
+class checker {
+ public:
+  explicit checker(std::string const& file) : file_(file) {}
+
+  void fail(std::string key, std::string message) {
+    problems_.push_back({file_, std::move(key), std::move(message)});
+  }
+
+  /// A duration of 0 s would make the daemon time out at once or spin.
+  void at_least_one_second(std::string key, std::uint64_t value) {
+    if (value == 0) fail(std::move(key), "must be at least 1 (seconds)");
+  }
+
+  std::vector<problem> take() { return std::move(problems_); }
+
+ private:
+  std::string const& file_;
+  std::vector<problem> problems_;
+};
+
+std::string indexed(std::string_view base, std::size_t zero_based) {
+  return std::string(base) + "[" + std::to_string(zero_based + 1) + "]";
+}
+
+void check_listen_entries(std::vector<std::string> const& listen, checker& c) {
+  if (listen.empty()) c.fail("server.listen", "at least one address is required");
+  std::vector<std::pair<std::string, std::uint16_t>> seen(listen.size());
+  for (std::size_t i = 0; i < listen.size(); ++i) {
+    auto const key = indexed("server.listen", i);
+    auto const why = check_listen(listen[i], seen[i].first, seen[i].second);
+    if (!why.empty()) {
+      c.fail(key, std::string(why) + " (\"" + listen[i] + "\")");
+      continue;
+    }
+    // Port 0 asks for a fresh ephemeral port each time, so repeating it is not a clash.
+    for (std::size_t j = 0; j < i && seen[i].second != 0; ++j) {
+      if (seen[j] == seen[i]) {
+        c.fail(key, "duplicate of " + indexed("server.listen", j));
+        break;
+      }
+    }
+  }
+}
+
+void check_server(server_config const& s, checker& c) {
+  check_listen_entries(s.listen, c);
+  if (s.io_threads > max_io_threads) c.fail("server.io_threads", "must be at most 1024");
+  bool known_level = false;
+  for (auto level : log_levels) known_level = known_level || s.log_level == level;
+  if (!known_level) {
+    c.fail("server.log_level",
+           "must be one of trace, debug, info, warn, error, off (is \"" + s.log_level + "\")");
+  }
+  if (s.max_header_bytes == 0) c.fail("server.max_header_bytes", "must be at least 1");
+  if (s.max_header_count == 0) c.fail("server.max_header_count", "must be at least 1");
+  c.at_least_one_second("server.idle_timeout", s.idle_timeout);
+  c.at_least_one_second("server.header_timeout", s.header_timeout);
+  c.at_least_one_second("server.read_timeout", s.read_timeout);
+  c.at_least_one_second("server.write_timeout", s.write_timeout);
+}
+
+// Empty when `url` is a usable prefix. Dot segments and "//" could never match a
+// normalised request path, and '?'/'#' are not part of a path at all.
+std::string url_problem(std::string const& url) {
+  if (url.empty() || url.front() != '/') return "must start with '/'";
+  for (char const ch : url) {
+    auto const byte = static_cast<unsigned char>(ch);
+    if (byte < 0x20 || byte == 0x7f) return "must not contain control characters";
+    if (ch == '?' || ch == '#') return "must be a path, without '?' or '#'";
+  }
+  auto const with_slash = url.back() == '/' ? url : url + '/';
+  for (auto bad : {"//", "/./", "/../"}) {
+    if (with_slash.find(bad) != std::string::npos) {
+      return "must not contain empty, '.' or '..' segments";
+    }
+  }
+  return {};
+}
+
+void check_host_id(std::string const& key, std::string const& host_id, checker& c) {
+  if (host_id.empty()) return;  // not configured
+  if (host_id.size() > max_host_id_length) {
+    c.fail(key, "must be at most 300 characters");
+    return;
+  }
+  // Clients put the host id into a URL; accept an IPv6 literal with or without brackets.
+  auto bare = std::string_view(host_id);
+  if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') {
+    bare = bare.substr(1, bare.size() - 2);
+    if (!is_ipv6_literal(bare)) c.fail(key, "not an IPv6 address inside '[...]'");
+    return;
+  }
+  if (!is_host_name(bare) && !is_ipv4_literal(bare) && !is_ipv6_literal(bare)) {
+    c.fail(key, "must be a host name or an IP address (is \"" + host_id + "\")");
+  }
+}
+
+void check_vdir(vdir_config const& v, std::string const& prefix, checker& c) {
+  if (auto why = url_problem(v.url); !why.empty()) c.fail(prefix + ".url", std::move(why));
+  if (v.root.empty()) c.fail(prefix + ".root", "must not be empty");
+  if (v.max_fragment_size < min_fragment_size) {
+    c.fail(prefix + ".max_fragment_size", "must be at least 5120 (5 KiB)");
+  }
+  c.at_least_one_second(prefix + ".session_timeout", v.session_timeout);
+  c.at_least_one_second(prefix + ".cleanup_interval", v.cleanup_interval);
+  check_host_id(prefix + ".host_id", v.host_id, c);
+  if (v.host_id_fallback_timeout > max_dword) {
+    c.fail(prefix + ".host_id_fallback_timeout", "must be at most 4294967295");
+  }
+}
+
+void check_vdirs(std::vector<vdir_config> const& vdirs, checker& c) {
+  if (vdirs.empty()) c.fail("vdir", "at least one [[vdir]] is required");
+  for (std::size_t i = 0; i < vdirs.size(); ++i) {
+    auto const prefix = indexed("vdir", i);
+    check_vdir(vdirs[i], prefix, c);
+    // "/up" and "/up/" name the same prefix; the loader normalises, code may not.
+    auto const slashed = [](std::string const& u) {
+      return !u.empty() && u.back() == '/' ? u : u + '/';
+    };
+    for (std::size_t j = 0; j < i; ++j) {
+      if (slashed(vdirs[j].url) == slashed(vdirs[i].url)) {
+        c.fail(prefix + ".url",
+               "duplicate of " + indexed("vdir", j) + ".url (\"" + vdirs[i].url + "\")");
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<problem> validate(daemon_config const& cfg, std::string const& file) {
+  checker c(file);
+  check_server(cfg.server, c);
+  check_vdirs(cfg.vdirs, c);
+  return c.take();
+}
+
+}  // namespace bits::config

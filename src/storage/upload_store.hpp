@@ -1,0 +1,119 @@
+// The only way the service layer touches disk: the spool of open sessions and the
+// commit of finished uploads into a virtual directory's root.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/session_id.hpp"
+
+#include <boost/system/error_code.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bits::storage {
+
+using boost::system::error_code;
+
+/// Where a session is in its life, as far as the disk is concerned (reference 6.1).
+enum class session_state : std::uint8_t {
+  receiving,  ///< bytes arriving; data file in the spool
+  complete,   ///< all bytes received and committed; only metadata left in the spool
+};
+
+/// Everything about a session that survives a restart.
+struct session_record {
+  core::session_id id;
+  std::string destination;             ///< relative to the root, '/'-joined, validated
+  std::string principal;               ///< who created it; empty = anonymous
+  std::optional<std::uint64_t> total;  ///< fixed by the first accepted fragment
+  std::uint64_t received = 0;          ///< bytes [0, received) held (N)
+  session_state state = session_state::receiving;
+  std::int64_t created = 0;        ///< unix seconds
+  std::int64_t last_activity = 0;  ///< unix seconds; drives the inactivity timeout
+};
+
+/// The data file of one open session, held for the length of one Fragment.
+class data_writer {
+ public:
+  virtual ~data_writer() = default;
+
+  /// Writes all of `bytes` at `offset` (short writes are retried here).
+  /// Errors: error::disk_full (ENOSPC, EDQUOT), error::storage_failure.
+  [[nodiscard]] virtual error_code write_at(std::uint64_t offset,
+                                            std::span<std::byte const> bytes) = 0;
+
+  /// fdatasync: every byte written so far survives power loss.
+  [[nodiscard]] virtual error_code sync() = 0;
+};
+
+/// What recover() found in the spool.
+struct recovery_report {
+  std::vector<session_record> sessions;  ///< loaded, `received` corrected (see recover)
+  std::vector<std::string> discarded;    ///< one line per spool entry that was removed, and why
+};
+
+/// Durable storage of one virtual directory: its root and its spool.
+///
+/// Threading: calls for different sessions may run concurrently; calls for one session
+/// are serialised by the caller (the service holds the session's lease).
+/// Blocking: every call may block on disk I/O.
+class upload_store {
+ public:
+  virtual ~upload_store() = default;
+
+  /// Checks that `destination` (relative, validated segments) can receive an upload
+  /// now: every folder on the way exists and is a real directory inside the root (no
+  /// symlink is followed), the name is not a directory, and, unless `allow_overwrite`,
+  /// nothing exists there. Errors: parent_not_found, forbidden_path,
+  /// destination_is_directory, destination_exists, storage_failure.
+  [[nodiscard]] virtual error_code check_destination(std::string_view destination,
+                                                     bool allow_overwrite) = 0;
+
+  /// Creates the spool entry of a new session: its folder, an empty data file and its
+  /// metadata. Errors: disk_full, storage_failure.
+  [[nodiscard]] virtual error_code create(session_record const& record) = 0;
+
+  /// Opens the session's data file for writing. Errors: session_not_found (no spool
+  /// entry), storage_failure.
+  [[nodiscard]] virtual result<std::unique_ptr<data_writer>> open_data(
+      core::session_id const& id) = 0;
+
+  /// Rewrites the session's metadata atomically. With `durable`, the data file was
+  /// synced up to record.received and the metadata is synced too, so that offset
+  /// survives power loss. Errors: disk_full, storage_failure.
+  [[nodiscard]] virtual error_code save(session_record const& record, bool durable) = 0;
+
+  /// Makes the session's data durable and publishes it at its destination: fdatasync,
+  /// rename into the destination folder (refusing to replace an existing file unless
+  /// `allow_overwrite`), fsync that folder. The folders on the way are walked again
+  /// without following symlinks. Afterwards only the metadata is left in the spool.
+  /// Errors: parent_not_found, forbidden_path, destination_is_directory,
+  /// destination_exists, disk_full, storage_failure.
+  [[nodiscard]] virtual error_code commit(session_record const& record, bool allow_overwrite) = 0;
+
+  /// Removes everything of the session from the spool. Idempotent.
+  [[nodiscard]] virtual error_code discard(core::session_id const& id) = 0;
+
+  /// Loads every session in the spool (at start-up). For a receiving session `received`
+  /// is set to what is really held: after a process crash on the same boot, the data
+  /// file's size (every byte in it came from the client at its offset); after a reboot,
+  /// at most the last durably saved offset, and the data file is cut to it. Entries
+  /// without readable metadata are removed and listed in `discarded`.
+  [[nodiscard]] virtual result<recovery_report> recover() = 0;
+};
+
+/// The filesystem store: the root and the spool are directories on the same
+/// filesystem (so commit is one rename). The spool is created (mode 0700) if missing.
+/// Errors: storage_failure when the root is not a directory, the spool cannot be
+/// created, or the two are on different filesystems (`why` says which).
+[[nodiscard]] result<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
+                                                                  std::string const& spool,
+                                                                  std::string* why = nullptr);
+
+}  // namespace bits::storage

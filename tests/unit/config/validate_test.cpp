@@ -1,0 +1,233 @@
+#include "config/load.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace bits::config {
+namespace {
+
+// validate() on configs built in code: no lines, so `where` is the file name alone.
+
+daemon_config valid_config() {
+  daemon_config cfg;
+  cfg.vdirs.emplace_back();
+  cfg.vdirs[0].url = "/up/";
+  cfg.vdirs[0].root = "/srv/up";
+  return cfg;
+}
+
+std::vector<std::string> strings(std::vector<problem> const& problems) {
+  std::vector<std::string> out;
+  for (auto const& p : problems) out.push_back(p.to_string());
+  return out;
+}
+
+TEST(Validate, DefaultsWithOneVdirAreValid) {
+  EXPECT_TRUE(validate(valid_config(), "c.toml").empty());
+}
+
+TEST(Validate, ProblemsCarryTheFileWithoutLine) {
+  daemon_config cfg;
+  EXPECT_EQ(strings(validate(cfg, "c.toml")),
+            std::vector<std::string>{"c.toml: vdir: at least one [[vdir]] is required"});
+}
+
+struct rule_case {
+  std::string name;
+  std::function<void(daemon_config&)> change;
+  std::vector<std::string> expected;  // to_string() of every problem, in order
+};
+
+void PrintTo(rule_case const& c, std::ostream* os) {
+  *os << c.name;
+}
+
+class ValidateRule : public testing::TestWithParam<rule_case> {};
+
+TEST_P(ValidateRule, Reports) {
+  auto cfg = valid_config();
+  GetParam().change(cfg);
+  EXPECT_EQ(strings(validate(cfg, "c.toml")), GetParam().expected);
+}
+
+std::string const host_msg = "must be a host name or an IP address";
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, ValidateRule,
+    testing::Values(
+        rule_case{"NoListen",
+                  [](auto& c) { c.server.listen.clear(); },
+                  {"c.toml: server.listen: at least one address is required"}},
+        rule_case{"BadListen",
+                  [](auto& c) {
+                    c.server.listen = {":80", "::1:80"};
+                  },
+                  {"c.toml: server.listen[2]: IPv6 addresses must be written in brackets, e.g. "
+                   "\"[::1]:8080\" (\"::1:80\")"}},
+        rule_case{"DuplicateListen",
+                  [](auto& c) {
+                    c.server.listen = {"[::1]:80", ":81", "[::1]:80"};
+                  },
+                  {"c.toml: server.listen[3]: duplicate of server.listen[1]"}},
+        rule_case{"PortZeroTwiceIsFine",
+                  [](auto& c) {
+                    c.server.listen = {":0", ":0"};
+                  },
+                  {}},
+        rule_case{"ThreadsAtLimit", [](auto& c) { c.server.io_threads = 1024; }, {}},
+        rule_case{"TooManyThreads",
+                  [](auto& c) { c.server.io_threads = 1025; },
+                  {"c.toml: server.io_threads: must be at most 1024"}},
+        rule_case{"UpperCaseLogLevel",
+                  [](auto& c) { c.server.log_level = "INFO"; },
+                  {"c.toml: server.log_level: must be one of trace, debug, info, warn, error, "
+                   "off (is \"INFO\")"}},
+        rule_case{"ZeroHeaderLimits",
+                  [](auto& c) {
+                    c.server.max_header_bytes = 0;
+                    c.server.max_header_count = 0;
+                  },
+                  {"c.toml: server.max_header_bytes: must be at least 1",
+                   "c.toml: server.max_header_count: must be at least 1"}},
+        rule_case{"ZeroServerTimeouts",
+                  [](auto& c) {
+                    c.server.idle_timeout = 0;
+                    c.server.header_timeout = 0;
+                    c.server.read_timeout = 0;
+                    c.server.write_timeout = 0;
+                  },
+                  {"c.toml: server.idle_timeout: must be at least 1 (seconds)",
+                   "c.toml: server.header_timeout: must be at least 1 (seconds)",
+                   "c.toml: server.read_timeout: must be at least 1 (seconds)",
+                   "c.toml: server.write_timeout: must be at least 1 (seconds)"}},
+        rule_case{"ZeroIsMeaningfulElsewhere",
+                  [](auto& c) {
+                    c.server.shutdown_grace = 0;
+                    c.server.sync_interval = 0;
+                    c.server.tombstone_ttl = 0;
+                    c.server.session_wait = 0;
+                    c.vdirs[0].host_id_fallback_timeout = 0;
+                    c.vdirs[0].max_upload_size = 0;
+                  },
+                  {}},
+        rule_case{"ZeroVdirTimeouts",
+                  [](auto& c) {
+                    c.vdirs[0].session_timeout = 0;
+                    c.vdirs[0].cleanup_interval = 0;
+                  },
+                  {"c.toml: vdir[1].session_timeout: must be at least 1 (seconds)",
+                   "c.toml: vdir[1].cleanup_interval: must be at least 1 (seconds)"}},
+        rule_case{"EmptyRoot",
+                  [](auto& c) { c.vdirs[0].root.clear(); },
+                  {"c.toml: vdir[1].root: must not be empty"}},
+        rule_case{"RelativeRootIsFine", [](auto& c) { c.vdirs[0].root = "data/up"; }, {}},
+        rule_case{"SmallFragment",
+                  [](auto& c) { c.vdirs[0].max_fragment_size = 5119; },
+                  {"c.toml: vdir[1].max_fragment_size: must be at least 5120 (5 KiB)"}},
+        rule_case{"SmallestFragment", [](auto& c) { c.vdirs[0].max_fragment_size = 5120; }, {}},
+        rule_case{"FragmentAboveUploadLimit",
+                  [](auto& c) {
+                    c.vdirs[0].max_upload_size = 1;
+                    c.vdirs[0].max_fragment_size = 1 << 20;
+                  },
+                  {}},
+        rule_case{"FallbackBeyondDword",
+                  [](auto& c) { c.vdirs[0].host_id_fallback_timeout = 0x100000000; },
+                  {"c.toml: vdir[1].host_id_fallback_timeout: must be at most 4294967295"}},
+        rule_case{"EmptyUrl",
+                  [](auto& c) { c.vdirs[0].url.clear(); },
+                  {"c.toml: vdir[1].url: must start with '/'"}},
+        rule_case{"UrlQuery",
+                  [](auto& c) { c.vdirs[0].url = "/up?x=1/"; },
+                  {"c.toml: vdir[1].url: must be a path, without '?' or '#'"}},
+        rule_case{"UrlControl",
+                  [](auto& c) { c.vdirs[0].url = "/up\n/"; },
+                  {"c.toml: vdir[1].url: must not contain control characters"}},
+        rule_case{"UrlDoubleSlash",
+                  [](auto& c) { c.vdirs[0].url = "//up/"; },
+                  {"c.toml: vdir[1].url: must not contain empty, '.' or '..' segments"}},
+        rule_case{"UrlDotSegment",
+                  [](auto& c) { c.vdirs[0].url = "/up/."; },
+                  {"c.toml: vdir[1].url: must not contain empty, '.' or '..' segments"}},
+        rule_case{"UrlDottedNameIsFine", [](auto& c) { c.vdirs[0].url = "/.well/..x/"; }, {}},
+        rule_case{"UrlsDifferingOnlyInSlash",
+                  [](auto& c) {
+                    c.vdirs.push_back(c.vdirs[0]);
+                    c.vdirs.push_back(c.vdirs[0]);
+                    c.vdirs[0].url = "/a/b";
+                    c.vdirs[1].url = "/a/";
+                    c.vdirs[2].url = "/a/b/";
+                  },
+                  {"c.toml: vdir[3].url: duplicate of vdir[1].url (\"/a/b/\")"}},
+        rule_case{"NestedUrlsAreFine",
+                  [](auto& c) {
+                    c.vdirs.push_back(c.vdirs[0]);
+                    c.vdirs[0].url = "/";
+                    c.vdirs[1].url = "/up/";
+                  },
+                  {}},
+        rule_case{"HostIdLong",
+                  [](auto& c) { c.vdirs[0].host_id = std::string(301, 'a'); },
+                  {"c.toml: vdir[1].host_id: must be at most 300 characters"}},
+        rule_case{"HostIdBracketedIpv4",
+                  [](auto& c) { c.vdirs[0].host_id = "[10.0.0.1]"; },
+                  {"c.toml: vdir[1].host_id: not an IPv6 address inside '[...]'"}},
+        rule_case{"HostIdBadAddress",
+                  [](auto& c) { c.vdirs[0].host_id = "10.0.0.256"; },
+                  {"c.toml: vdir[1].host_id: " + host_msg + " (is \"10.0.0.256\")"}},
+        rule_case{"HostIdUnderscore",
+                  [](auto& c) { c.vdirs[0].host_id = "node_1"; },
+                  {"c.toml: vdir[1].host_id: " + host_msg + " (is \"node_1\")"}},
+        rule_case{"HostIdUrl",
+                  [](auto& c) { c.vdirs[0].host_id = "http://node1/"; },
+                  {"c.toml: vdir[1].host_id: " + host_msg + " (is \"http://node1/\")"}},
+        rule_case{"SecondVdirIndexed",
+                  [](auto& c) {
+                    c.vdirs.push_back(c.vdirs[0]);
+                    c.vdirs[1].url = "/b/";
+                    c.vdirs[1].root = "";
+                  },
+                  {"c.toml: vdir[2].root: must not be empty"}}),
+    [](testing::TestParamInfo<rule_case> const& param_info) { return param_info.param.name; });
+
+TEST(Validate, AcceptsEveryLogLevel) {
+  for (std::string level : {"trace", "debug", "info", "warn", "error", "off"}) {
+    auto cfg = valid_config();
+    cfg.server.log_level = level;
+    EXPECT_EQ(strings(validate(cfg, "c.toml")), std::vector<std::string>{}) << level;
+  }
+}
+
+TEST(Validate, AcceptsHostIds) {
+  for (std::string id :
+       {"node1", "node1.example.com", "NODE-2.Example.COM", "10.0.0.1", "2001:db8::1",
+        "[2001:db8::1]", "::ffff:10.0.0.1", "xn--bcher-kva.ch", "a.b.c.d.e.f.g", "0node.example"}) {
+    auto cfg = valid_config();
+    cfg.vdirs[0].host_id = id;
+    EXPECT_EQ(strings(validate(cfg, "c.toml")), std::vector<std::string>{}) << id;
+  }
+}
+
+TEST(Validate, ReportsEveryProblem) {
+  daemon_config cfg;
+  cfg.server.listen = {"nonsense"};
+  cfg.server.log_level = "";
+  cfg.vdirs.resize(2);
+  cfg.vdirs[1].max_fragment_size = 0;
+  EXPECT_EQ(strings(validate(cfg, "c.toml")),
+            (std::vector<std::string>{
+                "c.toml: server.listen[1]: missing ':port' (\"nonsense\")",
+                "c.toml: server.log_level: must be one of trace, debug, info, warn, error, off "
+                "(is \"\")",
+                "c.toml: vdir[1].root: must not be empty",
+                "c.toml: vdir[2].root: must not be empty",
+                "c.toml: vdir[2].max_fragment_size: must be at least 5120 (5 KiB)",
+                "c.toml: vdir[2].url: duplicate of vdir[1].url (\"/\")",
+            }));
+}
+
+}  // namespace
+}  // namespace bits::config
