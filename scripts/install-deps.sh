@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages OpenBITS builds, tests and runs with; installs only
+# what is missing, so it is cheap to call before every build.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build make pkg-config
+  libboost1.81-dev            # Asio, Beast, System (libboost-dev is 1.74: too old)
+  libssl-dev                  # TLS through Asio SSL
+  libcurl4-openssl-dev        # client and notifications
+  libtomlplusplus-dev         # configuration
+  libcli11-dev                # command lines
+  libspdlog-dev libfmt-dev    # logging
+  nlohmann-json3-dev          # session metadata, --json output
+  libcrypt-dev                # htpasswd hashes
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev clang-format  # fuzzing, sanitizers, formatting
+  openssl curl                # test certificates, examples
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root (or install sudo)" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,138 @@
+// Range header interpretation and HTTP validators for downloads.
+#include "core/byte_ranges.hpp"
+
+#include "core/content_range.hpp"
+#include "core/message.hpp"
+
+#include <array>
+#include <cstdio>
+#include <ctime>
+
+namespace bits::core {
+
+namespace {
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// One range-spec; empty optional = syntax error; length 0 = unsatisfiable.
+std::optional<byte_range> parse_spec(std::string_view spec, std::uint64_t size) {
+  auto const dash = spec.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto const a = spec.substr(0, dash);
+  auto const b = spec.substr(dash + 1);
+  if (a.empty()) {  // suffix: the last n bytes
+    auto const n = parse_decimal_u64(b);
+    if (!n) return std::nullopt;
+    auto const len = std::min(*n, size);
+    return byte_range{size - len, len};
+  }
+  auto const first = parse_decimal_u64(a);
+  if (!first) return std::nullopt;
+  std::uint64_t last = size == 0 ? 0 : size - 1;
+  if (!b.empty()) {
+    auto const l = parse_decimal_u64(b);
+    if (!l || *l < *first) return std::nullopt;
+    last = std::min(*l, last);
+  }
+  if (*first >= size) return byte_range{*first, 0};
+  return byte_range{*first, last - *first + 1};
+}
+
+}  // namespace
+
+range_request parse_range(std::string_view header, std::uint64_t size) {
+  range_request out;
+  header = trim(header);
+  constexpr std::string_view unit = "bytes=";
+  if (header.size() < unit.size() || !iequals(header.substr(0, unit.size()), unit)) return out;
+  header.remove_prefix(unit.size());
+
+  std::vector<byte_range> ranges;
+  while (!header.empty()) {
+    auto const comma = header.find(',');
+    auto const spec = trim(header.substr(0, comma));
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    if (spec.empty()) continue;  // RFC 7230 list syntax allows empty elements
+    auto const r = parse_spec(spec, size);
+    if (!r) return out;
+    if (r->length > 0) ranges.push_back(*r);
+    if (ranges.size() > max_ranges) return out;
+  }
+  if (ranges.empty()) {
+    out.what = range_request::kind::unsatisfiable;
+    return out;
+  }
+  out.what = range_request::kind::partial;
+  out.ranges = std::move(ranges);
+  return out;
+}
+
+std::string make_etag(std::uint64_t inode, std::uint64_t size, std::int64_t mtime_ns) {
+  std::array<char, 80> buf{};
+  int const n = std::snprintf(
+      buf.data(), buf.size(), "\"%llx-%llx-%llx\"", static_cast<unsigned long long>(inode),
+      static_cast<unsigned long long>(size), static_cast<unsigned long long>(mtime_ns));
+  return std::string(buf.data(), static_cast<std::size_t>(n));
+}
+
+std::string format_http_date(std::int64_t unix_seconds) {
+  std::time_t const t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::array<char, 40> buf{};
+  auto const n = std::strftime(buf.data(), buf.size(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return std::string(buf.data(), n);
+}
+
+std::optional<std::int64_t> parse_http_date(std::string_view text) noexcept {
+  // IMF-fixdate is exactly 29 characters; strptime would accept locale forms we must not.
+  if (text.size() != 29 || text.substr(25) != " GMT") return std::nullopt;
+  static constexpr std::array<std::string_view, 12> months = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  auto num = [&](std::size_t at, std::size_t len) -> std::optional<int> {
+    auto v = parse_decimal_u64(text.substr(at, len));
+    if (!v || *v > 9999) return std::nullopt;
+    return static_cast<int>(*v);
+  };
+  std::tm tm{};
+  auto const day = num(5, 2), year = num(12, 4), h = num(17, 2), m = num(20, 2), s = num(23, 2);
+  if (!day || !year || !h || !m || !s || text[4] != ' ' || text[7] != ' ' || text[11] != ' ' ||
+      text[16] != ' ' || text[19] != ':' || text[22] != ':') {
+    return std::nullopt;
+  }
+  int month = -1;
+  for (std::size_t i = 0; i < months.size(); ++i) {
+    if (text.substr(8, 3) == months[i]) month = static_cast<int>(i);
+  }
+  if (month < 0 || *day < 1 || *day > 31 || *h > 23 || *m > 59 || *s > 60) return std::nullopt;
+  tm.tm_mday = *day;
+  tm.tm_mon = month;
+  tm.tm_year = *year - 1900;
+  tm.tm_hour = *h;
+  tm.tm_min = *m;
+  tm.tm_sec = *s;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+bool etag_list_matches(std::string_view list, std::string_view etag) noexcept {
+  list = trim(list);
+  if (list == "*") return true;
+  auto const opaque = [](std::string_view t) {
+    t = trim(t);
+    if (t.size() > 2 && t.substr(0, 2) == "W/") t.remove_prefix(2);
+    return t;
+  };
+  while (!list.empty()) {
+    auto const comma = list.find(',');
+    if (opaque(list.substr(0, comma)) == opaque(etag)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace bits::core

@@ -1,0 +1,255 @@
+// The connection coroutine. Request heads are parsed by Beast; Fragment bodies are read
+// straight from the socket into a pooled buffer and handed to the service, so a body
+// is never held whole in memory and never copied through Beast's parser.
+#include "server/connection.hpp"
+
+#include "core/wire_error.hpp"
+#include "server/beast_convert.hpp"
+#include "server/buffer_pool.hpp"
+#include "server/other_methods.hpp"
+#include "server/request_log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
+namespace bits::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto no_throw = net::as_tuple(net::use_awaitable);
+/// Unread bodies up to this size are drained to keep the connection; larger ones close it.
+constexpr std::uint64_t drain_limit = 64 * 1024;
+/// How often a packet for a busy session asks again (reference 6.5: bounded wait).
+constexpr auto busy_poll = 25ms;
+
+bool is_parse_error(beast::error_code const& ec) {
+  return ec.category() == beast::http::make_error_code(http::error::bad_method).category() &&
+         ec != http::error::end_of_stream;
+}
+
+class http_connection {
+ public:
+  http_connection(std::shared_ptr<connection_state> conn, connection_env env)
+      : conn_(std::move(conn)), env_(env), opt_(env.options) {
+    beast::error_code ec;
+    auto const ep = conn_->stream.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  net::awaitable<void> run() {
+    for (;;) {
+      conn_->idle.store(true);
+      if (env_.stopping.load()) break;
+      if (!co_await wait_for_request()) break;
+      conn_->idle.store(false);
+      if (!co_await serve_one()) break;
+    }
+    beast::error_code ignored;
+    conn_->stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    conn_->stream.close();
+  }
+
+ private:
+  /// Waits, up to idle_timeout, for the first byte of the next request.
+  net::awaitable<bool> wait_for_request() {
+    if (buffer_.size() > 0) co_return true;
+    conn_->stream.expires_after(opt_.idle_timeout);
+    auto [ec, n] = co_await conn_->stream.async_read_some(buffer_.prepare(4096), no_throw);
+    if (ec) co_return false;  // peer closed, idle timeout, or shutdown
+    buffer_.commit(n);
+    co_return true;
+  }
+
+  /// One request and its response; false when the connection must end.
+  net::awaitable<bool> serve_one() {
+    request_log log(remote_);
+    http::request_parser<http::empty_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(opt_.max_header_bytes));
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are ours
+    conn_->stream.expires_after(opt_.header_timeout);
+    auto [ec, n] = co_await http::async_read_header(conn_->stream, buffer_, parser, no_throw);
+    if (ec) {
+      if (is_parse_error(ec)) {
+        // A malformed head: answer once and close; the stream position is unknown.
+        unsigned const status = ec == http::error::header_limit ? 431 : 400;
+        log.malformed(ec.message());
+        co_await write_reply(bad_request(status), false, log);
+      }
+      co_return false;
+    }
+    auto const& req = parser.get();
+    log.start(req.method_string(), req.target());
+    if (static_cast<std::size_t>(std::distance(req.begin(), req.end())) > opt_.max_header_count) {
+      co_await write_reply(bad_request(431), false, log);
+      co_return false;
+    }
+
+    std::optional<std::uint64_t> length;
+    if (auto cl = parser.content_length()) length = *cl;
+    bool const chunked = parser.chunked();
+    core::request_head head = to_request_head(req, length, chunked);
+    head.remote = remote_;
+    head.keep_alive = req.keep_alive();
+    bool const expect_continue = core::iequals(
+        std::string_view(req[http::field::expect].data(), req[http::field::expect].size()),
+        "100-continue");
+    std::uint64_t unread = length.value_or(0);
+
+    core::reply reply;
+    if (head.method == core::bits_post_method) {
+      log.packet(head.header(core::header::packet_type));
+      auto out = co_await route_bits_post(head);
+      if (out.job) {
+        if (expect_continue && !co_await write_continue()) co_return false;
+        auto streamed = co_await stream_body(*out.job, unread);
+        if (!streamed) {
+          log.aborted(length.value_or(0) - unread);
+          co_return false;
+        }
+        reply = std::move(*streamed);
+      } else {
+        reply = std::move(out.reply);
+      }
+    } else {
+      auto res = co_await serve_other_method(conn_->stream, head, env_.router, opt_, log);
+      if (!res.keep_alive) co_return false;
+      // The body of an unknown method is never read; see below for what happens to it.
+      reply = std::move(res.reply);
+      if (res.written) {
+        if (unread == 0 && !chunked) co_return req.keep_alive() && !env_.stopping.load();
+        co_return false;
+      }
+    }
+    log.bytes_in(length.value_or(0) - unread);
+
+    if (chunked || unread > 0) {
+      // The client may still send the body we did not read (reference 2.1): drain small
+      // ones to keep the connection, close on the rest (and after 100-continue refusals,
+      // where the client may never send it).
+      if (!chunked && !expect_continue && unread <= drain_limit) {
+        if (!co_await drain(unread)) co_return false;
+      } else {
+        reply.close = true;
+      }
+    }
+    bool const keep = req.keep_alive() && !reply.close && !env_.stopping.load();
+    if (!co_await write_reply(reply, keep, log)) co_return false;
+    co_return keep;
+  }
+
+  /// Routes a BITS_POST; a packet for a session busy with another request waits for it,
+  /// polling, up to session_wait, then gets 503 with Retry-After.
+  net::awaitable<service::outcome> route_bits_post(core::request_head const& head) {
+    auto out = env_.router.handle_bits_post(head);
+    auto const deadline = std::chrono::steady_clock::now() + opt_.session_wait;
+    net::steady_timer timer(co_await net::this_coro::executor);
+    while (out.busy && std::chrono::steady_clock::now() < deadline) {
+      timer.expires_after(busy_poll);
+      co_await timer.async_wait(no_throw);
+      out = env_.router.handle_bits_post(head);
+    }
+    if (out.busy) {
+      out.reply = core::make_error_ack(error::session_busy);
+      out.reply.set("Retry-After", "5");
+      if (auto id = head.header(core::header::session_id)) {
+        out.reply.set(core::header::session_id, std::string(*id));
+      }
+    }
+    co_return out;
+  }
+
+  /// Streams the rest of a Fragment body into `job`. Empty when the connection failed
+  /// (the session keeps what arrived). `unread` counts down as bytes are consumed.
+  net::awaitable<std::optional<core::reply>> stream_body(service::fragment_job& job,
+                                                         std::uint64_t& unread) {
+    auto const buffered = std::min<std::uint64_t>(buffer_.size(), unread);
+    if (buffered > 0) {
+      auto const* p = static_cast<std::byte const*>(buffer_.data().data());
+      auto const ec = job.write({p, static_cast<std::size_t>(buffered)});
+      buffer_.consume(static_cast<std::size_t>(buffered));
+      unread -= buffered;
+      if (ec) co_return job.fail(ec);
+    }
+    pooled_buffer chunk = acquire_body_buffer();
+    while (unread > 0) {
+      auto const want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), unread));
+      conn_->stream.expires_after(opt_.read_timeout);
+      auto [ec, n] =
+          co_await conn_->stream.async_read_some(net::buffer(chunk.data(), want), no_throw);
+      if (ec) {
+        job.abort();
+        co_return std::nullopt;
+      }
+      unread -= n;
+      if (auto werr = job.write({chunk.data(), n})) co_return job.fail(werr);
+    }
+    co_return job.finish();
+  }
+
+  net::awaitable<bool> drain(std::uint64_t n) {
+    auto const buffered = std::min<std::uint64_t>(buffer_.size(), n);
+    buffer_.consume(static_cast<std::size_t>(buffered));
+    n -= buffered;
+    std::array<char, 8192> sink{};
+    while (n > 0) {
+      conn_->stream.expires_after(opt_.read_timeout);
+      auto const want = std::min<std::uint64_t>(sink.size(), n);
+      auto [ec, got] = co_await conn_->stream.async_read_some(
+          net::buffer(sink.data(), static_cast<std::size_t>(want)), no_throw);
+      if (ec) co_return false;
+      n -= got;
+    }
+    co_return true;
+  }
+
+  net::awaitable<bool> write_continue() {
+    static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
+    conn_->stream.expires_after(opt_.write_timeout);
+    auto [ec, n] = co_await net::async_write(conn_->stream,
+                                             net::buffer(interim.data(), interim.size()), no_throw);
+    co_return !ec;
+  }
+
+  net::awaitable<bool> write_reply(core::reply const& reply, bool keep_alive, request_log& log) {
+    auto res = to_response(reply, keep_alive);
+    log.finish(reply);
+    conn_->stream.expires_after(opt_.write_timeout);
+    auto [ec, n] = co_await http::async_write(conn_->stream, res, no_throw);
+    co_return !ec;
+  }
+
+  static core::reply bad_request(unsigned status) {
+    core::reply r;
+    r.status = status;
+    r.close = true;
+    return r;
+  }
+
+  std::shared_ptr<connection_state> conn_;
+  connection_env env_;
+  server_options const& opt_;
+  beast::flat_buffer buffer_;
+  std::string remote_;
+};
+
+}  // namespace
+
+net::awaitable<void> serve_connection(std::shared_ptr<connection_state> conn, connection_env env) {
+  http_connection c(std::move(conn), env);
+  co_await c.run();
+}
+
+}  // namespace bits::server

@@ -1,0 +1,23 @@
+// Downloads as BITS download jobs need them (reference 10): HEAD and GET with
+// Content-Length, Accept-Ranges, Last-Modified and a strong ETag; single ranges (206),
+// several ranges (multipart/byteranges, in request order), conditional requests, 416.
+#pragma once
+
+#include "core/message.hpp"
+#include "server/server_options.hpp"
+#include "storage/upload_store.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+namespace bits::server {
+
+/// Writes the response to a GET or HEAD for `file`. `status` receives the status sent.
+/// Returns false when the connection failed or must close (for example the file
+/// shrank below the promised length while it was being sent).
+boost::asio::awaitable<bool> send_download(boost::beast::tcp_stream& stream,
+                                           core::request_head const& head,
+                                           storage::readable_file const& file, bool keep_alive,
+                                           server_options const& opt, unsigned& status);
+
+}  // namespace bits::server

@@ -1,0 +1,230 @@
+// Listeners, threads and the graceful stop. Connections run as coroutines, each on its
+// own strand; the maintenance thread does the periodic disk work off the I/O threads.
+#include "server/http_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
+namespace bits::server {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+unsigned thread_count(unsigned configured) {
+  if (configured > 0) return configured;
+  unsigned const hw = std::thread::hardware_concurrency();
+  return hw > 0 ? hw : 1;
+}
+
+}  // namespace
+
+http_server::http_server(server_options options, service::router& router)
+    : options_(std::move(options)),
+      router_(router),
+      io_(static_cast<int>(thread_count(options_.io_threads))),
+      signals_(io_, SIGINT, SIGTERM),
+      grace_(io_) {}
+
+http_server::~http_server() = default;
+
+bool http_server::listen(std::string& why) {
+  for (auto const& ep : options_.listen) {
+    boost::system::error_code ec;
+    std::vector<tcp::endpoint> candidates;
+    if (ep.host.empty()) {
+      candidates.emplace_back(tcp::v6(), ep.port);  // dual-stack where the kernel allows
+    } else if (auto addr = net::ip::make_address(ep.host, ec); !ec) {
+      candidates.emplace_back(addr, ep.port);
+    } else {
+      tcp::resolver resolver(io_);
+      auto results = resolver.resolve(ep.host, std::to_string(ep.port), ec);
+      if (ec) {
+        why = "cannot resolve " + ep.host + ": " + ec.message();
+        return false;
+      }
+      for (auto const& r : results) candidates.push_back(r.endpoint());
+    }
+    for (auto const& endpoint : candidates) {
+      auto acc = std::make_unique<tcp::acceptor>(io_);
+      acc->open(endpoint.protocol(), ec);
+      if (!ec) acc->set_option(net::socket_base::reuse_address(true), ec);
+      if (!ec) acc->bind(endpoint, ec);
+      if (!ec) acc->listen(net::socket_base::max_listen_connections, ec);
+      if (!ec) {
+        spdlog::info("listening on {}", acc->local_endpoint().address().to_string() + ":" +
+                                            std::to_string(acc->local_endpoint().port()));
+        acceptors_.push_back(std::move(acc));
+        continue;
+      }
+      why = "cannot listen on " + endpoint.address().to_string() + ":" +
+            std::to_string(endpoint.port()) + ": " + ec.message();
+      return false;
+    }
+  }
+  return write_port_file(why);
+}
+
+std::vector<std::uint16_t> http_server::ports() const {
+  std::vector<std::uint16_t> out;
+  for (auto const& a : acceptors_) {
+    boost::system::error_code ec;
+    out.push_back(a->local_endpoint(ec).port());
+  }
+  return out;
+}
+
+bool http_server::write_port_file(std::string& why) const {
+  if (options_.port_file.empty()) return true;
+  // Written whole under a temporary name, then renamed: a reader never sees half a file.
+  std::string const tmp = options_.port_file + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    for (auto p : ports()) out << p << '\n';
+    if (!out.flush()) {
+      why = "cannot write " + tmp;
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), options_.port_file.c_str()) != 0) {
+    why = "cannot write " + options_.port_file;
+    return false;
+  }
+  return true;
+}
+
+void http_server::run() {
+  signals_.async_wait([this](boost::system::error_code ec, int) {
+    if (!ec) on_signal();
+  });
+  for (std::size_t i = 0; i < acceptors_.size(); ++i) accept_next(i);
+
+  std::thread maintenance([this] { maintenance_loop(); });
+  std::vector<std::thread> threads;
+  unsigned const n = thread_count(options_.io_threads);
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (auto& t : threads) t.join();
+  {
+    std::lock_guard lock(maint_mu_);
+    maint_stop_ = true;
+  }
+  maint_cv_.notify_all();
+  maintenance.join();
+  // Persist what every open session holds, so its offset survives a power loss too.
+  for (auto const& v : router_.vdirs()) v->flush_all();
+  spdlog::info("stopped");
+}
+
+void http_server::stop() {
+  net::post(io_, [this] { begin_stop(); });
+}
+
+void http_server::on_signal() {
+  if (stopping_.load()) {
+    spdlog::warn("second signal: stopping now");
+    io_.stop();
+    return;
+  }
+  spdlog::info("stopping: finishing in-flight requests (up to {}s)",
+               options_.shutdown_grace.count());
+  // Re-armed first, so that begin_stop can cancel it when nothing is in flight.
+  signals_.async_wait([this](boost::system::error_code ec, int) {
+    if (!ec) on_signal();
+  });
+  begin_stop();
+}
+
+void http_server::accept_next(std::size_t index) {
+  acceptors_[index]->async_accept(
+      net::make_strand(io_), [this, index](boost::system::error_code ec, tcp::socket socket) {
+        if (stopping_.load()) return;
+        if (ec) {
+          // EMFILE and friends: log, pause briefly instead of spinning, keep accepting.
+          spdlog::warn("accept: {}", ec.message());
+          auto t = std::make_shared<net::steady_timer>(io_, std::chrono::milliseconds(50));
+          t->async_wait([this, index, t](boost::system::error_code) {
+            if (!stopping_.load()) accept_next(index);
+          });
+          return;
+        }
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto conn = std::make_shared<connection_state>(boost::beast::tcp_stream(std::move(socket)));
+        {
+          std::lock_guard lock(conns_mu_);
+          conns_.insert(conn);
+        }
+        connection_env const env{options_, router_, stopping_};
+        net::co_spawn(conn->stream.get_executor(), serve_connection(conn, env),
+                      [this, conn](std::exception_ptr e) {
+                        if (e) {
+                          try {
+                            std::rethrow_exception(e);
+                          } catch (std::exception const& x) {
+                            spdlog::error("connection failed: {}", x.what());
+                          }
+                        }
+                        connection_ended(conn);
+                      });
+        accept_next(index);
+      });
+}
+
+void http_server::begin_stop() {
+  if (stopping_.exchange(true)) return;
+  for (auto& a : acceptors_) {
+    boost::system::error_code ignored;
+    a->close(ignored);
+  }
+  std::lock_guard lock(conns_mu_);
+  for (auto const& c : conns_) {
+    // Idle connections are closed now; busy ones finish their request first. The
+    // check runs on the connection's strand, so it cannot race the coroutine.
+    net::post(c->stream.get_executor(), [c] {
+      if (c->idle.load()) c->stream.socket().cancel();
+    });
+  }
+  if (conns_.empty()) {
+    signals_.cancel();
+    return;
+  }
+  grace_.expires_after(options_.shutdown_grace);
+  grace_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) {
+      spdlog::warn("grace period over: closing remaining connections");
+      io_.stop();
+    }
+  });
+}
+
+void http_server::connection_ended(std::shared_ptr<connection_state> const& c) {
+  std::lock_guard lock(conns_mu_);
+  conns_.erase(c);
+  if (stopping_.load() && conns_.empty()) {
+    net::post(io_, [this] {
+      grace_.cancel();
+      signals_.cancel();
+    });
+  }
+}
+
+void http_server::maintenance_loop() {
+  std::unique_lock lock(maint_mu_);
+  while (!maint_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return maint_stop_; })) {
+    lock.unlock();
+    for (auto const& v : router_.vdirs()) v->maintain();
+    lock.lock();
+  }
+}
+
+}  // namespace bits::server

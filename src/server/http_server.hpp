@@ -1,0 +1,71 @@
+// The daemon's front: listeners, the I/O threads, the maintenance thread, signals and
+// the graceful stop.
+#pragma once
+
+#include "server/connection.hpp"
+#include "server/server_options.hpp"
+#include "service/router.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace bits::server {
+
+class http_server {
+ public:
+  http_server(server_options options, service::router& router);
+  ~http_server();
+  http_server(http_server const&) = delete;
+  http_server& operator=(http_server const&) = delete;
+
+  /// Binds every listener (and writes the port file). `why` says what failed.
+  [[nodiscard]] bool listen(std::string& why);
+
+  /// The bound ports, in listener order.
+  [[nodiscard]] std::vector<std::uint16_t> ports() const;
+
+  /// Serves until SIGINT/SIGTERM (or stop()), then stops gracefully: no new
+  /// connections, idle ones closed, in-flight requests get shutdown_grace to finish,
+  /// open sessions are synced. A second signal ends the grace period at once.
+  void run();
+
+  /// Starts the graceful stop from any thread.
+  void stop();
+
+ private:
+  void accept_next(std::size_t index);
+  void on_signal();
+  void begin_stop();
+  void connection_ended(std::shared_ptr<connection_state> const& c);
+  void maintenance_loop();
+  [[nodiscard]] bool write_port_file(std::string& why) const;
+
+  server_options options_;
+  service::router& router_;
+  boost::asio::io_context io_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer grace_;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  std::atomic<bool> stopping_{false};
+
+  std::mutex conns_mu_;
+  std::set<std::shared_ptr<connection_state>> conns_;
+
+  std::mutex maint_mu_;
+  std::condition_variable maint_cv_;
+  bool maint_stop_ = false;
+};
+
+}  // namespace bits::server

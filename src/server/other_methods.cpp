@@ -1,0 +1,61 @@
+// Non-BITS methods on upload URLs: OPTIONS, 405, and routing of downloads.
+#include "server/other_methods.hpp"
+
+#include "core/upload_path.hpp"
+#include "server/download.hpp"
+
+#include <string>
+
+namespace bits::server {
+
+namespace net = boost::asio;
+
+namespace {
+
+core::reply plain(unsigned status) {
+  core::reply r;
+  r.status = status;
+  return r;
+}
+
+std::string allow_list(bool downloads) {
+  return downloads ? "OPTIONS, BITS_POST, GET, HEAD" : "OPTIONS, BITS_POST";
+}
+
+}  // namespace
+
+net::awaitable<other_result> serve_other_method(boost::beast::tcp_stream& stream,
+                                                core::request_head const& head,
+                                                service::router& router, server_options const& opt,
+                                                request_log& log) {
+  auto const path = core::decode_target_path(head.target);
+  service::upload_service* vdir = path ? router.find(*path) : nullptr;
+  bool const downloads = vdir != nullptr && vdir->policy().downloads_enabled;
+  bool const get = head.method == "GET";
+  bool const is_head = head.method == "HEAD";
+
+  if (head.method == "OPTIONS") {
+    core::reply r = plain(200);
+    r.set("Allow", allow_list(downloads));
+    co_return other_result{std::move(r)};
+  }
+  if (!(get || is_head) || !downloads) {
+    if (vdir == nullptr && (get || is_head)) co_return other_result{plain(404)};
+    core::reply r = plain(405);
+    r.set("Allow", allow_list(downloads));
+    co_return other_result{std::move(r)};
+  }
+  auto const segments = core::split_below(*path, vdir->policy().url);
+  if (!segments) co_return other_result{plain(404)};
+  auto file = vdir->open_download(core::join_segments(*segments));
+  if (!file) co_return other_result{plain(404)};
+
+  bool const keep_alive = head.keep_alive && head.content_length.value_or(0) == 0 && !head.chunked;
+  unsigned status = 200;
+  bool const ok = co_await send_download(stream, head, *file, keep_alive, opt, status);
+  core::reply logged = plain(status);
+  log.finish(logged);
+  co_return other_result{std::move(logged), true, ok};
+}
+
+}  // namespace bits::server

@@ -1,0 +1,30 @@
+// Requests on upload URLs that are not BITS_POST (reference 2.4): GET and HEAD serve
+// published files when downloads are enabled, OPTIONS lists the methods, everything
+// else is 405.
+#pragma once
+
+#include "core/message.hpp"
+#include "server/request_log.hpp"
+#include "server/server_options.hpp"
+#include "service/router.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+namespace bits::server {
+
+struct other_result {
+  core::reply reply;       ///< to be written by the caller, unless `written`
+  bool written = false;    ///< a response with a body was written already
+  bool keep_alive = true;  ///< false: the connection failed while writing
+};
+
+/// Answers a non-BITS_POST request. Pure replies come back in `reply`; file downloads
+/// are written here.
+boost::asio::awaitable<other_result> serve_other_method(boost::beast::tcp_stream& stream,
+                                                        core::request_head const& head,
+                                                        service::router& router,
+                                                        server_options const& opt,
+                                                        request_log& log);
+
+}  // namespace bits::server

@@ -1,0 +1,59 @@
+// Access log. Session ids are bearer-like (whoever knows one can write to the upload),
+// so info-level lines carry only their first eight hex digits.
+#include "server/request_log.hpp"
+
+#include "core/protocol.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace bits::server {
+
+namespace {
+
+/// Keeps log lines one line long and bounded whatever the client sent.
+std::string printable(std::string_view s, std::size_t max) {
+  std::string out;
+  out.reserve(std::min(s.size(), max));
+  for (char c : s.substr(0, max)) {
+    auto const u = static_cast<unsigned char>(c);
+    out.push_back(u < 0x20 || u >= 0x7F ? '?' : c);
+  }
+  if (s.size() > max) out += "...";
+  return out;
+}
+
+}  // namespace
+
+void request_log::start(boost::beast::string_view method, boost::beast::string_view target) {
+  method_ = printable({method.data(), method.size()}, 32);
+  target_ = printable({target.data(), target.size()}, 256);
+}
+
+void request_log::packet(std::optional<std::string_view> type) {
+  if (type) packet_ = printable(*type, 32);
+}
+
+void request_log::aborted(std::uint64_t n) {
+  auto const ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+  spdlog::info("{} {} {} {} aborted bytes={} {:.1f}ms", remote_, method_, target_, packet_, n, ms);
+}
+
+void request_log::finish(core::reply const& reply) {
+  auto const ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+  std::string session = "-";
+  if (auto id = reply.header(core::header::session_id)) {
+    spdlog::debug("{} session {}", remote_, *id);
+    session = std::string(id->substr(0, 9)) + "...}";
+  }
+  std::string code;
+  if (auto c = reply.header(core::header::error_code)) code = " error=" + std::string(*c);
+  spdlog::info("{} {} {} {} session={} status={}{} bytes={} {:.1f}ms{}{}", remote_, method_,
+               target_, packet_, session, reply.status, code, bytes_, ms, note_.empty() ? "" : " ",
+               note_);
+}
+
+}  // namespace bits::server

@@ -1,0 +1,30 @@
+// What the HTTP front needs to know: listeners, threads, limits and timeouts.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bits::server {
+
+struct listen_endpoint {
+  std::string host;        ///< address literal or name; "" = all addresses
+  std::uint16_t port = 0;  ///< 0 = pick a free port
+};
+
+struct server_options {
+  std::vector<listen_endpoint> listen;
+  unsigned io_threads = 0;  ///< 0 = one per core
+  std::size_t max_header_bytes = 16384;
+  std::size_t max_header_count = 100;
+  std::chrono::seconds idle_timeout{120};
+  std::chrono::seconds header_timeout{30};
+  std::chrono::seconds read_timeout{60};
+  std::chrono::seconds write_timeout{60};
+  std::chrono::seconds shutdown_grace{30};
+  std::chrono::seconds session_wait{10};
+  std::string port_file;  ///< written with the bound ports once listening; "" = none
+};
+
+}  // namespace bits::server

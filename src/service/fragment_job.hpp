@@ -1,0 +1,55 @@
+// One Fragment whose headers passed every check: receives the body as it arrives,
+// writes only the bytes the server does not hold yet, and answers when it ends.
+#pragma once
+
+#include "core/fragment_plan.hpp"
+#include "core/message.hpp"
+#include "service/session_registry.hpp"
+#include "storage/upload_store.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+namespace bits::service {
+
+class upload_service;
+
+class fragment_job {
+ public:
+  fragment_job(upload_service& svc, session_lease lease, core::fragment_plan plan,
+               std::uint64_t body_length, std::unique_ptr<storage::data_writer> writer);
+  fragment_job(fragment_job const&) = delete;
+  fragment_job& operator=(fragment_job const&) = delete;
+  ~fragment_job();
+
+  /// Body bytes still expected.
+  [[nodiscard]] std::uint64_t remaining() const noexcept { return body_length_ - consumed_; }
+
+  /// The next `bytes` of the body, in order. Bytes the server already holds are
+  /// skipped; the rest are written at the session's offset, which then advances, so an
+  /// interrupted body leaves the session holding exactly what arrived (reference 5.5).
+  /// Errors: disk_full, storage_failure (the caller answers with finish_failed).
+  [[nodiscard]] boost::system::error_code write(std::span<std::byte const> bytes);
+
+  /// After the whole body: commits the upload if this fragment completed it, applies the
+  /// sync policy, and returns the Ack. Releases the session.
+  [[nodiscard]] core::reply finish();
+
+  /// The Ack for a body that could not be stored (error from write). Releases the session.
+  [[nodiscard]] core::reply fail(boost::system::error_code ec);
+
+  /// The body was cut off (client gone, timeout): keeps what arrived, releases the session.
+  void abort() noexcept;
+
+ private:
+  upload_service& svc_;
+  session_lease lease_;
+  core::fragment_plan plan_;
+  std::uint64_t body_length_ = 0;
+  std::uint64_t consumed_ = 0;
+  std::unique_ptr<storage::data_writer> writer_;
+};
+
+}  // namespace bits::service

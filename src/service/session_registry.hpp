@@ -1,0 +1,88 @@
+// Open sessions of one virtual directory and the tombstones of recently finished ones.
+// The only shared mutable state of the service layer.
+#pragma once
+
+#include "core/session_id.hpp"
+#include "storage/upload_store.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace bits::service {
+
+/// One open session. `record` and `durable` are guarded by `mu`; every metadata write
+/// and every commit/discard of the session happens under `mu` too, so the background
+/// sync never races a Close. The lease (see session_lease) serialises packets.
+struct session {
+  explicit session(storage::session_record r) : record(std::move(r)) {}
+
+  std::mutex mu;
+  storage::session_record record;
+  std::uint64_t durable = 0;     ///< bytes known to be synced to disk
+  bool dirty = false;            ///< bytes written since the last sync
+  std::int64_t dirty_since = 0;  ///< when `dirty` last became true (unix seconds)
+  bool gone = false;             ///< discarded or expired: no more storage calls
+  std::atomic<bool> leased{false};
+};
+
+/// Exclusive right to process one packet of a session; released on destruction.
+class session_lease {
+ public:
+  session_lease() = default;
+  explicit session_lease(std::shared_ptr<session> s) noexcept : s_(std::move(s)) {}
+  session_lease(session_lease&&) noexcept = default;
+  session_lease& operator=(session_lease&& other) noexcept;
+  session_lease(session_lease const&) = delete;
+  session_lease& operator=(session_lease const&) = delete;
+  ~session_lease() { release(); }
+
+  [[nodiscard]] session& operator*() const noexcept { return *s_; }
+  [[nodiscard]] session* operator->() const noexcept { return s_.get(); }
+  [[nodiscard]] explicit operator bool() const noexcept { return s_ != nullptr; }
+  void release() noexcept;
+
+ private:
+  std::shared_ptr<session> s_;
+};
+
+/// How a session ended, remembered for tombstone_ttl (reference 6.4).
+enum class tombstone { closed, cancelled };
+
+class session_registry {
+ public:
+  /// Adds a new session (its spool entry exists already).
+  void insert(std::shared_ptr<session> s);
+
+  /// Leases the session. Errors: session_not_found, session_busy.
+  [[nodiscard]] result<session_lease> lease(core::session_id const& id);
+
+  /// Removes the session; with a tombstone when `how` is given.
+  void forget(core::session_id const& id, std::optional<tombstone> how, std::int64_t now);
+
+  /// The tombstone of `id`, if it ended within the ttl.
+  [[nodiscard]] std::optional<tombstone> find_tombstone(core::session_id const& id) const;
+
+  /// Drops tombstones older than `oldest`.
+  void prune_tombstones(std::int64_t oldest);
+
+  /// Every open session (a snapshot; for maintenance).
+  [[nodiscard]] std::vector<std::shared_ptr<session>> snapshot() const;
+
+  [[nodiscard]] std::size_t size() const;
+
+ private:
+  struct ended {
+    tombstone how;
+    std::int64_t at;
+  };
+  mutable std::mutex mu_;
+  std::unordered_map<core::session_id, std::shared_ptr<session>, core::session_id_hash> open_;
+  std::unordered_map<core::session_id, ended, core::session_id_hash> ended_;
+};
+
+}  // namespace bits::service

@@ -1,0 +1,232 @@
+// Packet handlers of one virtual directory. Each is parse -> acquire -> decide -> act ->
+// reply; the pure decisions live in core (plan_fragment, negotiate_protocol).
+#include "service/upload_service.hpp"
+
+#include "core/upload_path.hpp"
+#include "core/wire_error.hpp"
+
+#include <sys/random.h>
+
+#include <cerrno>
+#include <string>
+
+namespace bits::service {
+
+core::session_id random_session_id() {
+  core::session_id::bytes_type bytes{};
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    // getrandom on 16 bytes never returns short once the pool is initialised; loop for
+    // EINTR all the same. There is no fallback: an id must never be guessable.
+    ssize_t const n = ::getrandom(bytes.data() + got, bytes.size() - got, 0);
+    if (n > 0) got += static_cast<std::size_t>(n);
+  }
+  return core::session_id(bytes);
+}
+
+error to_bits_error(boost::system::error_code ec) noexcept {
+  if (ec.category() == bits_category()) return static_cast<error>(ec.value());
+  return error::storage_failure;
+}
+
+core::reply session_error(error e, core::session_id const& id,
+                          std::optional<std::uint64_t> received) {
+  core::reply r = core::make_error_ack(e);
+  r.set(core::header::session_id, id.to_string());
+  if (received) r.set(core::header::received_content_range, std::to_string(*received));
+  return r;
+}
+
+namespace {
+
+core::reply session_ack(core::session_id const& id) {
+  core::reply r = core::make_ack();
+  r.set(core::header::session_id, id.to_string());
+  return r;
+}
+
+}  // namespace
+
+upload_service::upload_service(vdir_policy policy, service_options options,
+                               std::unique_ptr<storage::upload_store> store, clock_fn clock)
+    : policy_(std::move(policy)),
+      options_(options),
+      store_(std::move(store)),
+      clock_(std::move(clock)) {}
+
+result<std::vector<std::string>> upload_service::recover() {
+  auto report = store_->recover();
+  if (!report) return report.error();
+  for (auto& rec : report->sessions) {
+    auto s = std::make_shared<session>(std::move(rec));
+    s->durable = s->record.received;
+    sessions_.insert(std::move(s));
+  }
+  return std::move(report->discarded);
+}
+
+outcome upload_service::handle(packet const& p, request_context const& ctx) {
+  switch (p.type) {
+    case core::packet_type::ping:
+      return {handle_ping(), nullptr, false};
+    case core::packet_type::create_session:
+      return {handle_create(p, ctx), nullptr, false};
+    case core::packet_type::fragment:
+      return handle_fragment(p, ctx);
+    case core::packet_type::close_session:
+      return handle_close(p, ctx);
+    case core::packet_type::cancel_session:
+      return handle_cancel(p, ctx);
+    case core::packet_type::ack:
+      break;
+  }
+  return {core::make_error_ack(error::unknown_packet_type), nullptr, false};
+}
+
+core::reply upload_service::handle_ping() const {
+  return core::make_ack();
+}
+
+// Create-Session (reference 3.2): negotiate, check the destination, open a spool entry.
+core::reply upload_service::handle_create(packet const& p, request_context const& ctx) {
+  auto const protocol = core::negotiate_protocol(*p.protocols);
+  if (!protocol) return core::make_error_ack(error::no_common_protocol);
+
+  std::string const destination = core::join_segments(*ctx.destination);
+  if (ctx.destination->empty()) return core::make_error_ack(error::destination_is_directory);
+  if (auto ec = store_->check_destination(destination, policy_.allow_overwrites)) {
+    return core::make_error_ack(to_bits_error(ec));
+  }
+
+  auto const now = clock_();
+  storage::session_record rec;
+  rec.id = random_session_id();
+  rec.destination = destination;
+  rec.principal = std::string(ctx.principal);
+  rec.created = now;
+  rec.last_activity = now;
+  if (auto ec = store_->create(rec)) return core::make_error_ack(to_bits_error(ec));
+  sessions_.insert(std::make_shared<session>(rec));
+
+  core::reply r = session_ack(rec.id);
+  r.set(core::header::protocol, std::string(*protocol));
+  r.set(core::header::accept_encoding, "identity");
+  if (!policy_.host_id.empty()) {
+    r.set(core::header::host_id, policy_.host_id);
+    r.set(core::header::host_id_fallback_timeout,
+          std::to_string(policy_.host_id_fallback_timeout.count()));
+  }
+  return r;
+}
+
+bool upload_service::is_expired(session const& s, std::int64_t now) const {
+  return now - s.record.last_activity > policy_.session_timeout.count();
+}
+
+result<session_lease> upload_service::acquire(core::session_id const& id,
+                                              request_context const& ctx) {
+  auto lease = sessions_.lease(id);
+  if (!lease) return lease.error();
+  session& s = **lease;
+  std::lock_guard lock(s.mu);
+  if (is_expired(s, clock_())) {
+    // Expired between two cleanups: behave exactly as if the cleanup had run.
+    finish_session(s, std::nullopt);
+    return error::session_not_found;
+  }
+  // A session is bound to the URL it was created for (reference 3.3 step 2).
+  if (s.record.destination != core::join_segments(*ctx.destination)) {
+    return error::session_not_found;
+  }
+  if (s.record.principal != ctx.principal) return error::access_denied;
+  return std::move(*lease);
+}
+
+void upload_service::finish_session(session& s, std::optional<tombstone> how) {
+  // Caller holds s.mu. A failed discard leaves files in the spool; the next start-up
+  // recovers or removes them, so the protocol answer does not depend on it.
+  (void)store_->discard(s.record.id);
+  s.gone = true;
+  sessions_.forget(s.record.id, how, clock_());
+}
+
+// Fragment (reference 3.3, 5.2): plan against what is held; the body follows.
+outcome upload_service::handle_fragment(packet const& p, request_context const& ctx) {
+  auto const& id = *p.session;
+  auto lease = acquire(id, ctx);
+  if (!lease) {
+    if (lease.error() == error::session_busy) return {{}, nullptr, true};
+    return {session_error(to_bits_error(lease.error()), id, std::nullopt), nullptr, false};
+  }
+  session& s = **lease;
+  std::unique_lock lock(s.mu);
+  core::upload_progress const held{s.record.received, s.record.total};
+  core::fragment_limits const limits{policy_.max_upload_size, policy_.max_fragment_size};
+  auto plan = core::plan_fragment(held, *p.range, limits);
+  if (!plan) {
+    return {session_error(to_bits_error(plan.error()), id, held.received), nullptr, false};
+  }
+  if (!s.record.total) {
+    // The first accepted fragment fixes the total; persist it so a restart keeps it.
+    s.record.total = p.range->total;
+    if (auto ec = store_->save(s.record, false)) {
+      s.record.total.reset();
+      return {session_error(to_bits_error(ec), id, held.received), nullptr, false};
+    }
+  }
+  std::unique_ptr<storage::data_writer> writer;
+  if (plan->write_length > 0) {
+    auto w = store_->open_data(id);
+    if (!w) return {session_error(to_bits_error(w.error()), id, held.received), nullptr, false};
+    writer = std::move(*w);
+  }
+  lock.unlock();
+  auto job = std::make_unique<fragment_job>(*this, std::move(*lease), *plan, p.content_length,
+                                            std::move(writer));
+  return {{}, std::move(job), false};
+}
+
+// Close-Session (reference 3.4, 6.2): the file was committed when its last byte
+// arrived; a session without any fragment is a zero-byte upload; a partial one is
+// discarded. A replayed Close is answered from the tombstone.
+outcome upload_service::handle_close(packet const& p, request_context const& ctx) {
+  auto const& id = *p.session;
+  auto lease = acquire(id, ctx);
+  if (!lease) {
+    if (lease.error() == error::session_busy) return {{}, nullptr, true};
+    if (lease.error() == error::session_not_found &&
+        sessions_.find_tombstone(id) == tombstone::closed) {
+      return {session_ack(id), nullptr, false};
+    }
+    return {session_error(to_bits_error(lease.error()), id, std::nullopt), nullptr, false};
+  }
+  session& s = **lease;
+  std::lock_guard lock(s.mu);
+  auto& rec = s.record;
+  if (rec.state == storage::session_state::receiving && !rec.total && rec.received == 0) {
+    if (auto ec = store_->commit(rec, policy_.allow_overwrites)) {
+      return {session_error(to_bits_error(ec), id, rec.received), nullptr, false};
+    }
+  }
+  finish_session(s, tombstone::closed);
+  return {session_ack(id), nullptr, false};
+}
+
+// Cancel-Session (reference 3.5): drop everything; a committed file stays.
+outcome upload_service::handle_cancel(packet const& p, request_context const& ctx) {
+  auto const& id = *p.session;
+  auto lease = acquire(id, ctx);
+  if (!lease) {
+    if (lease.error() == error::session_busy) return {{}, nullptr, true};
+    if (lease.error() == error::session_not_found && sessions_.find_tombstone(id)) {
+      return {session_ack(id), nullptr, false};
+    }
+    return {session_error(to_bits_error(lease.error()), id, std::nullopt), nullptr, false};
+  }
+  session& s = **lease;
+  std::lock_guard lock(s.mu);
+  finish_session(s, tombstone::cancelled);
+  return {session_ack(id), nullptr, false};
+}
+
+}  // namespace bits::service

@@ -1,0 +1,105 @@
+// The BITS Upload Protocol for one virtual directory: one handler per packet type,
+// values in and values out. No sockets and no Beast: the server layer converts.
+#pragma once
+
+#include "core/message.hpp"
+#include "service/fragment_job.hpp"
+#include "service/packet.hpp"
+#include "service/session_registry.hpp"
+#include "service/vdir_policy.hpp"
+#include "storage/upload_store.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bits::service {
+
+/// Unix seconds now; injected so tests can move time.
+using clock_fn = std::function<std::int64_t()>;
+
+/// The request facts a handler needs besides the packet.
+struct request_context {
+  std::vector<std::string> const* destination = nullptr;  ///< validated path segments
+  std::string_view principal;                             ///< empty = anonymous
+};
+
+/// What the service decided about one packet.
+struct outcome {
+  core::reply reply;                  ///< the answer, unless `fragment` is set
+  std::unique_ptr<fragment_job> job;  ///< a Fragment whose body must now be streamed
+  bool busy = false;                  ///< the session is serving another request: ask again shortly
+};
+
+class upload_service {
+ public:
+  /// `store` is this virtual directory's storage.
+  upload_service(vdir_policy policy, service_options options,
+                 std::unique_ptr<storage::upload_store> store, clock_fn clock);
+
+  [[nodiscard]] vdir_policy const& policy() const noexcept { return policy_; }
+
+  /// Loads the sessions left in the spool by an earlier run. Returns one line per
+  /// problem found (entries that could not be recovered), for the log.
+  [[nodiscard]] result<std::vector<std::string>> recover();
+
+  /// Handles one validated packet (reference 4.5 steps 5 and 6). For a Fragment whose
+  /// checks pass, `outcome.job` receives the body; otherwise `outcome.reply` is final.
+  [[nodiscard]] outcome handle(packet const& p, request_context const& ctx);
+
+  /// Periodic work, called about once a second from a maintenance thread: syncs
+  /// sessions with unsynced bytes older than sync_interval, expires idle sessions
+  /// every cleanup_interval, prunes tombstones. Blocks on disk I/O.
+  void maintain();
+
+  /// At shutdown: syncs every open session so its offset survives power loss.
+  void flush_all();
+
+  /// Opens a published file of this directory for a download (`path` relative,
+  /// validated). Errors as storage::upload_store::open_published.
+  [[nodiscard]] result<storage::readable_file> open_download(std::string const& path) {
+    return store_->open_published(path);
+  }
+
+  [[nodiscard]] std::size_t open_sessions() const { return sessions_.size(); }
+
+ private:
+  [[nodiscard]] core::reply handle_ping() const;
+  [[nodiscard]] core::reply handle_create(packet const& p, request_context const& ctx);
+  [[nodiscard]] outcome handle_fragment(packet const& p, request_context const& ctx);
+  [[nodiscard]] outcome handle_close(packet const& p, request_context const& ctx);
+  [[nodiscard]] outcome handle_cancel(packet const& p, request_context const& ctx);
+
+  /// Step 5: lease the session named by the packet and check that it is this
+  /// destination's and this principal's. Expired sessions are removed here.
+  [[nodiscard]] result<session_lease> acquire(core::session_id const& id,
+                                              request_context const& ctx);
+  /// Ends a session: removes its spool entry and remembers how it ended.
+  void finish_session(session& s, std::optional<tombstone> how);
+  void sync_session(session& s);
+  [[nodiscard]] bool is_expired(session const& s, std::int64_t now) const;
+
+  vdir_policy policy_;
+  service_options options_;
+  std::unique_ptr<storage::upload_store> store_;
+  clock_fn clock_;
+  session_registry sessions_;
+  std::int64_t next_cleanup_ = 0;
+
+  friend class fragment_job;
+};
+
+/// `ec` as a bits::error; errors of other categories become storage_failure.
+[[nodiscard]] error to_bits_error(boost::system::error_code ec) noexcept;
+
+/// A fresh session id: 128 bits from the kernel's CSPRNG (getrandom).
+[[nodiscard]] core::session_id random_session_id();
+
+/// The Ack for a packet about session `id` that failed with `e`: error headers, the
+/// session id, and BITS-Received-Content-Range when `received` is known.
+[[nodiscard]] core::reply session_error(error e, core::session_id const& id,
+                                        std::optional<std::uint64_t> received);
+
+}  // namespace bits::service
