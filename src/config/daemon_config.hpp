@@ -22,6 +22,9 @@ struct vdir_config {
   std::uint64_t cleanup_interval = 43200;          ///< s between expiry sweeps (12 h)
   std::string host_id;                             ///< BITS-Host-Id on Create-Session Acks
   std::uint64_t host_id_fallback_timeout = 86400;  ///< s, sent with host_id
+  std::string notification_type = "none";  ///< upload-reply: "none", "reference", "value"
+  std::string notification_url;            ///< absolute, or relative to the upload URL
+  std::uint64_t notification_timeout = 240;  ///< s; below the client's 5-minute timer
 
   friend bool operator==(vdir_config const&, vdir_config const&) = default;
 };

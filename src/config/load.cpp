@@ -205,6 +205,9 @@ constexpr key_spec<vc> vdir_keys[] = {
     {"cleanup_interval", &vc::cleanup_interval},
     {"host_id", &vc::host_id},
     {"host_id_fallback_timeout", &vc::host_id_fallback_timeout},
+    {"notification_type", &vc::notification_type},
+    {"notification_url", &vc::notification_url},
+    {"notification_timeout", &vc::notification_timeout},
 };
 
 // Unknown keys are errors: a misspelt key silently falling back to its default is the

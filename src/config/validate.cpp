@@ -119,6 +119,29 @@ void check_host_id(std::string const& key, std::string const& host_id, checker& 
   }
 }
 
+// Upload-reply (reference 7.1): the URL is needed exactly when notifications are on;
+// IIS caps it at 2,200 characters.
+void check_notification(vdir_config const& v, std::string const& prefix, checker& c) {
+  auto const& t = v.notification_type;
+  if (t != "none" && t != "reference" && t != "value") {
+    c.fail(prefix + ".notification_type", "must be \"none\", \"reference\" or \"value\"");
+    return;
+  }
+  if (t != "none" && v.notification_url.empty()) {
+    c.fail(prefix + ".notification_url", "required when notification_type is \"" + t + "\"");
+  }
+  if (v.notification_url.size() > 2200) {
+    c.fail(prefix + ".notification_url", "must be at most 2200 characters");
+  }
+  for (char ch : v.notification_url) {
+    if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7F) {
+      c.fail(prefix + ".notification_url", "must not contain spaces or control characters");
+      break;
+    }
+  }
+  c.at_least_one_second(prefix + ".notification_timeout", v.notification_timeout);
+}
+
 void check_vdir(vdir_config const& v, std::string const& prefix, checker& c) {
   if (auto why = url_problem(v.url); !why.empty()) c.fail(prefix + ".url", std::move(why));
   if (v.root.empty()) c.fail(prefix + ".root", "must not be empty");
@@ -131,6 +154,7 @@ void check_vdir(vdir_config const& v, std::string const& prefix, checker& c) {
   if (v.host_id_fallback_timeout > max_dword) {
     c.fail(prefix + ".host_id_fallback_timeout", "must be at most 4294967295");
   }
+  check_notification(v, prefix, c);
 }
 
 void check_vdirs(std::vector<vdir_config> const& vdirs, checker& c) {

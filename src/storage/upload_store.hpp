@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bits::storage {
@@ -50,6 +51,37 @@ class data_writer {
 
   /// fdatasync: every byte written so far survives power loss.
   [[nodiscard]] virtual error_code sync() = 0;
+};
+
+/// A published file opened for reading; owns its descriptor.
+class readable_file {
+ public:
+  readable_file() = default;
+  readable_file(int fd, std::uint64_t size, std::int64_t mtime_ns, std::uint64_t inode) noexcept
+      : fd_(fd), size_(size), mtime_ns_(mtime_ns), inode_(inode) {}
+  readable_file(readable_file&& o) noexcept
+      : fd_(std::exchange(o.fd_, -1)), size_(o.size_), mtime_ns_(o.mtime_ns_), inode_(o.inode_) {}
+  readable_file& operator=(readable_file&& o) noexcept {
+    std::swap(fd_, o.fd_);
+    size_ = o.size_;
+    mtime_ns_ = o.mtime_ns_;
+    inode_ = o.inode_;
+    return *this;
+  }
+  readable_file(readable_file const&) = delete;
+  readable_file& operator=(readable_file const&) = delete;
+  ~readable_file();
+
+  [[nodiscard]] int fd() const noexcept { return fd_; }
+  [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
+  [[nodiscard]] std::int64_t mtime_ns() const noexcept { return mtime_ns_; }
+  [[nodiscard]] std::uint64_t inode() const noexcept { return inode_; }
+
+ private:
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+  std::int64_t mtime_ns_ = 0;
+  std::uint64_t inode_ = 0;
 };
 
 /// What recover() found in the spool.
@@ -92,13 +124,21 @@ class upload_store {
   /// Makes the session's data durable and publishes it at its destination: fdatasync,
   /// rename into the destination folder (refusing to replace an existing file unless
   /// `allow_overwrite`), fsync that folder. The folders on the way are walked again
-  /// without following symlinks. Afterwards only the metadata is left in the spool.
+  /// without following symlinks. Afterwards only the metadata is left in the spool: it
+  /// is saved durably with state complete, whatever `record.state` says.
   /// Errors: parent_not_found, forbidden_path, destination_is_directory,
   /// destination_exists, disk_full, storage_failure.
   [[nodiscard]] virtual error_code commit(session_record const& record, bool allow_overwrite) = 0;
 
   /// Removes everything of the session from the spool. Idempotent.
   [[nodiscard]] virtual error_code discard(core::session_id const& id) = 0;
+
+  /// Opens the published file at `destination` for reading (downloads), walking the
+  /// folders without following symlinks; the file itself must be a regular file (not a
+  /// symlink). Errors: parent_not_found or invalid_path when it does not exist (the
+  /// caller answers 404 either way), destination_is_directory, forbidden_path,
+  /// storage_failure.
+  [[nodiscard]] virtual result<readable_file> open_published(std::string_view destination) = 0;
 
   /// Loads every session in the spool (at start-up). For a receiving session `received`
   /// is set to what is really held: after a process crash on the same boot, the data
@@ -108,10 +148,23 @@ class upload_store {
   [[nodiscard]] virtual result<recovery_report> recover() = 0;
 };
 
+/// What the operating system reported when this layer last returned disk_full or
+/// storage_failure on the calling thread. Every store call is synchronous, so the
+/// caller reads it right after the failing call, for its log line (the error_code sent
+/// to the client stays protocol-level). Successful calls do not reset it.
+struct system_failure {
+  int sys_errno = 0;           ///< errno value; 0 before any failure
+  std::string_view operation;  ///< what failed, e.g. "fdatasync data" (static text)
+};
+
+/// The calling thread's last system_failure (see above).
+[[nodiscard]] system_failure last_system_failure() noexcept;
+
 /// The filesystem store: the root and the spool are directories on the same
 /// filesystem (so commit is one rename). The spool is created (mode 0700) if missing.
 /// Errors: storage_failure when the root is not a directory, the spool cannot be
-/// created, or the two are on different filesystems (`why` says which).
+/// created, the spool is the root itself, or the two are on different filesystems
+/// (`why` says which).
 [[nodiscard]] result<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
                                                                   std::string const& spool,
                                                                   std::string* why = nullptr);

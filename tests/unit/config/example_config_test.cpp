@@ -31,7 +31,10 @@ std::set<std::string> const vdir_keys{"url",
                                       "session_timeout",
                                       "cleanup_interval",
                                       "host_id",
-                                      "host_id_fallback_timeout"};
+                                      "host_id_fallback_timeout",
+                                      "notification_type",
+                                      "notification_url",
+                                      "notification_timeout"};
 
 std::set<std::string> keys_of(toml::table const& table) {
   std::set<std::string> out;

@@ -137,6 +137,27 @@ INSTANTIATE_TEST_SUITE_P(
         rule_case{"FallbackBeyondDword",
                   [](auto& c) { c.vdirs[0].host_id_fallback_timeout = 0x100000000; },
                   {"c.toml: vdir[1].host_id_fallback_timeout: must be at most 4294967295"}},
+        rule_case{"UnknownNotificationType",
+                  [](auto& c) { c.vdirs[0].notification_type = "byvalue"; },
+                  {"c.toml: vdir[1].notification_type: must be \"none\", \"reference\" or "
+                   "\"value\""}},
+        rule_case{"NotificationWithoutUrl",
+                  [](auto& c) { c.vdirs[0].notification_type = "value"; },
+                  {"c.toml: vdir[1].notification_url: required when notification_type is "
+                   "\"value\""}},
+        rule_case{"NotificationUrlWithSpace",
+                  [](auto& c) {
+                    c.vdirs[0].notification_type = "reference";
+                    c.vdirs[0].notification_url = "http://app/x y";
+                  },
+                  {"c.toml: vdir[1].notification_url: must not contain spaces or control "
+                   "characters"}},
+        rule_case{"NotificationByReference",
+                  [](auto& c) {
+                    c.vdirs[0].notification_type = "reference";
+                    c.vdirs[0].notification_url = "handler";
+                  },
+                  {}},
         rule_case{"EmptyUrl",
                   [](auto& c) { c.vdirs[0].url.clear(); },
                   {"c.toml: vdir[1].url: must start with '/'"}},

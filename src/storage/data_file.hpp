@@ -1,0 +1,30 @@
+// File I/O of the filesystem store: the session data_writer and whole-buffer reads and
+// writes that retry short transfers and EINTR. Internal to src/storage.
+#pragma once
+
+#include "storage/dir_fd.hpp"
+#include "storage/upload_store.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace bits::storage::detail {
+
+/// Writes all of `bytes` at `offset` of `fd` (pwrite, retried on short writes and
+/// EINTR). Errors: disk_full, storage_failure (recorded under `operation`).
+[[nodiscard]] error_code write_all_at(int fd, std::uint64_t offset,
+                                      std::span<std::byte const> bytes, char const* operation);
+
+/// Reads the whole file `name` below `dir` (no symlink followed) into `out`, refusing
+/// files over `max_bytes`. Errors: storage_failure (ENOENT and EFBIG included, see
+/// last_system_failure). Reads to end of file, so /proc files work too.
+[[nodiscard]] error_code read_small_file(int dir, char const* name, std::size_t max_bytes,
+                                         std::string& out);
+
+/// The data_writer over an open data file (O_WRONLY); owns `fd`.
+[[nodiscard]] std::unique_ptr<data_writer> make_data_writer(unique_fd fd);
+
+}  // namespace bits::storage::detail

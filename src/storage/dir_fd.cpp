@@ -1,0 +1,173 @@
+// Descriptor ownership, errno mapping and the confined destination walk.
+#include "storage/dir_fd.hpp"
+
+#include "storage/upload_store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
+
+#include <vector>
+
+namespace bits::storage {
+namespace {
+
+// Every store call is synchronous on the caller's thread, so a thread-local slot is
+// enough for the caller to read the errno right after the call that failed.
+thread_local system_failure last_failure{};
+
+}  // namespace
+
+system_failure last_system_failure() noexcept {
+  return last_failure;
+}
+
+namespace detail {
+
+void unique_fd::reset(int fd) noexcept {
+  if (fd_ >= 0) {
+    // close() may report a deferred write error, but every path that needs its data
+    // durable calls fsync/fdatasync first and checks that instead; the descriptor is
+    // released either way, so there is nothing to retry.
+    static_cast<void>(::close(fd_));
+  }
+  fd_ = fd;
+}
+
+error_code io_failure(char const* operation, int err) noexcept {
+  last_failure = system_failure{err, operation};
+  if (err == ENOSPC || err == EDQUOT) return make_error_code(error::disk_full);
+  return make_error_code(error::storage_failure);
+}
+
+void restore_failure(system_failure failure) noexcept {
+  last_failure = failure;
+}
+
+namespace {
+
+// A segment that openat would interpret instead of looking it up as a plain name.
+// Core's path rules never produce these; refusing them here keeps the store safe on
+// its own ("..", in particular, would climb out of the root).
+bool is_plain_name(std::string_view segment) noexcept {
+  return !segment.empty() && segment != "." && segment != ".." &&
+         segment.find('\0') == std::string_view::npos;
+}
+
+// After each step: the spool may live inside the root (by default <root>/.bits-spool),
+// and nothing below it may ever be a destination; a folder on another filesystem (a
+// mount point) would make the commit's rename fail with EXDEV.
+error_code check_walked_dir(confinement const& c, int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return io_failure("fstat destination folder", errno);
+  if (file_identity{st.st_dev, st.st_ino} == c.spool) {
+    return make_error_code(error::forbidden_path);
+  }
+  if (st.st_dev != c.filesystem) return make_error_code(error::forbidden_path);
+  return {};
+}
+
+// "a/b/c" -> {"a", "b", "c"}; empty segments are kept so that they can be refused.
+std::vector<std::string_view> split_segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  for (;;) {
+    auto const slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) return out;
+    path.remove_prefix(slash + 1);
+  }
+}
+
+// One step down without following a symlink.
+bits::result<unique_fd> open_folder(confinement const& c, int parent, std::string const& name) {
+  unique_fd child{::openat(parent, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
+  if (!child) {
+    int const err = errno;
+    if (err == ENOENT) return make_error_code(error::parent_not_found);
+    // ENOTDIR: a file, or (O_NOFOLLOW with O_DIRECTORY) a symlink; ELOOP: a symlink.
+    if (err == ENOTDIR || err == ELOOP) return make_error_code(error::forbidden_path);
+    return io_failure("open destination folder", err);
+  }
+  if (auto ec = check_walked_dir(c, child.get())) return ec;
+  return child;
+}
+
+}  // namespace
+
+bits::result<destination_place> walk_to_parent(confinement const& c, std::string_view destination) {
+  if (destination.empty()) return make_error_code(error::destination_is_directory);
+  auto const segments = split_segments(destination);
+  for (auto const segment : segments) {
+    if (!is_plain_name(segment)) return make_error_code(error::forbidden_path);
+  }
+  // Start from our own descriptor of the root (the store's must stay open).
+  unique_fd current{::openat(c.root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC)};
+  if (!current) return io_failure("open root", errno);
+  if (auto ec = check_walked_dir(c, current.get())) return ec;
+  for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
+    auto child = open_folder(c, current.get(), std::string{segments[i]});
+    if (!child) return child.error();
+    current = std::move(*child);
+  }
+  return destination_place{std::move(current), std::string{segments.back()}};
+}
+
+error_code check_leaf(confinement const& c, destination_place const& place, bool allow_overwrite) {
+  struct stat st {};
+  if (::fstatat(place.parent.get(), place.leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    int const err = errno;
+    if (err == ENOENT) return {};
+    return io_failure("stat destination", err);
+  }
+  if (file_identity{st.st_dev, st.st_ino} == c.spool) {
+    return make_error_code(error::forbidden_path);
+  }
+  if (S_ISDIR(st.st_mode)) return make_error_code(error::destination_is_directory);
+  if (!S_ISREG(st.st_mode)) return make_error_code(error::forbidden_path);
+  if (!allow_overwrite) return make_error_code(error::destination_exists);
+  return {};
+}
+
+int open_dir_for_read(int dir, char const* name) noexcept {
+  return ::openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+error_code sync_dir(int dir, char const* name) noexcept {
+  // fsync needs a real descriptor: the O_PATH ones of the walk would give EBADF.
+  unique_fd fd{open_dir_for_read(dir, name)};
+  if (!fd) return io_failure("open folder to sync", errno);
+  if (::fsync(fd.get()) != 0) return io_failure("fsync folder", errno);
+  return {};
+}
+
+error_code list_names(int dir, std::vector<std::string>& out) {
+  out.clear();
+  // A fresh open file description, not a dup: a dup would share the read position
+  // with `dir` and a second listing would start at its end.
+  int const fd = open_dir_for_read(dir, ".");
+  if (fd < 0) return io_failure("open folder to list", errno);
+  DIR* const d = ::fdopendir(fd);
+  if (d == nullptr) {
+    int const err = errno;
+    static_cast<void>(::close(fd));
+    return io_failure("fdopendir", err);
+  }
+  error_code ec;
+  for (;;) {
+    errno = 0;
+    dirent const* const e = ::readdir(d);
+    if (e == nullptr) {
+      if (errno != 0) ec = io_failure("readdir", errno);
+      break;
+    }
+    std::string_view const name{e->d_name};
+    if (name != "." && name != "..") out.emplace_back(name);
+  }
+  static_cast<void>(::closedir(d));  // read-only descriptor: nothing to lose on close
+  return ec;
+}
+
+}  // namespace detail
+}  // namespace bits::storage

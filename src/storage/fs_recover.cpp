@@ -1,0 +1,117 @@
+// Start-up recovery of the spool (upload_store::recover) and the boot id it relies on
+// to tell a process crash from a reboot (reference 5.5: after a crash the offset a
+// session reports is never larger than the bytes actually held).
+#include "storage/fs_store.hpp"
+
+#include "core/session_id.hpp"
+#include "storage/data_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
+
+#include <algorithm>
+#include <system_error>
+
+namespace bits::storage::detail {
+namespace {
+
+std::string errno_text(int err) {
+  return std::generic_category().message(err);
+}
+
+bool is_boot_id_char(char c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '-';
+}
+
+}  // namespace
+
+std::string read_boot_id() {
+  std::string text;
+  if (read_small_file(AT_FDCWD, "/proc/sys/kernel/random/boot_id", 256, text)) return {};
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (text.empty() || !std::all_of(text.begin(), text.end(), is_boot_id_char)) return {};
+  return text;
+}
+
+result<recovery_report> fs_store::recover() {
+  std::vector<std::string> names;
+  if (auto ec = list_names(spool_.get(), names)) return ec;
+  {
+    std::lock_guard const lock{mutex_};
+    durable_.clear();
+  }
+  // Folder names are upper-case hex of the id, so this also orders sessions by id.
+  std::sort(names.begin(), names.end());
+  recovery_report report;
+  for (auto const& name : names) recover_entry(name, report);
+  return report;
+}
+
+void fs_store::recover_entry(std::string const& name, recovery_report& report) {
+  auto const drop = [&](std::string const& reason) {
+    std::string line = name + ": " + reason;
+    if (remove_entry(name)) {
+      auto const failure = last_system_failure();
+      line += "; could not remove it (" + std::string{failure.operation} + ": " +
+              errno_text(failure.sys_errno) + ")";
+    } else {
+      line += "; removed";
+    }
+    report.discarded.push_back(std::move(line));
+  };
+  auto const id = core::parse_session_hex(name);
+  if (!id || id->to_hex() != name) return drop("not a session folder");
+  unique_fd const entry = open_entry(name);
+  if (!entry) {
+    int const err = errno;
+    if (err == ENOTDIR || err == ELOOP) return drop("not a folder");
+    return drop("cannot open (" + errno_text(err) + ")");
+  }
+  // A crash between writing meta.json.tmp and renaming it: meta.json is still the last
+  // complete version. If the unlink fails the next save truncates the file anyway.
+  static_cast<void>(::unlinkat(entry.get(), meta_tmp_name, 0));
+  std::string text;
+  if (read_small_file(entry.get(), meta_name, max_meta_bytes, text)) {
+    return drop("metadata unreadable (" + errno_text(last_system_failure().sys_errno) + ")");
+  }
+  auto meta = decode_metadata(text);
+  if (!meta) return drop("metadata invalid");
+  if (meta->record.id != *id) return drop("metadata names another session");
+  if (meta->record.state == session_state::receiving) {
+    if (auto why = recover_received(entry.get(), *meta); !why.empty()) return drop(why);
+  }
+  // A complete session has no data file left (commit moved it); it is kept as loaded.
+  remember_durable(meta->record.id, meta->durable);
+  report.sessions.push_back(std::move(meta->record));
+}
+
+std::string fs_store::recover_received(int entry, stored_metadata& meta) const {
+  unique_fd const data{::openat(entry, data_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC)};
+  if (!data) {
+    int const err = errno;
+    return err == ENOENT ? "data file missing" : "cannot open data file (" + errno_text(err) + ")";
+  }
+  struct stat st {};
+  if (::fstat(data.get(), &st) != 0) return "cannot stat data file (" + errno_text(errno) + ")";
+  auto const size = static_cast<std::uint64_t>(st.st_size);
+  auto& record = meta.record;
+  // Same boot: only the process died and the page cache kept every byte written; each
+  // byte in the file came from the client at its own offset (writes only ever extend
+  // the file from the held prefix), so all of them count. Another boot (or an unknown
+  // boot id): bytes past the last durable save may be missing or garbage.
+  bool const same_boot = !boot_id_.empty() && meta.boot_id == boot_id_;
+  std::uint64_t keep = same_boot ? size : std::min(meta.durable, size);
+  if (record.total) keep = std::min(keep, *record.total);
+  // Cut the file so that later writes extend exactly the held prefix, and so that the
+  // same-boot rule above stays true after this start-up.
+  if (keep < size && ::ftruncate(data.get(), static_cast<off_t>(keep)) != 0) {
+    return "cannot truncate data file (" + errno_text(errno) + ")";
+  }
+  record.received = keep;
+  meta.durable = std::min(meta.durable, keep);
+  return {};
+}
+
+}  // namespace bits::storage::detail

@@ -1,0 +1,264 @@
+// The filesystem upload_store: spool entries, metadata saves, commit by rename, and
+// open_fs_store. Recovery lives in fs_recover.cpp.
+#include "storage/fs_store.hpp"
+
+#include "storage/data_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstdio>
+
+#include <algorithm>
+#include <system_error>
+
+namespace bits::storage {
+namespace detail {
+
+fs_store::fs_store(unique_fd root, unique_fd spool, confinement conf, std::string boot_id)
+    : root_(std::move(root)), spool_(std::move(spool)), conf_(conf), boot_id_(std::move(boot_id)) {}
+
+unique_fd fs_store::open_entry(std::string const& hex) const noexcept {
+  return unique_fd{
+      ::openat(spool_.get(), hex.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
+}
+
+error_code fs_store::check_destination(std::string_view destination, bool allow_overwrite) {
+  auto place = walk_to_parent(conf_, destination);
+  if (!place) return place.error();
+  return check_leaf(conf_, *place, allow_overwrite);
+}
+
+error_code fs_store::create(session_record const& record) {
+  std::string const hex = record.id.to_hex();
+  if (::mkdirat(spool_.get(), hex.c_str(), 0700) != 0) {
+    return io_failure("create spool entry", errno);  // EEXIST too: ids are never reused
+  }
+  auto const ec = [&]() -> error_code {
+    unique_fd const entry = open_entry(hex);
+    if (!entry) return io_failure("open spool entry", errno);
+    unique_fd const data{::openat(entry.get(), data_name,
+                                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)};
+    if (!data) return io_failure("create data file", errno);
+    // Not synced: a session lost to a power cut before its first durable save only
+    // makes the client start over, and syncing here would slow every Create-Session.
+    return write_metadata(entry.get(), stored_metadata{record, 0, boot_id_}, false);
+  }();
+  if (ec) {
+    auto const failure = last_system_failure();
+    static_cast<void>(remove_entry(hex));  // best effort; recover() removes leftovers
+    restore_failure(failure);
+    return ec;
+  }
+  remember_durable(record.id, 0);
+  return {};
+}
+
+result<std::unique_ptr<data_writer>> fs_store::open_data(core::session_id const& id) {
+  unique_fd const entry = open_entry(id.to_hex());
+  if (!entry) {
+    if (errno == ENOENT) return make_error_code(error::session_not_found);
+    return io_failure("open spool entry", errno);
+  }
+  unique_fd data{::openat(entry.get(), data_name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)};
+  if (!data) {
+    if (errno == ENOENT) return make_error_code(error::session_not_found);
+    return io_failure("open data file", errno);
+  }
+  return make_data_writer(std::move(data));
+}
+
+error_code fs_store::save(session_record const& record, bool durable) {
+  unique_fd const entry = open_entry(record.id.to_hex());
+  if (!entry) return io_failure("open spool entry", errno);
+  // The boot id is always the current one: on the same boot, recovery trusts the data
+  // file's size, whatever was synced; `durable` only moves when the caller has synced.
+  stored_metadata const meta{record, durable ? record.received : durable_of(record.id, entry.get()),
+                             boot_id_};
+  if (auto ec = write_metadata(entry.get(), meta, durable)) return ec;
+  if (durable) remember_durable(record.id, record.received);
+  return {};
+}
+
+error_code fs_store::write_metadata(int entry, stored_metadata const& meta, bool durable) const {
+  std::string const text = encode_metadata(meta);
+  auto const ec = [&]() -> error_code {
+    unique_fd const tmp{::openat(entry, meta_tmp_name,
+                                 O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)};
+    if (!tmp) return io_failure("create metadata", errno);
+    if (auto e = write_all_at(tmp.get(), 0, std::as_bytes(std::span{text}), "write metadata")) {
+      return e;
+    }
+    // Sync before the rename: otherwise a power cut could leave meta.json renamed but
+    // empty, and the session would be lost.
+    if (durable && ::fdatasync(tmp.get()) != 0) return io_failure("fdatasync metadata", errno);
+    return {};
+  }();
+  if (!ec && ::renameat(entry, meta_tmp_name, entry, meta_name) == 0) {
+    return durable ? sync_dir(entry, ".") : error_code{};
+  }
+  auto const result = ec ? ec : io_failure("rename metadata", errno);
+  static_cast<void>(::unlinkat(entry, meta_tmp_name, 0));  // best effort; recover() also does it
+  return result;
+}
+
+std::uint64_t fs_store::durable_of(core::session_id const& id, int entry) {
+  {
+    std::lock_guard const lock{mutex_};
+    if (auto const it = durable_.find(id); it != durable_.end()) return it->second;
+  }
+  // Not seen since this store was opened (recover() not called): the file knows.
+  std::string text;
+  if (read_small_file(entry, meta_name, max_meta_bytes, text)) return 0;
+  auto const meta = decode_metadata(text);
+  return meta ? meta->durable : 0;
+}
+
+error_code fs_store::commit(session_record const& record, bool allow_overwrite) {
+  unique_fd const entry = open_entry(record.id.to_hex());
+  if (!entry) return io_failure("open spool entry", errno);
+  {
+    unique_fd const data{::openat(entry.get(), data_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC)};
+    if (!data) return io_failure("open data file", errno);
+    struct stat st {};
+    if (::fstat(data.get(), &st) != 0) return io_failure("fstat data file", errno);
+    auto const size = static_cast<std::uint64_t>(st.st_size);
+    // Publish exactly the bytes acknowledged: fewer means the spool lost data (refuse
+    // rather than publish a damaged file); more are unacknowledged leftovers.
+    if (size < record.received) return io_failure("data file shorter than received", EIO);
+    if (size > record.received &&
+        ::ftruncate(data.get(), static_cast<off_t>(record.received)) != 0) {
+      return io_failure("truncate data file", errno);
+    }
+    if (::fdatasync(data.get()) != 0) return io_failure("fdatasync data", errno);
+  }
+  auto place = walk_to_parent(conf_, record.destination);
+  if (!place) return place.error();
+  if (auto ec = check_leaf(conf_, *place, allow_overwrite)) return ec;
+  if (auto ec = publish(entry.get(), *place, allow_overwrite)) return ec;
+  if (auto ec = sync_dir(place->parent.get(), ".")) return ec;
+  stored_metadata meta{record, record.received, boot_id_};
+  meta.record.state = session_state::complete;
+  if (auto ec = write_metadata(entry.get(), meta, true)) return ec;
+  remember_durable(record.id, record.received);
+  return {};
+}
+
+namespace {
+
+error_code rename_failure(int err) noexcept {
+  if (err == EEXIST) return make_error_code(error::destination_exists);
+  if (err == EISDIR || err == ENOTEMPTY) return make_error_code(error::destination_is_directory);
+  if (err == ENOENT) return make_error_code(error::parent_not_found);  // folder removed meanwhile
+  return io_failure("rename into destination", err);
+}
+
+}  // namespace
+
+error_code fs_store::publish(int entry, destination_place const& place,
+                             bool allow_overwrite) const {
+  int const parent = place.parent.get();
+  char const* const leaf = place.leaf.c_str();
+  if (allow_overwrite) {
+    if (::renameat(entry, data_name, parent, leaf) != 0) return rename_failure(errno);
+    return {};
+  }
+  // RENAME_NOREPLACE closes the race between check_leaf and the rename: a file that
+  // appeared meanwhile is never replaced.
+  if (::renameat2(entry, data_name, parent, leaf, RENAME_NOREPLACE) == 0) return {};
+  if (errno != EINVAL) return rename_failure(errno);
+  // The filesystem cannot do RENAME_NOREPLACE: link() refuses an existing name as well.
+  if (::linkat(entry, data_name, parent, leaf, 0) != 0) return rename_failure(errno);
+  // The file is published; a leftover link in the spool is removed with the entry.
+  static_cast<void>(::unlinkat(entry, data_name, 0));
+  return {};
+}
+
+error_code fs_store::discard(core::session_id const& id) {
+  forget_durable(id);
+  return remove_entry(id.to_hex());
+}
+
+error_code fs_store::remove_entry(std::string const& name) const {
+  unique_fd const entry{open_dir_for_read(spool_.get(), name.c_str())};
+  if (!entry) {
+    int const err = errno;
+    if (err == ENOENT) return {};
+    // ENOTDIR/ELOOP: a stray file or symlink in the spool, never followed.
+    if (err != ENOTDIR && err != ELOOP) return io_failure("open spool entry", err);
+    if (::unlinkat(spool_.get(), name.c_str(), 0) != 0 && errno != ENOENT) {
+      return io_failure("remove spool file", errno);
+    }
+    return {};
+  }
+  std::vector<std::string> names;
+  if (auto ec = list_names(entry.get(), names)) return ec;
+  for (auto const& n : names) {
+    if (::unlinkat(entry.get(), n.c_str(), 0) == 0 || errno == ENOENT) continue;
+    // Only files are expected; an empty folder is removed too, a full one is left
+    // (and reported) rather than deleted recursively.
+    if (errno != EISDIR || ::unlinkat(entry.get(), n.c_str(), AT_REMOVEDIR) != 0) {
+      return io_failure("remove file in spool entry", errno);
+    }
+  }
+  if (::unlinkat(spool_.get(), name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT) {
+    return io_failure("remove spool entry", errno);
+  }
+  return {};
+}
+
+void fs_store::remember_durable(core::session_id const& id, std::uint64_t durable) {
+  std::lock_guard const lock{mutex_};
+  durable_[id] = durable;
+}
+
+void fs_store::forget_durable(core::session_id const& id) {
+  std::lock_guard const lock{mutex_};
+  durable_.erase(id);
+}
+
+}  // namespace detail
+
+result<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
+                                                    std::string const& spool, std::string* why) {
+  auto const fail = [why](std::string text, char const* operation, int err) -> error_code {
+    if (err != 0) text += ": " + std::generic_category().message(err);
+    if (why != nullptr) *why = std::move(text);
+    return err != 0 ? detail::io_failure(operation, err) : make_error_code(error::storage_failure);
+  };
+  detail::unique_fd root_fd{::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
+  if (!root_fd) {
+    int const err = errno;
+    return fail("cannot open root '" + root + "'", "open root", err);
+  }
+  if (::mkdir(spool.c_str(), 0700) != 0 && errno != EEXIST) {
+    int const err = errno;
+    return fail("cannot create spool '" + spool + "'", "create spool", err);
+  }
+  detail::unique_fd spool_fd{::open(spool.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  if (!spool_fd) {
+    int const err = errno;
+    return fail("cannot open spool '" + spool + "'", "open spool", err);
+  }
+  struct stat root_st {};
+  struct stat spool_st {};
+  if (::fstat(root_fd.get(), &root_st) != 0 || ::fstat(spool_fd.get(), &spool_st) != 0) {
+    int const err = errno;
+    return fail("cannot stat root or spool", "fstat root or spool", err);
+  }
+  if (root_st.st_dev != spool_st.st_dev) {
+    return fail("spool '" + spool + "' is not on the filesystem of root '" + root +
+                    "' (commit must be one rename)",
+                "compare filesystems", 0);
+  }
+  if (root_st.st_ino == spool_st.st_ino) {
+    return fail("spool '" + spool + "' is the root itself", "compare folders", 0);
+  }
+  detail::confinement const conf{
+      root_fd.get(), {spool_st.st_dev, spool_st.st_ino}, spool_st.st_dev};
+  return std::unique_ptr<upload_store>{std::make_unique<detail::fs_store>(
+      std::move(root_fd), std::move(spool_fd), conf, detail::read_boot_id())};
+}
+
+}  // namespace bits::storage

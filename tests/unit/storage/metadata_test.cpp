@@ -1,0 +1,102 @@
+// meta.json encoding: lossless round trips (also for names that are not UTF-8) and
+// refusal of anything that is not exactly what the store writes.
+#include "storage/metadata.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace bits::storage::detail {
+namespace {
+
+stored_metadata sample() {
+  core::session_id::bytes_type b{};
+  for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<std::uint8_t>(i * 17);
+  stored_metadata m;
+  m.record.id = core::session_id{b};
+  m.record.destination = "dir/file name.bin";
+  m.record.principal = "alice";
+  m.record.total = 1234;
+  m.record.received = 1000;
+  m.record.state = session_state::receiving;
+  m.record.created = 1'700'000'000;
+  m.record.last_activity = 1'700'000'500;
+  m.durable = 512;
+  m.boot_id = "340c50ee-e0e0-4cfa-bfcd-e0c2a958630b";
+  return m;
+}
+
+void expect_same(stored_metadata const& a, stored_metadata const& b) {
+  EXPECT_EQ(a.record.id, b.record.id);
+  EXPECT_EQ(a.record.destination, b.record.destination);
+  EXPECT_EQ(a.record.principal, b.record.principal);
+  EXPECT_EQ(a.record.total, b.record.total);
+  EXPECT_EQ(a.record.received, b.record.received);
+  EXPECT_EQ(a.record.state, b.record.state);
+  EXPECT_EQ(a.record.created, b.record.created);
+  EXPECT_EQ(a.record.last_activity, b.record.last_activity);
+  EXPECT_EQ(a.durable, b.durable);
+  EXPECT_EQ(a.boot_id, b.boot_id);
+}
+
+TEST(Metadata, RoundTripsEveryField) {
+  auto const m = sample();
+  auto const text = encode_metadata(m);
+  EXPECT_NE(text.find(m.record.id.to_string()), std::string::npos) << text;
+  auto const back = decode_metadata(text);
+  ASSERT_TRUE(back);
+  expect_same(m, *back);
+}
+
+TEST(Metadata, RoundTripsUnknownTotalAndCompleteState) {
+  auto m = sample();
+  m.record.total.reset();
+  m.record.state = session_state::complete;
+  m.record.created = -5;
+  m.record.principal.clear();
+  auto const text = encode_metadata(m);
+  EXPECT_NE(text.find("\"total\": null"), std::string::npos) << text;
+  auto const back = decode_metadata(text);
+  ASSERT_TRUE(back);
+  expect_same(m, *back);
+}
+
+TEST(Metadata, NamesThatAreNotUtf8SurviveAndTheFileIsAscii) {
+  auto m = sample();
+  m.record.destination = std::string{"a\xff\xfe%41\x01/\xc3\xa9.bin"};
+  m.record.principal = std::string{"\x80user"};
+  auto const text = encode_metadata(m);
+  for (char const c : text) EXPECT_LT(static_cast<unsigned char>(c), 0x80U);
+  auto const back = decode_metadata(text);
+  ASSERT_TRUE(back);
+  expect_same(m, *back);
+}
+
+TEST(Metadata, RefusesWhatTheStoreDoesNotWrite) {
+  auto const good = encode_metadata(sample());
+  auto const replaced = [&](std::string const& from, std::string const& to) {
+    auto text = good;
+    auto const at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? text : text.replace(at, from.size(), to);
+  };
+  EXPECT_FALSE(decode_metadata(""));
+  EXPECT_FALSE(decode_metadata("[]"));
+  EXPECT_FALSE(decode_metadata("{}"));
+  EXPECT_FALSE(decode_metadata(good.substr(0, good.size() / 2)));
+  EXPECT_FALSE(decode_metadata(replaced("\"version\": 1", "\"version\": 2")));
+  EXPECT_FALSE(decode_metadata(replaced("\"received\": 1000", "\"received\": -1")));
+  EXPECT_FALSE(decode_metadata(replaced("\"received\": 1000", "\"received\": \"1000\"")));
+  EXPECT_FALSE(decode_metadata(replaced("\"durable\": 512", "\"durable\": 1.5")));
+  EXPECT_FALSE(decode_metadata(replaced("\"receiving\"", "\"notifying\"")));
+  EXPECT_FALSE(decode_metadata(replaced("\"total\": 1234", "\"total\": \"x\"")));
+  EXPECT_FALSE(
+      decode_metadata(replaced("\"created\": 1700000000", "\"created\": 9223372036854775808")));
+  EXPECT_FALSE(decode_metadata(replaced(sample().record.id.to_string(), "{nope}")));
+  EXPECT_FALSE(decode_metadata(replaced("file name.bin", "bad%4")));
+  EXPECT_FALSE(decode_metadata(replaced("file name.bin", "bad%zz")));
+  EXPECT_FALSE(decode_metadata(replaced("\"principal\": \"alice\",", "")));
+}
+
+}  // namespace
+}  // namespace bits::storage::detail
