@@ -80,7 +80,7 @@ class http_connection {
     parser.header_limit(static_cast<std::uint32_t>(opt_.max_header_bytes));
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are ours
     conn_->stream.expires_after(opt_.header_timeout);
-    auto [ec, n] = co_await http::async_read_header(conn_->stream, buffer_, parser, no_throw);
+    auto const ec = co_await read_head(parser);
     if (ec) {
       if (is_parse_error(ec)) {
         // A malformed head: answer once and close; the stream position is unknown.
@@ -148,6 +148,36 @@ class http_connection {
     bool const keep = req.keep_alive() && !reply.close && !env_.stopping.load();
     if (!co_await write_reply(reply, keep, log)) co_return false;
     co_return keep;
+  }
+
+  /// Reads one request head into `parser`. The head is collected whole first so that
+  /// obs-fold (a header line continued on the next line) can be refused: Beast would
+  /// join it silently, and folding is a classic request-smuggling vector.
+  net::awaitable<beast::error_code> read_head(http::request_parser<http::empty_body>& parser) {
+    std::size_t scanned = 0;
+    for (;;) {
+      std::string_view const data(static_cast<char const*>(buffer_.data().data()), buffer_.size());
+      auto const end = data.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
+      if (end != std::string_view::npos) {
+        auto const head = data.substr(0, end + 2);
+        if (head.find("\r\n ") != std::string_view::npos ||
+            head.find("\r\n\t") != std::string_view::npos) {
+          co_return http::make_error_code(http::error::bad_field);
+        }
+        beast::error_code ec;
+        auto const used = parser.put(net::buffer(data.data(), end + 4), ec);
+        buffer_.consume(used);
+        if (!ec && !parser.is_header_done()) ec = http::error::bad_field;
+        co_return ec;
+      }
+      scanned = data.size();
+      if (data.size() > opt_.max_header_bytes) {
+        co_return http::make_error_code(http::error::header_limit);
+      }
+      auto [ec, n] = co_await conn_->stream.async_read_some(buffer_.prepare(4096), no_throw);
+      if (ec) co_return ec == net::error::eof ? http::make_error_code(http::error::end_of_stream) : ec;
+      buffer_.commit(n);
+    }
   }
 
   /// Routes a BITS_POST; a packet for a session busy with another request waits for it,

@@ -191,7 +191,8 @@ void http_server::begin_stop() {
     // Idle connections are closed now; busy ones finish their request first. The
     // check runs on the connection's strand, so it cannot race the coroutine.
     net::post(c->stream.get_executor(), [c] {
-      if (c->idle.load()) c->stream.socket().cancel();
+      boost::system::error_code ignored;  // the peer may have closed it already
+      if (c->idle.load()) c->stream.socket().cancel(ignored);
     });
   }
   if (conns_.empty()) {
