@@ -1,5 +1,6 @@
 // openbitsd: the BITS Upload Protocol server. argv -> config -> objects -> run -> exit code.
 #include "config/load.hpp"
+#include "notify/notify_client.hpp"
 #include "server/http_server.hpp"
 #include "service/router.hpp"
 #include "storage/upload_store.hpp"
@@ -76,6 +77,11 @@ service::vdir_policy to_policy(config::vdir_config const& v) {
   p.cleanup_interval = std::chrono::seconds(v.cleanup_interval);
   p.host_id = v.host_id;
   p.host_id_fallback_timeout = std::chrono::seconds(v.host_id_fallback_timeout);
+  p.notification = v.notification_type == "reference" ? service::notification_type::by_reference
+                   : v.notification_type == "value"   ? service::notification_type::by_value
+                                                      : service::notification_type::none;
+  p.notification_url = v.notification_url;
+  p.notification_timeout = std::chrono::seconds(v.notification_timeout);
   return p;
 }
 
@@ -140,7 +146,9 @@ int main(int argc, char** argv) {
 
   service::router router;
   if (!build_router(cfg, router)) return 1;
-  server::http_server srv(to_server_options(cfg.server, port_file), router);
+  notify::global_init();
+  server::http_server srv(to_server_options(cfg.server, port_file), router,
+                          notify::call_application);
   std::string why;
   if (!srv.listen(why)) {
     spdlog::error("{}", why);

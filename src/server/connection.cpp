@@ -10,6 +10,7 @@
 #include "server/request_log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -38,6 +39,20 @@ constexpr auto busy_poll = 25ms;
 bool is_parse_error(beast::error_code const& ec) {
   return ec.category() == beast::http::make_error_code(http::error::bad_method).category() &&
          ec != http::error::end_of_stream;
+}
+
+/// Runs a blocking notification call; spawned on the worker pool. A plain function
+/// with by-value parameters (not a capturing lambda): its arguments live in the frame.
+net::awaitable<service::notification_response> call_blocking(service::notify_fn const* fn,
+                                                             service::notification_request req) {
+  try {
+    co_return (*fn)(req);
+  } catch (std::exception const& e) {
+    service::notification_response failed;
+    failed.what = service::notification_response::outcome::unreachable;
+    failed.detail = e.what();
+    co_return failed;
+  }
 }
 
 class http_connection {
@@ -175,7 +190,8 @@ class http_connection {
         co_return http::make_error_code(http::error::header_limit);
       }
       auto [ec, n] = co_await conn_->stream.async_read_some(buffer_.prepare(4096), no_throw);
-      if (ec) co_return ec == net::error::eof ? http::make_error_code(http::error::end_of_stream) : ec;
+      if (ec)
+        co_return ec == net::error::eof ? http::make_error_code(http::error::end_of_stream) : ec;
       buffer_.commit(n);
     }
   }
@@ -226,7 +242,21 @@ class http_connection {
       unread -= n;
       if (auto werr = job.write({chunk.data(), n})) co_return job.fail(werr);
     }
+    if (job.needs_notification()) co_return co_await notify_application(job);
     co_return job.finish();
+  }
+
+  /// Upload-reply: calls the server application on a worker thread (the call blocks for
+  /// up to notification_timeout) while this connection waits; the session stays leased.
+  net::awaitable<core::reply> notify_application(service::fragment_job& job) {
+    auto request = job.notification();
+    if (!request) co_return job.fail(request.error());
+    auto response = co_await net::co_spawn(
+        env_.workers, call_blocking(&env_.notify, std::move(*request)), net::use_awaitable);
+    if (response.what != service::notification_response::outcome::ok) {
+      spdlog::warn("{} server application: {}", remote_, response.detail);
+    }
+    co_return job.finish_notified(response);
   }
 
   net::awaitable<bool> drain(std::uint64_t n) {

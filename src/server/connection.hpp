@@ -6,6 +6,7 @@
 #include "server/server_options.hpp"
 #include "service/router.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -29,6 +30,8 @@ struct connection_env {
   server_options const& options;
   service::router& router;
   std::atomic<bool> const& stopping;
+  service::notify_fn const& notify;      ///< upload-reply calls (blocking)
+  boost::asio::any_io_executor workers;  ///< where blocking calls run
 };
 
 /// Serves one connection until the peer closes, an error or timeout occurs, a reply

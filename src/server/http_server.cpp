@@ -28,9 +28,10 @@ unsigned thread_count(unsigned configured) {
 
 }  // namespace
 
-http_server::http_server(server_options options, service::router& router)
+http_server::http_server(server_options options, service::router& router, service::notify_fn notify)
     : options_(std::move(options)),
       router_(router),
+      notify_(std::move(notify)),
       io_(static_cast<int>(thread_count(options_.io_threads))),
       signals_(io_, SIGINT, SIGTERM),
       grace_(io_) {}
@@ -120,6 +121,7 @@ void http_server::run() {
   }
   maint_cv_.notify_all();
   maintenance.join();
+  workers_.join();
   // Persist what every open session holds, so its offset survives a power loss too.
   for (auto const& v : router_.vdirs()) v->flush_all();
   spdlog::info("stopped");
@@ -164,7 +166,7 @@ void http_server::accept_next(std::size_t index) {
           std::lock_guard lock(conns_mu_);
           conns_.insert(conn);
         }
-        connection_env const env{options_, router_, stopping_};
+        connection_env const env{options_, router_, stopping_, notify_, workers_.get_executor()};
         net::co_spawn(conn->stream.get_executor(), serve_connection(conn, env),
                       [this, conn](std::exception_ptr e) {
                         if (e) {

@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -25,7 +26,9 @@ namespace bits::server {
 
 class http_server {
  public:
-  http_server(server_options options, service::router& router);
+  /// `notify` makes upload-reply calls to server applications (blocking; it runs on a
+  /// small worker pool).
+  http_server(server_options options, service::router& router, service::notify_fn notify);
   ~http_server();
   http_server(http_server const&) = delete;
   http_server& operator=(http_server const&) = delete;
@@ -54,6 +57,8 @@ class http_server {
 
   server_options options_;
   service::router& router_;
+  service::notify_fn notify_;
+  boost::asio::thread_pool workers_{4};
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer grace_;

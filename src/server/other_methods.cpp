@@ -34,6 +34,22 @@ net::awaitable<other_result> serve_other_method(boost::beast::tcp_stream& stream
   bool const get = head.method == "GET";
   bool const is_head = head.method == "HEAD";
 
+  // Upload-reply replies: <vdir>/.bits-reply/<token>, served whatever downloads_enabled
+  // says, since the client must fetch them (reference 7.5).
+  if (vdir != nullptr && (get || is_head)) {
+    std::string const prefix =
+        vdir->policy().url + std::string(core::reserved_name_prefix) + "reply/";
+    if (path->starts_with(prefix)) {
+      auto reply = vdir->open_reply(std::string_view(*path).substr(prefix.size()));
+      if (!reply) co_return other_result{plain(404)};
+      bool const keep = head.keep_alive && head.content_length.value_or(0) == 0 && !head.chunked;
+      unsigned status = 200;
+      bool const ok = co_await send_download(stream, head, *reply, keep, opt, status);
+      core::reply logged = plain(status);
+      log.finish(logged);
+      co_return other_result{std::move(logged), true, ok};
+    }
+  }
   if (head.method == "OPTIONS") {
     core::reply r = plain(200);
     r.set("Allow", allow_list(downloads));

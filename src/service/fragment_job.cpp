@@ -9,12 +9,16 @@
 namespace bits::service {
 
 fragment_job::fragment_job(upload_service& svc, session_lease lease, core::fragment_plan plan,
-                           std::uint64_t body_length, std::unique_ptr<storage::data_writer> writer)
+                           std::uint64_t body_length, std::unique_ptr<storage::data_writer> writer,
+                           std::string scheme, std::string host, std::string target)
     : svc_(svc),
       lease_(std::move(lease)),
       plan_(plan),
       body_length_(body_length),
-      writer_(std::move(writer)) {}
+      writer_(std::move(writer)),
+      scheme_(std::move(scheme)),
+      host_(std::move(host)),
+      target_(std::move(target)) {}
 
 fragment_job::~fragment_job() = default;
 
@@ -74,8 +78,82 @@ core::reply fragment_job::finish() {
   core::reply r = core::make_ack();
   r.set(core::header::session_id, id.to_string());
   r.set(core::header::received_content_range, std::to_string(rec.received));
+  // A retransmitted final fragment gets the same reply URL again (reference 5.3).
+  if (rec.state == storage::session_state::complete &&
+      (!rec.reply_token.empty() || !rec.reply_url.empty())) {
+    r.set(core::header::reply_url, svc_.reply_url(rec, scheme_, host_));
+  }
   lease_.release();
   return r;
+}
+
+bool fragment_job::needs_notification() const {
+  session& s = *lease_;
+  std::lock_guard lock(s.mu);
+  return plan_.completes_upload && s.record.state == storage::session_state::receiving &&
+         svc_.policy_.notification != notification_type::none;
+}
+
+result<notification_request> fragment_job::notification() {
+  session& s = *lease_;
+  auto const& id = s.record.id;
+  if (auto ec = svc_.store_->reset_reply(id)) return ec;
+  auto const& p = svc_.policy_;
+  notification_request req;
+  req.type = p.notification;
+  req.url = resolve_notification_url(p.notification_url, scheme_, host_, target_);
+  req.original_url = absolute_url(scheme_, host_, target_);
+  req.request_file = svc_.store_->spool_file_path(id, storage::spool_file::request);
+  req.response_file = svc_.store_->spool_file_path(id, storage::spool_file::reply);
+  req.timeout = p.notification_timeout;
+  return req;
+}
+
+core::reply fragment_job::finish_notified(notification_response const& r) {
+  session& s = *lease_;
+  auto const id = s.record.id;
+  std::lock_guard lock(s.mu);
+  auto& rec = s.record;
+  rec.last_activity = svc_.clock_();
+  auto const answer = [&](core::reply rep) {
+    rep.set(core::header::session_id, id.to_string());
+    rep.set(core::header::received_content_range, std::to_string(rec.received));
+    lease_.release();
+    return rep;
+  };
+  notification_response checked = r;
+  // Reference 7.5: reply URLs over 2,200 characters are refused.
+  if (checked.what == notification_response::outcome::ok && checked.static_url.size() > 2200) {
+    checked.what = notification_response::outcome::malformed;
+  }
+  // The session keeps every byte: a retried final fragment notifies again (6.2).
+  if (checked.what != notification_response::outcome::ok) {
+    return answer(application_error_ack(checked));
+  }
+
+  rec.reply_url = checked.static_url;
+  if (rec.reply_url.empty()) rec.reply_token = random_session_id().to_hex();
+  // commit() saves the record as complete itself; without a copy, save() does.
+  auto ec = checked.copy_to_destination ? svc_.store_->commit(rec, svc_.policy_.allow_overwrites)
+                                        : svc_.store_->save(
+                                              [&] {
+                                                auto done = rec;
+                                                done.state = storage::session_state::complete;
+                                                return done;
+                                              }(),
+                                              false);
+  if (!ec) rec.state = storage::session_state::complete;
+  if (ec) {
+    rec.reply_token.clear();
+    rec.reply_url.clear();
+    rec.state = storage::session_state::receiving;
+    return answer(session_error(to_bits_error(ec), id, rec.received));
+  }
+  s.dirty = false;
+  svc_.remember_reply(rec);
+  core::reply rep = core::make_ack();
+  rep.set(core::header::reply_url, svc_.reply_url(rec, scheme_, host_));
+  return answer(std::move(rep));
 }
 
 core::reply fragment_job::fail(boost::system::error_code ec) {

@@ -4,6 +4,7 @@
 
 #include "core/fragment_plan.hpp"
 #include "core/message.hpp"
+#include "service/notification.hpp"
 #include "service/session_registry.hpp"
 #include "storage/upload_store.hpp"
 
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 
 namespace bits::service {
 
@@ -18,8 +20,11 @@ class upload_service;
 
 class fragment_job {
  public:
+  /// `url_base` carries the request's scheme, Host and target, for the reply URL and
+  /// the notification.
   fragment_job(upload_service& svc, session_lease lease, core::fragment_plan plan,
-               std::uint64_t body_length, std::unique_ptr<storage::data_writer> writer);
+               std::uint64_t body_length, std::unique_ptr<storage::data_writer> writer,
+               std::string scheme, std::string host, std::string target);
   fragment_job(fragment_job const&) = delete;
   fragment_job& operator=(fragment_job const&) = delete;
   ~fragment_job();
@@ -37,6 +42,18 @@ class fragment_job {
   /// sync policy, and returns the Ack. Releases the session.
   [[nodiscard]] core::reply finish();
 
+  /// After the whole body: true when this fragment completed an upload of an
+  /// upload-reply directory (or retried one whose notification failed), so the server
+  /// application must be called (notification(), then finish_notified()) instead of
+  /// finish().
+  [[nodiscard]] bool needs_notification() const;
+
+  /// The call to make. Removes any reply left by an earlier, failed attempt.
+  [[nodiscard]] result<notification_request> notification();
+
+  /// The Ack once the application answered (reference 7.5, 7.6). Releases the session.
+  [[nodiscard]] core::reply finish_notified(notification_response const& r);
+
   /// The Ack for a body that could not be stored (error from write). Releases the session.
   [[nodiscard]] core::reply fail(boost::system::error_code ec);
 
@@ -50,6 +67,9 @@ class fragment_job {
   std::uint64_t body_length_ = 0;
   std::uint64_t consumed_ = 0;
   std::unique_ptr<storage::data_writer> writer_;
+  std::string scheme_;
+  std::string host_;
+  std::string target_;
 };
 
 }  // namespace bits::service

@@ -36,6 +36,12 @@ result<session_lease> session_registry::lease(core::session_id const& id) {
   return session_lease(std::move(s));
 }
 
+std::shared_ptr<session> session_registry::find(core::session_id const& id) const {
+  std::lock_guard lock(mu_);
+  auto it = open_.find(id);
+  return it == open_.end() ? nullptr : it->second;
+}
+
 void session_registry::forget(core::session_id const& id, std::optional<tombstone> how,
                               std::int64_t now) {
   std::lock_guard lock(mu_);

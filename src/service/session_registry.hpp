@@ -61,6 +61,9 @@ class session_registry {
   /// Leases the session. Errors: session_not_found, session_busy.
   [[nodiscard]] result<session_lease> lease(core::session_id const& id);
 
+  /// The open session `id`, without leasing it (readers that take `mu`), or null.
+  [[nodiscard]] std::shared_ptr<session> find(core::session_id const& id) const;
+
   /// Removes the session; with a tombstone when `how` is given.
   void forget(core::session_id const& id, std::optional<tombstone> how, std::int64_t now);
 

@@ -60,6 +60,7 @@ result<std::vector<std::string>> upload_service::recover() {
   for (auto& rec : report->sessions) {
     auto s = std::make_shared<session>(std::move(rec));
     s->durable = s->record.received;
+    remember_reply(s->record);
     sessions_.insert(std::move(s));
   }
   return std::move(report->discarded);
@@ -94,8 +95,13 @@ core::reply upload_service::handle_create(packet const& p, request_context const
 
   std::string const destination = core::join_segments(*ctx.destination);
   if (ctx.destination->empty()) return core::make_error_ack(error::destination_is_directory);
-  if (auto ec = store_->check_destination(destination, policy_.allow_overwrites)) {
-    return core::make_error_ack(to_bits_error(ec));
+  // Upload-reply directories hand the file to the application instead of storing it, so
+  // the URL need not name a place on disk (it is checked at commit if the application
+  // asks for a copy).
+  if (policy_.notification == notification_type::none) {
+    if (auto ec = store_->check_destination(destination, policy_.allow_overwrites)) {
+      return core::make_error_ack(to_bits_error(ec));
+    }
   }
 
   auto const now = clock_();
@@ -117,6 +123,36 @@ core::reply upload_service::handle_create(packet const& p, request_context const
           std::to_string(policy_.host_id_fallback_timeout.count()));
   }
   return r;
+}
+
+std::string upload_service::reply_url(storage::session_record const& rec, std::string_view scheme,
+                                      std::string_view host) const {
+  if (!rec.reply_url.empty()) return rec.reply_url;  // the application's static URL
+  // Unguessable and per session; never the session id itself (reference 7.5).
+  return absolute_url(
+      scheme, host,
+      policy_.url + std::string(core::reserved_name_prefix) + "reply/" + rec.reply_token);
+}
+
+void upload_service::remember_reply(storage::session_record const& rec) {
+  if (rec.reply_token.empty()) return;
+  std::lock_guard lock(replies_mu_);
+  replies_.insert_or_assign(rec.reply_token, rec.id);
+}
+
+result<storage::readable_file> upload_service::open_reply(std::string_view token) {
+  core::session_id id;
+  {
+    std::lock_guard lock(replies_mu_);
+    auto it = replies_.find(std::string(token));
+    if (it == replies_.end()) return error::session_not_found;
+    id = it->second;
+  }
+  auto s = sessions_.find(id);
+  if (!s) return error::session_not_found;
+  std::lock_guard lock(s->mu);
+  if (s->gone || is_expired(*s, clock_())) return error::session_not_found;
+  return store_->open_reply(id);
 }
 
 bool upload_service::is_expired(session const& s, std::int64_t now) const {
@@ -147,6 +183,10 @@ void upload_service::finish_session(session& s, std::optional<tombstone> how) {
   // recovers or removes them, so the protocol answer does not depend on it.
   (void)store_->discard(s.record.id);
   s.gone = true;
+  if (!s.record.reply_token.empty()) {
+    std::lock_guard lock(replies_mu_);
+    replies_.erase(s.record.reply_token);
+  }
   sessions_.forget(s.record.id, how, clock_());
 }
 
@@ -182,7 +222,8 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
   }
   lock.unlock();
   auto job = std::make_unique<fragment_job>(*this, std::move(*lease), *plan, p.content_length,
-                                            std::move(writer));
+                                            std::move(writer), std::string(ctx.scheme),
+                                            std::string(ctx.host), std::string(ctx.target));
   return {{}, std::move(job), false};
 }
 
@@ -203,7 +244,8 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
   session& s = **lease;
   std::lock_guard lock(s.mu);
   auto& rec = s.record;
-  if (rec.state == storage::session_state::receiving && !rec.total && rec.received == 0) {
+  if (rec.state == storage::session_state::receiving && !rec.total && rec.received == 0 &&
+      policy_.notification == notification_type::none) {
     if (auto ec = store_->commit(rec, policy_.allow_overwrites)) {
       return {session_error(to_bits_error(ec), id, rec.received), nullptr, false};
     }

@@ -12,7 +12,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace bits::service {
@@ -24,6 +26,9 @@ using clock_fn = std::function<std::int64_t()>;
 struct request_context {
   std::vector<std::string> const* destination = nullptr;  ///< validated path segments
   std::string_view principal;                             ///< empty = anonymous
+  std::string_view scheme = "http";                       ///< for absolute URLs
+  std::string_view host;                                  ///< Host header
+  std::string_view target;                                ///< request target as sent
 };
 
 /// What the service decided about one packet.
@@ -63,6 +68,10 @@ class upload_service {
     return store_->open_published(path);
   }
 
+  /// Opens the reply of the upload-reply session whose reply URL carries `token`.
+  /// Errors: session_not_found once the session is closed, cancelled or expired.
+  [[nodiscard]] result<storage::readable_file> open_reply(std::string_view token);
+
   [[nodiscard]] std::size_t open_sessions() const { return sessions_.size(); }
 
  private:
@@ -79,6 +88,10 @@ class upload_service {
   /// Ends a session: removes its spool entry and remembers how it ended.
   void finish_session(session& s, std::optional<tombstone> how);
   void sync_session(session& s);
+  /// The BITS-Reply-URL of a session that has replied.
+  [[nodiscard]] std::string reply_url(storage::session_record const& rec, std::string_view scheme,
+                                      std::string_view host) const;
+  void remember_reply(storage::session_record const& rec);
   [[nodiscard]] bool is_expired(session const& s, std::int64_t now) const;
 
   vdir_policy policy_;
@@ -87,6 +100,8 @@ class upload_service {
   clock_fn clock_;
   session_registry sessions_;
   std::int64_t next_cleanup_ = 0;
+  mutable std::mutex replies_mu_;
+  std::unordered_map<std::string, core::session_id> replies_;  ///< reply token -> session
 
   friend class fragment_job;
 };

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "service/notification.hpp"
+
 namespace bits::service {
 
 struct vdir_policy {
@@ -19,6 +21,9 @@ struct vdir_policy {
   std::chrono::seconds cleanup_interval{43200};
   std::string host_id;  ///< sent as BITS-Host-Id when not empty
   std::chrono::seconds host_id_fallback_timeout{86400};
+  notification_type notification = notification_type::none;  ///< upload-reply when not none
+  std::string notification_url;
+  std::chrono::seconds notification_timeout{240};
 };
 
 /// Settings shared by every virtual directory.

@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 
 #include <algorithm>
 #include <system_error>
@@ -257,8 +259,15 @@ result<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
   }
   detail::confinement const conf{
       root_fd.get(), {spool_st.st_dev, spool_st.st_ino}, spool_st.st_dev};
-  return std::unique_ptr<upload_store>{std::make_unique<detail::fs_store>(
-      std::move(root_fd), std::move(spool_fd), conf, detail::read_boot_id())};
+  char resolved[PATH_MAX];
+  if (::realpath(spool.c_str(), resolved) == nullptr) {
+    int const err = errno;
+    return fail("cannot resolve spool '" + spool + "'", "resolve spool", err);
+  }
+  auto store = std::make_unique<detail::fs_store>(std::move(root_fd), std::move(spool_fd), conf,
+                                                  detail::read_boot_id());
+  store->set_spool_path(resolved);
+  return std::unique_ptr<upload_store>{std::move(store)};
 }
 
 }  // namespace bits::storage

@@ -22,6 +22,7 @@ namespace bits::storage::detail {
 
 inline constexpr char const* data_name = "data";
 inline constexpr char const* meta_name = "meta.json";
+inline constexpr char const* reply_name = "reply";
 inline constexpr char const* meta_tmp_name = "meta.json.tmp";
 /// meta.json is a few hundred bytes; anything far larger is not ours.
 inline constexpr std::size_t max_meta_bytes = 64 * 1024;
@@ -38,6 +39,12 @@ class fs_store final : public upload_store {
   error_code commit(session_record const& record, bool allow_overwrite) override;
   error_code discard(core::session_id const& id) override;
   result<readable_file> open_published(std::string_view destination) override;
+  std::string spool_file_path(core::session_id const& id, spool_file which) const override;
+  error_code reset_reply(core::session_id const& id) override;
+  result<readable_file> open_reply(core::session_id const& id) override;
+
+  /// The spool's absolute path, for spool_file_path.
+  void set_spool_path(std::string path) { spool_path_ = std::move(path); }
   result<recovery_report> recover() override;
 
  private:
@@ -73,6 +80,7 @@ class fs_store final : public upload_store {
   unique_fd spool_;
   confinement conf_;
   std::string boot_id_;
+  std::string spool_path_;
   std::mutex mutex_;  ///< guards durable_ (calls for different sessions run concurrently)
   std::unordered_map<core::session_id, std::uint64_t, core::session_id_hash> durable_;
 };

@@ -157,6 +157,8 @@ std::string encode_metadata(stored_metadata const& meta) {
   j["state"] = state_name(r.state);
   j["created"] = r.created;
   j["last_activity"] = r.last_activity;
+  j["reply_token"] = r.reply_token;
+  j["reply_url"] = percent_encode(r.reply_url);
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -174,6 +176,11 @@ std::optional<stored_metadata> decode_metadata(std::string_view text) {
       read_encoded(j, "boot_id", meta.boot_id) && read_state(j, r.state) &&
       read_signed(j, "created", r.created) && read_signed(j, "last_activity", r.last_activity);
   if (!ok) return std::nullopt;
+  // Upload-reply fields are optional: metadata of plain uploads may predate them.
+  if (j.contains("reply_token") && !read_string(j, "reply_token", r.reply_token)) {
+    return std::nullopt;
+  }
+  if (j.contains("reply_url") && !read_encoded(j, "reply_url", r.reply_url)) return std::nullopt;
   return meta;
 }
 

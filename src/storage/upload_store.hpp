@@ -37,6 +37,14 @@ struct session_record {
   session_state state = session_state::receiving;
   std::int64_t created = 0;        ///< unix seconds
   std::int64_t last_activity = 0;  ///< unix seconds; drives the inactivity timeout
+  std::string reply_token;         ///< upload-reply: names the reply URL; empty until notified
+  std::string reply_url;           ///< upload-reply: the application's static reply URL, if any
+};
+
+/// The files of a session that a server application sees (upload-reply, reference 7).
+enum class spool_file {
+  request,  ///< the uploaded bytes
+  reply,    ///< the application's reply
 };
 
 /// The data file of one open session, held for the length of one Fragment.
@@ -139,6 +147,19 @@ class upload_store {
   /// caller answers 404 either way), destination_is_directory, forbidden_path,
   /// storage_failure.
   [[nodiscard]] virtual result<readable_file> open_published(std::string_view destination) = 0;
+
+  /// Absolute path of a session's request or reply file, for the server application
+  /// (by reference) and the notification client (by value). Pure: nothing is checked.
+  [[nodiscard]] virtual std::string spool_file_path(core::session_id const& id,
+                                                    spool_file which) const = 0;
+
+  /// Removes the session's reply file, if any (before a new notification).
+  [[nodiscard]] virtual error_code reset_reply(core::session_id const& id) = 0;
+
+  /// Opens the session's reply for a download, creating it empty when the application
+  /// wrote none (an empty reply is a 0-byte file, reference 7.5). It must be a regular
+  /// file. Errors: session_not_found (no spool entry), forbidden_path, storage_failure.
+  [[nodiscard]] virtual result<readable_file> open_reply(core::session_id const& id) = 0;
 
   /// Loads every session in the spool (at start-up). For a receiving session `received`
   /// is set to what is really held: after a process crash on the same boot, the data
