@@ -112,6 +112,13 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   rec.created = now;
   rec.last_activity = now;
   if (auto ec = store_->create(rec)) return core::make_error_ack(to_bits_error(ec));
+  // Strict durability: the session the Ack announces survives power loss too.
+  if (options_.sync_interval.count() == 0) {
+    if (auto ec = store_->save(rec, true)) {
+      (void)store_->discard(rec.id);
+      return core::make_error_ack(to_bits_error(ec));
+    }
+  }
   sessions_.insert(std::make_shared<session>(rec));
 
   core::reply r = session_ack(rec.id);
