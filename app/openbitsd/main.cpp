@@ -1,4 +1,5 @@
 // openbitsd: the BITS Upload Protocol server. argv -> config -> objects -> run -> exit code.
+#include "auth/htpasswd.hpp"
 #include "config/load.hpp"
 #include "notify/notify_client.hpp"
 #include "server/http_server.hpp"
@@ -50,8 +51,12 @@ server::server_options to_server_options(config::server_config const& s,
   server::server_options o;
   for (auto const& text : s.listen) {
     server::listen_endpoint ep;
-    if (config::parse_listen(text, ep.host, ep.port)) o.listen.push_back(ep);
+    if (config::parse_listen(text, ep.host, ep.port)) {
+      (void)config::strip_tls_scheme(text, ep.tls);
+      o.listen.push_back(ep);
+    }
   }
+  o.tls = {s.tls_cert, s.tls_key, s.tls_client_ca};
   o.io_threads = s.io_threads;
   o.max_header_bytes = s.max_header_bytes;
   o.max_header_count = s.max_header_count;
@@ -100,6 +105,17 @@ bool build_router(config::daemon_config const& cfg, service::router& router) {
     auto svc = std::make_unique<service::upload_service>(to_policy(v), opts, std::move(*store), [] {
       return static_cast<std::int64_t>(std::time(nullptr));
     });
+    if (v.auth == "basic") {
+      std::vector<std::string> problems;
+      auto table = auth::load_htpasswd(v.htpasswd, problems);
+      for (auto const& p : problems) spdlog::error("vdir {}: {}", v.url, p);
+      if (!table) {
+        spdlog::error("vdir {}: htpasswd {}: {}", v.url, v.htpasswd, table.error().message());
+        return false;
+      }
+      svc->set_authenticator(std::make_shared<auth::basic_authenticator>(std::move(*table)),
+                             v.realm);
+    }
     auto recovered = svc->recover();
     if (!recovered) {
       spdlog::error("vdir {}: cannot recover sessions: {}", v.url, recovered.error().message());
@@ -154,6 +170,23 @@ int main(int argc, char** argv) {
     spdlog::error("{}", why);
     return 1;
   }
+  // SIGHUP: the server reloads its TLS certificate, then the htpasswd files here.
+  srv.on_reload([&cfg, &router] {
+    for (std::size_t i = 0; i < cfg.vdirs.size(); ++i) {
+      auto const& v = cfg.vdirs[i];
+      if (v.auth != "basic") continue;
+      for (auto const& svc : router.vdirs()) {
+        if (svc->policy().url != v.url || !svc->authenticator()) continue;
+        std::vector<std::string> problems;
+        if (auto ec = svc->authenticator()->reload(v.htpasswd, problems)) {
+          for (auto const& p : problems) spdlog::error("vdir {}: {}", v.url, p);
+          spdlog::error("SIGHUP: keeping the old users of {}: {}", v.url, ec.message());
+        } else {
+          spdlog::info("SIGHUP: reloaded {}", v.htpasswd);
+        }
+      }
+    }
+  });
   srv.run();
   return 0;
 }

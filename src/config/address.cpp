@@ -94,6 +94,8 @@ bool is_ipv6_literal(std::string_view text) noexcept {
 }
 
 std::string_view check_listen(std::string_view text, std::string& host, std::uint16_t& port) {
+  bool tls = false;
+  text = strip_tls_scheme(text, tls);
   if (text.empty()) return "empty listen address";
   std::string_view host_part;
   std::string_view port_part;
@@ -123,6 +125,12 @@ std::string_view check_listen(std::string_view text, std::string& host, std::uin
   host.assign(host_part);
   port = parsed_port;
   return {};
+}
+
+std::string_view strip_tls_scheme(std::string_view text, bool& tls) noexcept {
+  constexpr std::string_view scheme = "tls://";
+  tls = text.substr(0, scheme.size()) == scheme;
+  return tls ? text.substr(scheme.size()) : text;
 }
 
 bool parse_listen(std::string const& text, std::string& host, std::uint16_t& port) {

@@ -24,7 +24,11 @@ struct vdir_config {
   std::uint64_t host_id_fallback_timeout = 86400;  ///< s, sent with host_id
   std::string notification_type = "none";  ///< upload-reply: "none", "reference", "value"
   std::string notification_url;            ///< absolute, or relative to the upload URL
-  std::uint64_t notification_timeout = 240;  ///< s; below the client's 5-minute timer
+  std::uint64_t notification_timeout = 240;
+  std::string auth = "none";           ///< "none" or "basic"
+  std::string htpasswd;                ///< Apache htpasswd file (bcrypt, sha-crypt, yescrypt)
+  std::string realm = "OpenBITS";      ///< realm of the Basic challenge
+  bool allow_basic_over_http = false;  ///< accept Basic credentials on plain listeners  ///< s; below the client's 5-minute timer
 
   friend bool operator==(vdir_config const&, vdir_config const&) = default;
 };
@@ -43,7 +47,10 @@ struct server_config {
   std::uint64_t shutdown_grace = 30;                   ///< s in-flight requests get on SIGTERM
   std::uint64_t sync_interval = 5;     ///< s between data syncs of open sessions; 0 = every Ack
   std::uint64_t tombstone_ttl = 3600;  ///< s a closed/cancelled id answers replays with 200
-  std::uint64_t session_wait = 10;     ///< s a packet waits for a busy session before 503
+  std::uint64_t session_wait = 10;
+  std::string tls_cert;       ///< PEM certificate chain for tls:// listeners
+  std::string tls_key;        ///< PEM private key
+  std::string tls_client_ca;  ///< PEM CAs; when set, TLS clients must present a certificate     ///< s a packet waits for a busy session before 503
 
   friend bool operator==(server_config const&, server_config const&) = default;
 };

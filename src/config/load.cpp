@@ -189,6 +189,9 @@ constexpr key_spec<sc> server_keys[] = {
     {"sync_interval", &sc::sync_interval},
     {"tombstone_ttl", &sc::tombstone_ttl},
     {"session_wait", &sc::session_wait},
+    {"tls_cert", &sc::tls_cert},
+    {"tls_key", &sc::tls_key},
+    {"tls_client_ca", &sc::tls_client_ca},
 };
 
 using vc = vdir_config;
@@ -208,6 +211,10 @@ constexpr key_spec<vc> vdir_keys[] = {
     {"notification_type", &vc::notification_type},
     {"notification_url", &vc::notification_url},
     {"notification_timeout", &vc::notification_timeout},
+    {"auth", &vc::auth},
+    {"htpasswd", &vc::htpasswd},
+    {"realm", &vc::realm},
+    {"allow_basic_over_http", &vc::allow_basic_over_http},
 };
 
 // Unknown keys are errors: a misspelt key silently falling back to its default is the

@@ -5,6 +5,7 @@
 #include "config/daemon_config.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bits::config {
@@ -54,6 +55,9 @@ struct load_result {
 /// "::" dual-stack (or 0.0.0.0 where IPv6 is unavailable). A host is a host name or an
 /// IPv4 literal, or an IPv6 literal (optionally "%zone") in brackets; the port is
 /// decimal digits only. `host` and `port` are written only on success.
+/// Removes a leading "tls://" (a TLS listener) and says whether it was there.
+[[nodiscard]] std::string_view strip_tls_scheme(std::string_view text, bool& tls) noexcept;
+
 [[nodiscard]] bool parse_listen(std::string const& text, std::string& host, std::uint16_t& port);
 
 }  // namespace bits::config

@@ -176,12 +176,47 @@ void check_vdirs(std::vector<vdir_config> const& vdirs, checker& c) {
   }
 }
 
+// TLS listeners need a certificate; Basic credentials must not cross plain listeners
+// unless the operator says so (they are only base64, readable by anyone on the path).
+void check_security(daemon_config const& cfg, checker& c) {
+  std::string plain;
+  bool any_tls = false;
+  for (std::size_t i = 0; i < cfg.server.listen.size(); ++i) {
+    bool tls = false;
+    (void)strip_tls_scheme(cfg.server.listen[i], tls);
+    any_tls = any_tls || tls;
+    if (!tls && plain.empty()) plain = indexed("server.listen", i);
+  }
+  if (any_tls && cfg.server.tls_cert.empty()) {
+    c.fail("server.tls_cert", "required by the tls:// listeners");
+  }
+  if (any_tls && cfg.server.tls_key.empty()) {
+    c.fail("server.tls_key", "required by the tls:// listeners");
+  }
+  for (std::size_t i = 0; i < cfg.vdirs.size(); ++i) {
+    auto const& v = cfg.vdirs[i];
+    auto const prefix = indexed("vdir", i);
+    if (v.auth != "none" && v.auth != "basic") {
+      c.fail(prefix + ".auth", "must be \"none\" or \"basic\"");
+      continue;
+    }
+    if (v.auth != "basic") continue;
+    if (v.htpasswd.empty()) c.fail(prefix + ".htpasswd", "required when auth is \"basic\"");
+    if (!plain.empty() && !v.allow_basic_over_http) {
+      c.fail(prefix + ".auth",
+             "Basic credentials would cross the plain listener " + plain +
+                 " in clear text; use tls:// listeners or set allow_basic_over_http = true");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<problem> validate(daemon_config const& cfg, std::string const& file) {
   checker c(file);
   check_server(cfg.server, c);
   check_vdirs(cfg.vdirs, c);
+  check_security(cfg, c);
   return c.take();
 }
 

@@ -3,6 +3,8 @@
 // is never held whole in memory and never copied through Beast's parser.
 #include "server/connection.hpp"
 
+#include "auth/basic_header.hpp"
+#include "core/upload_path.hpp"
 #include "core/wire_error.hpp"
 #include "server/beast_convert.hpp"
 #include "server/buffer_pool.hpp"
@@ -55,12 +57,20 @@ net::awaitable<service::notification_response> call_blocking(service::notify_fn 
   }
 }
 
+/// Checks a password on a worker thread (bcrypt costs milliseconds by design).
+net::awaitable<bool> verify_blocking(std::shared_ptr<auth::basic_authenticator> a,
+                                     auth::basic_credentials creds) {
+  co_return a->verify_slow(creds.user, creds.password);
+}
+
+/// The request loop over `Stream`: beast::tcp_stream, or an ssl_stream over one.
+template <class Stream>
 class http_connection {
  public:
-  http_connection(std::shared_ptr<connection_state> conn, connection_env env)
-      : conn_(std::move(conn)), env_(env), opt_(env.options) {
+  http_connection(std::shared_ptr<connection_state> conn, Stream& stream, connection_env env)
+      : conn_(std::move(conn)), stream_(stream), env_(env), opt_(env.options) {
     beast::error_code ec;
-    auto const ep = conn_->stream.socket().remote_endpoint(ec);
+    auto const ep = conn_->lowest().socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
 
@@ -72,17 +82,22 @@ class http_connection {
       conn_->idle.store(false);
       if (!co_await serve_one()) break;
     }
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      // close_notify, bounded: a peer that never answers must not hold us.
+      conn_->lowest().expires_after(std::chrono::seconds(5));
+      co_await stream_.async_shutdown(net::as_tuple(net::use_awaitable));
+    }
     beast::error_code ignored;
-    conn_->stream.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
-    conn_->stream.close();
+    conn_->lowest().socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    conn_->lowest().close();
   }
 
  private:
   /// Waits, up to idle_timeout, for the first byte of the next request.
   net::awaitable<bool> wait_for_request() {
     if (buffer_.size() > 0) co_return true;
-    conn_->stream.expires_after(opt_.idle_timeout);
-    auto [ec, n] = co_await conn_->stream.async_read_some(buffer_.prepare(4096), no_throw);
+    conn_->lowest().expires_after(opt_.idle_timeout);
+    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), no_throw);
     if (ec) co_return false;  // peer closed, idle timeout, or shutdown
     buffer_.commit(n);
     co_return true;
@@ -94,7 +109,7 @@ class http_connection {
     http::request_parser<http::empty_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opt_.max_header_bytes));
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are ours
-    conn_->stream.expires_after(opt_.header_timeout);
+    conn_->lowest().expires_after(opt_.header_timeout);
     auto const ec = co_await read_head(parser);
     if (ec) {
       if (is_parse_error(ec)) {
@@ -116,16 +131,24 @@ class http_connection {
     if (auto cl = parser.content_length()) length = *cl;
     bool const chunked = parser.chunked();
     core::request_head head = to_request_head(req, length, chunked);
+    // principal (set by authenticate) must outlive `head`, which views it.
     head.remote = remote_;
     head.keep_alive = req.keep_alive();
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) head.scheme = "https";
     bool const expect_continue = core::iequals(
         std::string_view(req[http::field::expect].data(), req[http::field::expect].size()),
         "100-continue");
     std::uint64_t unread = length.value_or(0);
 
     core::reply reply;
-    if (head.method == core::bits_post_method) {
-      log.packet(head.header(core::header::packet_type));
+    std::string principal;
+    if (head.method == core::bits_post_method) log.packet(head.header(core::header::packet_type));
+    auto const authn = co_await authenticate(head, principal);
+    if (authn) {
+      // 401 with the challenge; the body is drained or the connection closed below,
+      // and the client resends the request with credentials (reference 12).
+      reply = std::move(*authn);
+    } else if (head.method == core::bits_post_method) {
       auto out = co_await route_bits_post(head);
       if (out.job) {
         if (expect_continue && !co_await write_continue()) co_return false;
@@ -139,7 +162,7 @@ class http_connection {
         reply = std::move(out.reply);
       }
     } else {
-      auto res = co_await serve_other_method(conn_->stream, head, env_.router, opt_, log);
+      auto res = co_await serve_other_method(stream_, head, env_.router, opt_, log);
       if (!res.keep_alive) co_return false;
       // The body of an unknown method is never read; see below for what happens to it.
       reply = std::move(res.reply);
@@ -189,11 +212,52 @@ class http_connection {
       if (data.size() > opt_.max_header_bytes) {
         co_return http::make_error_code(http::error::header_limit);
       }
-      auto [ec, n] = co_await conn_->stream.async_read_some(buffer_.prepare(4096), no_throw);
+      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), no_throw);
       if (ec)
         co_return ec == net::error::eof ? http::make_error_code(http::error::end_of_stream) : ec;
       buffer_.commit(n);
     }
+  }
+
+  /// Authentication of the request's virtual directory (validation step 2). Empty when
+  /// the request may proceed (`principal` then names the user, or is empty for an
+  /// anonymous directory); otherwise the 401 to send. Cached credentials are checked
+  /// inline, others on a worker thread.
+  net::awaitable<std::optional<core::reply>> authenticate(core::request_head& head,
+                                                          std::string& principal) {
+    auto const path = core::decode_target_path(head.target);
+    service::upload_service* const vdir = path ? env_.router.find(*path) : nullptr;
+    if (vdir == nullptr || !vdir->authenticator()) co_return std::nullopt;
+    auto const& authn = vdir->authenticator();
+    std::optional<auth::basic_credentials> creds;
+    if (auto value = head.header("Authorization")) creds = auth::parse_basic_authorization(*value);
+    bool ok = false;
+    if (creds) {
+      ok = authn->lookup_cache(creds->user, creds->password);
+      if (!ok) {
+        ok = co_await net::co_spawn(env_.workers, verify_blocking(authn, *creds),
+                                    net::use_awaitable);
+      }
+    }
+    if (ok) {
+      principal = std::move(creds->user);
+      head.principal = principal;
+      co_return std::nullopt;
+    }
+    if (creds)
+      spdlog::info("{} authentication failed for user \"{}\"", remote_,
+                   printable_user(creds->user));
+    core::reply r;
+    r.status = 401;
+    r.set("WWW-Authenticate", auth::challenge(vdir->realm()));
+    co_return r;
+  }
+
+  static std::string printable_user(std::string_view user) {
+    std::string out;
+    for (char c : user.substr(0, 64))
+      out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) ? '?' : c;
+    return out;
   }
 
   /// Routes a BITS_POST; a packet for a session busy with another request waits for it,
@@ -232,9 +296,8 @@ class http_connection {
     pooled_buffer chunk = acquire_body_buffer();
     while (unread > 0) {
       auto const want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), unread));
-      conn_->stream.expires_after(opt_.read_timeout);
-      auto [ec, n] =
-          co_await conn_->stream.async_read_some(net::buffer(chunk.data(), want), no_throw);
+      conn_->lowest().expires_after(opt_.read_timeout);
+      auto [ec, n] = co_await stream_.async_read_some(net::buffer(chunk.data(), want), no_throw);
       if (ec) {
         job.abort();
         co_return std::nullopt;
@@ -265,9 +328,9 @@ class http_connection {
     n -= buffered;
     std::array<char, 8192> sink{};
     while (n > 0) {
-      conn_->stream.expires_after(opt_.read_timeout);
+      conn_->lowest().expires_after(opt_.read_timeout);
       auto const want = std::min<std::uint64_t>(sink.size(), n);
-      auto [ec, got] = co_await conn_->stream.async_read_some(
+      auto [ec, got] = co_await stream_.async_read_some(
           net::buffer(sink.data(), static_cast<std::size_t>(want)), no_throw);
       if (ec) co_return false;
       n -= got;
@@ -277,17 +340,17 @@ class http_connection {
 
   net::awaitable<bool> write_continue() {
     static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
-    conn_->stream.expires_after(opt_.write_timeout);
-    auto [ec, n] = co_await net::async_write(conn_->stream,
-                                             net::buffer(interim.data(), interim.size()), no_throw);
+    conn_->lowest().expires_after(opt_.write_timeout);
+    auto [ec, n] =
+        co_await net::async_write(stream_, net::buffer(interim.data(), interim.size()), no_throw);
     co_return !ec;
   }
 
   net::awaitable<bool> write_reply(core::reply const& reply, bool keep_alive, request_log& log) {
     auto res = to_response(reply, keep_alive);
     log.finish(reply);
-    conn_->stream.expires_after(opt_.write_timeout);
-    auto [ec, n] = co_await http::async_write(conn_->stream, res, no_throw);
+    conn_->lowest().expires_after(opt_.write_timeout);
+    auto [ec, n] = co_await http::async_write(stream_, res, no_throw);
     co_return !ec;
   }
 
@@ -299,6 +362,7 @@ class http_connection {
   }
 
   std::shared_ptr<connection_state> conn_;
+  Stream& stream_;
   connection_env env_;
   server_options const& opt_;
   beast::flat_buffer buffer_;
@@ -308,7 +372,21 @@ class http_connection {
 }  // namespace
 
 net::awaitable<void> serve_connection(std::shared_ptr<connection_state> conn, connection_env env) {
-  http_connection c(std::move(conn), env);
+  if (!conn->tls) {
+    http_connection<beast::tcp_stream> c(conn, *conn->plain, env);
+    co_await c.run();
+    co_return;
+  }
+  // The handshake counts against the header timeout: it is part of getting a request.
+  conn->lowest().expires_after(env.options.header_timeout);
+  auto [ec] = co_await conn->tls->async_handshake(net::ssl::stream_base::server,
+                                                  net::as_tuple(net::use_awaitable));
+  if (ec) {
+    spdlog::debug("TLS handshake failed: {}", ec.message());
+    conn->lowest().close();
+    co_return;
+  }
+  http_connection<tls_stream> c(conn, *conn->tls, env);
   co_await c.run();
 }
 

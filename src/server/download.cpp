@@ -3,6 +3,8 @@
 #include "server/download.hpp"
 
 #include "core/byte_ranges.hpp"
+#include "server/buffer_pool.hpp"
+#include "server/connection.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -12,6 +14,7 @@
 #include <boost/beast/http.hpp>
 
 #include <sys/sendfile.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <string>
@@ -26,7 +29,8 @@ namespace {
 constexpr auto no_throw = net::as_tuple(net::use_awaitable);
 constexpr std::string_view boundary = "OPENBITS-7d9c2f31a4e8b605";
 
-/// Sends [offset, offset + length) of `fd`, waiting for the socket with a timeout.
+/// Sends [offset, offset + length) of `fd` with sendfile(2), waiting for the socket with
+/// a timeout.
 net::awaitable<bool> send_bytes(boost::beast::tcp_stream& stream, int fd, std::uint64_t offset,
                                 std::uint64_t length, std::chrono::seconds timeout) {
   auto& sock = stream.socket();
@@ -58,9 +62,30 @@ net::awaitable<bool> send_bytes(boost::beast::tcp_stream& stream, int fd, std::u
   co_return true;
 }
 
-net::awaitable<bool> send_text(boost::beast::tcp_stream& stream, std::string const& text,
+/// Over TLS the bytes must pass through user space to be encrypted: pread into a pooled
+/// buffer, then write.
+net::awaitable<bool> send_bytes(tls_stream& stream, int fd, std::uint64_t offset,
+                                std::uint64_t length, std::chrono::seconds timeout) {
+  pooled_buffer chunk = acquire_body_buffer();
+  while (length > 0) {
+    auto const want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), length));
+    ssize_t const got = ::pread(fd, chunk.data(), want, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) co_return false;  // the file shrank: the promised length cannot be kept
+    boost::beast::get_lowest_layer(stream).expires_after(timeout);
+    auto [ec, n] = co_await net::async_write(
+        stream, net::buffer(chunk.data(), static_cast<std::size_t>(got)), no_throw);
+    if (ec) co_return false;
+    offset += static_cast<std::uint64_t>(got);
+    length -= static_cast<std::uint64_t>(got);
+  }
+  co_return true;
+}
+
+template <class Stream>
+net::awaitable<bool> send_text(Stream& stream, std::string const& text,
                                std::chrono::seconds timeout) {
-  stream.expires_after(timeout);
+  boost::beast::get_lowest_layer(stream).expires_after(timeout);
   auto [ec, n] = co_await net::async_write(stream, net::buffer(text), no_throw);
   co_return !ec;
 }
@@ -97,7 +122,8 @@ bool range_applies(core::request_head const& head, std::string const& etag, std:
 
 }  // namespace
 
-net::awaitable<bool> send_download(boost::beast::tcp_stream& stream, core::request_head const& head,
+template <class Stream>
+net::awaitable<bool> send_download(Stream& stream, core::request_head const& head,
                                    storage::readable_file const& file, bool keep_alive,
                                    server_options const& opt, unsigned& status) {
   bool const with_body = head.method == "GET";
@@ -147,7 +173,7 @@ net::awaitable<bool> send_download(boost::beast::tcp_stream& stream, core::reque
   if (res.result() != http::status::not_modified) res.content_length(length);
 
   http::response_serializer<http::empty_body> sr{res};
-  stream.expires_after(opt.write_timeout);
+  boost::beast::get_lowest_layer(stream).expires_after(opt.write_timeout);
   auto [ec, n] = co_await http::async_write_header(stream, sr, no_throw);
   if (ec) co_return false;
   if (!with_body || length == 0) co_return true;
@@ -170,5 +196,12 @@ net::awaitable<bool> send_download(boost::beast::tcp_stream& stream, core::reque
   }
   co_return co_await send_text(stream, closing_boundary(), opt.write_timeout);
 }
+
+template net::awaitable<bool> send_download(boost::beast::tcp_stream&, core::request_head const&,
+                                            storage::readable_file const&, bool,
+                                            server_options const&, unsigned&);
+template net::awaitable<bool> send_download(tls_stream&, core::request_head const&,
+                                            storage::readable_file const&, bool,
+                                            server_options const&, unsigned&);
 
 }  // namespace bits::server

@@ -15,8 +15,9 @@ namespace bits::server {
 /// Writes the response to a GET or HEAD for `file`. `status` receives the status sent.
 /// Returns false when the connection failed or must close (for example the file
 /// shrank below the promised length while it was being sent).
-boost::asio::awaitable<bool> send_download(boost::beast::tcp_stream& stream,
-                                           core::request_head const& head,
+/// Stream: beast::tcp_stream (bodies by sendfile) or tls_stream (read and encrypted).
+template <class Stream>
+boost::asio::awaitable<bool> send_download(Stream& stream, core::request_head const& head,
                                            storage::readable_file const& file, bool keep_alive,
                                            server_options const& opt, unsigned& status);
 

@@ -34,12 +34,78 @@ http_server::http_server(server_options options, service::router& router, servic
       notify_(std::move(notify)),
       io_(static_cast<int>(thread_count(options_.io_threads))),
       signals_(io_, SIGINT, SIGTERM),
+      hangup_(io_, SIGHUP),
       grace_(io_) {}
 
 http_server::~http_server() = default;
 
+std::shared_ptr<net::ssl::context> http_server::make_tls_context(std::string& why) const {
+  namespace ssl = net::ssl;
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  boost::system::error_code ec;
+  // TLS 1.2 and 1.3 only, forward-secret AEAD suites for 1.2 (1.3 suites are all modern).
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                       ssl::context::single_dh_use,
+                   ec);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  SSL_CTX_set_cipher_list(ctx->native_handle(),
+                          "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                          "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                          "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+                          "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384");
+  auto const& f = options_.tls;
+  if (!ec) ctx->use_certificate_chain_file(f.cert, ec);
+  if (ec) {
+    why = "TLS certificate " + f.cert + ": " + ec.message();
+    return nullptr;
+  }
+  ctx->use_private_key_file(f.key, ssl::context::pem, ec);
+  if (ec || SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    why = "TLS key " + f.key + ": " + (ec ? ec.message() : "does not match the certificate");
+    return nullptr;
+  }
+  if (!f.client_ca.empty()) {
+    ctx->load_verify_file(f.client_ca, ec);
+    if (ec) {
+      why = "TLS client CA " + f.client_ca + ": " + ec.message();
+      return nullptr;
+    }
+    ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  }
+  return ctx;
+}
+
+std::shared_ptr<net::ssl::context> http_server::tls_context() const {
+  std::lock_guard lock(tls_mu_);
+  return tls_;
+}
+
+void http_server::wait_for_hangup() {
+  hangup_.async_wait([this](boost::system::error_code ec, int) {
+    if (ec) return;
+    bool const has_tls = tls_context() != nullptr;
+    if (has_tls) {
+      std::string why;
+      if (auto ctx = make_tls_context(why)) {
+        std::lock_guard lock(tls_mu_);
+        tls_ = std::move(ctx);
+        spdlog::info("SIGHUP: TLS certificate reloaded");
+      } else {
+        spdlog::error("SIGHUP: keeping the old TLS certificate: {}", why);
+      }
+    }
+    if (reload_hook_) reload_hook_();
+    wait_for_hangup();
+  });
+}
+
 bool http_server::listen(std::string& why) {
   for (auto const& ep : options_.listen) {
+    if (ep.tls && !tls_) {
+      tls_ = make_tls_context(why);
+      if (!tls_) return false;
+    }
     boost::system::error_code ec;
     std::vector<tcp::endpoint> candidates;
     if (ep.host.empty()) {
@@ -65,6 +131,7 @@ bool http_server::listen(std::string& why) {
         spdlog::info("listening on {}", acc->local_endpoint().address().to_string() + ":" +
                                             std::to_string(acc->local_endpoint().port()));
         acceptors_.push_back(std::move(acc));
+        acceptor_tls_.push_back(ep.tls);
         continue;
       }
       why = "cannot listen on " + endpoint.address().to_string() + ":" +
@@ -108,6 +175,7 @@ void http_server::run() {
     if (!ec) on_signal();
   });
   for (std::size_t i = 0; i < acceptors_.size(); ++i) accept_next(i);
+  wait_for_hangup();
 
   std::thread maintenance([this] { maintenance_loop(); });
   std::vector<std::thread> threads;
@@ -161,13 +229,16 @@ void http_server::accept_next(std::size_t index) {
         }
         boost::system::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        auto conn = std::make_shared<connection_state>(boost::beast::tcp_stream(std::move(socket)));
+        boost::beast::tcp_stream stream(std::move(socket));
+        auto conn = acceptor_tls_[index]
+                        ? std::make_shared<connection_state>(std::move(stream), tls_context())
+                        : std::make_shared<connection_state>(std::move(stream));
         {
           std::lock_guard lock(conns_mu_);
           conns_.insert(conn);
         }
         connection_env const env{options_, router_, stopping_, notify_, workers_.get_executor()};
-        net::co_spawn(conn->stream.get_executor(), serve_connection(conn, env),
+        net::co_spawn(conn->lowest().get_executor(), serve_connection(conn, env),
                       [this, conn](std::exception_ptr e) {
                         if (e) {
                           try {
@@ -192,13 +263,14 @@ void http_server::begin_stop() {
   for (auto const& c : conns_) {
     // Idle connections are closed now; busy ones finish their request first. The
     // check runs on the connection's strand, so it cannot race the coroutine.
-    net::post(c->stream.get_executor(), [c] {
+    net::post(c->lowest().get_executor(), [c] {
       boost::system::error_code ignored;  // the peer may have closed it already
-      if (c->idle.load()) c->stream.socket().cancel(ignored);
+      if (c->idle.load()) c->lowest().socket().cancel(ignored);
     });
   }
   if (conns_.empty()) {
     signals_.cancel();
+    hangup_.cancel();
     return;
   }
   grace_.expires_after(options_.shutdown_grace);
@@ -217,6 +289,7 @@ void http_server::connection_ended(std::shared_ptr<connection_state> const& c) {
     net::post(io_, [this] {
       grace_.cancel();
       signals_.cancel();
+      hangup_.cancel();
     });
   }
 }

@@ -9,12 +9,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -47,12 +49,20 @@ class http_server {
   /// Starts the graceful stop from any thread.
   void stop();
 
+  /// Called on SIGHUP after the TLS certificate is reloaded (the daemon reloads its
+  /// htpasswd files there). Set before run().
+  void on_reload(std::function<void()> hook) { reload_hook_ = std::move(hook); }
+
  private:
   void accept_next(std::size_t index);
   void on_signal();
   void begin_stop();
   void connection_ended(std::shared_ptr<connection_state> const& c);
   void maintenance_loop();
+  void wait_for_hangup();
+  /// Builds the TLS context from the configured files; null with `why` on failure.
+  [[nodiscard]] std::shared_ptr<boost::asio::ssl::context> make_tls_context(std::string& why) const;
+  [[nodiscard]] std::shared_ptr<boost::asio::ssl::context> tls_context() const;
   [[nodiscard]] bool write_port_file(std::string& why) const;
 
   server_options options_;
@@ -61,6 +71,11 @@ class http_server {
   boost::asio::thread_pool workers_{4};
   boost::asio::io_context io_;
   boost::asio::signal_set signals_;
+  boost::asio::signal_set hangup_;
+  std::function<void()> reload_hook_;
+  mutable std::mutex tls_mu_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  ///< swapped on SIGHUP
+  std::vector<bool> acceptor_tls_;
   boost::asio::steady_timer grace_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
   std::atomic<bool> stopping_{false};

@@ -2,6 +2,7 @@
 #include "server/other_methods.hpp"
 
 #include "core/upload_path.hpp"
+#include "server/connection.hpp"
 #include "server/download.hpp"
 
 #include <string>
@@ -24,8 +25,8 @@ std::string allow_list(bool downloads) {
 
 }  // namespace
 
-net::awaitable<other_result> serve_other_method(boost::beast::tcp_stream& stream,
-                                                core::request_head const& head,
+template <class Stream>
+net::awaitable<other_result> serve_other_method(Stream& stream, core::request_head const& head,
                                                 service::router& router, server_options const& opt,
                                                 request_log& log) {
   auto const path = core::decode_target_path(head.target);
@@ -73,5 +74,13 @@ net::awaitable<other_result> serve_other_method(boost::beast::tcp_stream& stream
   log.finish(logged);
   co_return other_result{std::move(logged), true, ok};
 }
+
+template net::awaitable<other_result> serve_other_method(boost::beast::tcp_stream&,
+                                                         core::request_head const&,
+                                                         service::router&, server_options const&,
+                                                         request_log&);
+template net::awaitable<other_result> serve_other_method(tls_stream&, core::request_head const&,
+                                                         service::router&, server_options const&,
+                                                         request_log&);
 
 }  // namespace bits::server

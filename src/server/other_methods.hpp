@@ -20,8 +20,9 @@ struct other_result {
 };
 
 /// Answers a non-BITS_POST request. Pure replies come back in `reply`; file downloads
-/// are written here.
-boost::asio::awaitable<other_result> serve_other_method(boost::beast::tcp_stream& stream,
+/// are written here. Stream: beast::tcp_stream or tls_stream (explicitly instantiated).
+template <class Stream>
+boost::asio::awaitable<other_result> serve_other_method(Stream& stream,
                                                         core::request_head const& head,
                                                         service::router& router,
                                                         server_options const& opt,

@@ -11,6 +11,14 @@ namespace bits::server {
 struct listen_endpoint {
   std::string host;        ///< address literal or name; "" = all addresses
   std::uint16_t port = 0;  ///< 0 = pick a free port
+  bool tls = false;        ///< TLS listener (tls:// in the configuration)
+};
+
+/// PEM files of the TLS listeners; reloaded on SIGHUP.
+struct tls_files {
+  std::string cert;       ///< certificate chain
+  std::string key;        ///< private key
+  std::string client_ca;  ///< when set, clients must present a certificate signed by it
 };
 
 struct server_options {
@@ -24,6 +32,7 @@ struct server_options {
   std::chrono::seconds write_timeout{60};
   std::chrono::seconds shutdown_grace{30};
   std::chrono::seconds session_wait{10};
+  tls_files tls;
   std::string port_file;  ///< written with the bound ports once listening; "" = none
 };
 

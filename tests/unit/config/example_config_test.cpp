@@ -18,7 +18,7 @@ std::string const example = EXAMPLE_CONFIG;
 std::set<std::string> const server_keys{
     "listen",        "io_threads",     "log_level",    "max_header_bytes", "max_header_count",
     "idle_timeout",  "header_timeout", "read_timeout", "write_timeout",    "shutdown_grace",
-    "sync_interval", "tombstone_ttl",  "session_wait"};
+    "sync_interval", "tombstone_ttl",  "session_wait", "tls_cert", "tls_key", "tls_client_ca"};
 
 std::set<std::string> const vdir_keys{"url",
                                       "root",
@@ -34,7 +34,11 @@ std::set<std::string> const vdir_keys{"url",
                                       "host_id_fallback_timeout",
                                       "notification_type",
                                       "notification_url",
-                                      "notification_timeout"};
+                                      "notification_timeout",
+                                      "auth",
+                                      "htpasswd",
+                                      "realm",
+                                      "allow_basic_over_http"};
 
 std::set<std::string> keys_of(toml::table const& table) {
   std::set<std::string> out;

@@ -137,6 +137,43 @@ INSTANTIATE_TEST_SUITE_P(
         rule_case{"FallbackBeyondDword",
                   [](auto& c) { c.vdirs[0].host_id_fallback_timeout = 0x100000000; },
                   {"c.toml: vdir[1].host_id_fallback_timeout: must be at most 4294967295"}},
+        rule_case{"TlsListenerNeedsCertificate",
+                  [](auto& c) { c.server.listen = {"tls://127.0.0.1:8443"}; },
+                  {"c.toml: server.tls_cert: required by the tls:// listeners",
+                   "c.toml: server.tls_key: required by the tls:// listeners"}},
+        rule_case{"TlsListenerWithCertificate",
+                  [](auto& c) {
+                    c.server.listen = {"tls://127.0.0.1:8443"};
+                    c.server.tls_cert = "cert.pem";
+                    c.server.tls_key = "key.pem";
+                  },
+                  {}},
+        rule_case{"UnknownAuth",
+                  [](auto& c) { c.vdirs[0].auth = "digest"; },
+                  {"c.toml: vdir[1].auth: must be \"none\" or \"basic\""}},
+        rule_case{"BasicWithoutHtpasswd",
+                  [](auto& c) {
+                    c.vdirs[0].auth = "basic";
+                    c.vdirs[0].allow_basic_over_http = true;
+                  },
+                  {"c.toml: vdir[1].htpasswd: required when auth is \"basic\""}},
+        rule_case{"BasicOverPlainListenerRefused",
+                  [](auto& c) {
+                    c.vdirs[0].auth = "basic";
+                    c.vdirs[0].htpasswd = "users";
+                  },
+                  {"c.toml: vdir[1].auth: Basic credentials would cross the plain listener "
+                   "server.listen[1] in clear text; use tls:// listeners or set "
+                   "allow_basic_over_http = true"}},
+        rule_case{"BasicOverTlsOnly",
+                  [](auto& c) {
+                    c.server.listen = {"tls://127.0.0.1:8443"};
+                    c.server.tls_cert = "cert.pem";
+                    c.server.tls_key = "key.pem";
+                    c.vdirs[0].auth = "basic";
+                    c.vdirs[0].htpasswd = "users";
+                  },
+                  {}},
         rule_case{"UnknownNotificationType",
                   [](auto& c) { c.vdirs[0].notification_type = "byvalue"; },
                   {"c.toml: vdir[1].notification_type: must be \"none\", \"reference\" or "
