@@ -8,7 +8,7 @@ ifeq ($(CI),true)
 CMAKE_FLAGS += -DBITS_WERROR=ON
 endif
 
-.PHONY: all deps configure build run test format format-check clean
+.PHONY: all deps configure build run test test-sanitize fuzz bench format format-check clean
 
 all: build
 
@@ -30,6 +30,21 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure --timeout 300 -j2
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/).
+test-sanitize: deps
+	SANITIZE_CMAKE_FLAGS="$(CMAKE_FLAGS)" scripts/test-sanitize.sh
+
+# Every libFuzzer target for FUZZ_SECONDS (default 20) on its committed corpus (clang).
+fuzz: deps
+	FUZZ_CMAKE_FLAGS="$(CMAKE_FLAGS)" scripts/fuzz.sh
+
+# The benchmark suite against a Release build (build-bench/): one table with ratios to
+# this machine's baseline, JSON in bench/results.json.
+bench: deps
+	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBITS_BUILD_TESTS=OFF
+	cmake --build build-bench
+	BUILD=build-bench python3 bench/run.py
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

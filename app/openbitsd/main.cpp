@@ -60,6 +60,9 @@ server::server_options to_server_options(config::server_config const& s,
   o.io_threads = s.io_threads;
   o.max_header_bytes = s.max_header_bytes;
   o.max_header_count = s.max_header_count;
+  o.max_url_bytes = s.max_url_bytes;
+  o.max_connections = s.max_connections;
+  o.max_connections_per_address = s.max_connections_per_address;
   o.idle_timeout = std::chrono::seconds(s.idle_timeout);
   o.header_timeout = std::chrono::seconds(s.header_timeout);
   o.read_timeout = std::chrono::seconds(s.read_timeout);
@@ -86,6 +89,10 @@ service::vdir_policy to_policy(config::vdir_config const& v) {
                    : v.notification_type == "value"   ? service::notification_type::by_value
                                                       : service::notification_type::none;
   p.notification_url = v.notification_url;
+  p.max_sessions = v.max_sessions;
+  p.max_sessions_per_user = v.max_sessions_per_user;
+  p.max_spool_bytes = v.max_spool_bytes;
+  p.min_free_disk = v.min_free_disk;
   p.notification_timeout = std::chrono::seconds(v.notification_timeout);
   return p;
 }

@@ -127,6 +127,11 @@ class http_connection {
       co_return false;
     }
 
+    if (req.target().size() > opt_.max_url_bytes) {
+      co_await write_reply(bad_request(414), false, log);
+      co_return false;
+    }
+
     std::optional<std::uint64_t> length;
     if (auto cl = parser.content_length()) length = *cl;
     bool const chunked = parser.chunked();

@@ -38,6 +38,7 @@ struct connection_state {
   std::optional<boost::beast::tcp_stream> plain;
   std::optional<tls_stream> tls;
   std::atomic<bool> idle{true};  ///< between requests: safe to close at shutdown
+  std::string address;           ///< peer address, for the per-address limit
 
  private:
   std::shared_ptr<boost::asio::ssl::context> ctx_;

@@ -228,11 +228,20 @@ void http_server::accept_next(std::size_t index) {
           return;
         }
         boost::system::error_code ignored;
+        auto const peer = socket.remote_endpoint(ignored).address().to_string();
+        if (!admit(peer)) {
+          // Over a connection limit: closing at once costs the least; a BITS client
+          // treats it as a transient network error and retries later.
+          socket.close(ignored);
+          accept_next(index);
+          return;
+        }
         socket.set_option(tcp::no_delay(true), ignored);
         boost::beast::tcp_stream stream(std::move(socket));
         auto conn = acceptor_tls_[index]
                         ? std::make_shared<connection_state>(std::move(stream), tls_context())
                         : std::make_shared<connection_state>(std::move(stream));
+        conn->address = peer;
         {
           std::lock_guard lock(conns_mu_);
           conns_.insert(conn);
@@ -282,9 +291,27 @@ void http_server::begin_stop() {
   });
 }
 
+bool http_server::admit(std::string const& peer) {
+  std::lock_guard lock(conns_mu_);
+  auto& count = per_address_[peer];
+  if (conns_.size() >= options_.max_connections || count >= options_.max_connections_per_address) {
+    if (count == 0) per_address_.erase(peer);
+    if (!limit_logged_.exchange(true)) {
+      spdlog::warn("connection limit reached (peer {}); refusing connections", peer);
+    }
+    return false;
+  }
+  ++count;
+  limit_logged_.store(false);
+  return true;
+}
+
 void http_server::connection_ended(std::shared_ptr<connection_state> const& c) {
   std::lock_guard lock(conns_mu_);
   conns_.erase(c);
+  if (auto it = per_address_.find(c->address); it != per_address_.end() && --it->second == 0) {
+    per_address_.erase(it);
+  }
   if (stopping_.load() && conns_.empty()) {
     net::post(io_, [this] {
       grace_.cancel();

@@ -22,6 +22,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace bits::server {
@@ -57,6 +58,8 @@ class http_server {
   void accept_next(std::size_t index);
   void on_signal();
   void begin_stop();
+  /// Counts a new connection from `peer`, or refuses it (max_connections, per address).
+  [[nodiscard]] bool admit(std::string const& peer);
   void connection_ended(std::shared_ptr<connection_state> const& c);
   void maintenance_loop();
   void wait_for_hangup();
@@ -82,6 +85,8 @@ class http_server {
 
   std::mutex conns_mu_;
   std::set<std::shared_ptr<connection_state>> conns_;
+  std::unordered_map<std::string, std::size_t> per_address_;  ///< guarded by conns_mu_
+  std::atomic<bool> limit_logged_{false};
 
   std::mutex maint_mu_;
   std::condition_variable maint_cv_;

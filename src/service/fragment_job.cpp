@@ -62,6 +62,7 @@ core::reply fragment_job::finish() {
     rec.state = storage::session_state::complete;
     s.dirty = false;
     s.durable = rec.received;
+    svc_.release_spool(s);
   } else if (receiving && s.dirty && svc_.options_.sync_interval.count() == 0) {
     // Strict durability: what this Ack reports survives power loss.
     auto ec = writer_ ? writer_->sync() : boost::system::error_code{};
@@ -142,7 +143,10 @@ core::reply fragment_job::finish_notified(notification_response const& r) {
                                                 return done;
                                               }(),
                                               false);
-  if (!ec) rec.state = storage::session_state::complete;
+  if (!ec) {
+    rec.state = storage::session_state::complete;
+    if (checked.copy_to_destination) svc_.release_spool(s);
+  }
   if (ec) {
     rec.reply_token.clear();
     rec.reply_url.clear();

@@ -35,7 +35,8 @@ outcome router::handle_bits_post(core::request_head const& req) {
   auto const segments = core::split_below(*path, vdir->policy().url);
   if (!segments) return fail(error::invalid_path);
 
-  request_context const ctx{&*segments, req.principal, req.scheme, req.host, req.target};
+  request_context const ctx{&*segments, req.principal, req.scheme,
+                            req.host,   req.target,    req.remote};
   return vdir->handle(*p, ctx);
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct session {
   bool dirty = false;            ///< bytes written since the last sync
   std::int64_t dirty_since = 0;  ///< when `dirty` last became true (unix seconds)
   bool gone = false;             ///< discarded or expired: no more storage calls
+  std::string owner;             ///< whose session limit it counts against
+  std::uint64_t reserved = 0;    ///< spool bytes counted against max_spool_bytes
   std::atomic<bool> leased{false};
 };
 

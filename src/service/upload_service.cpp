@@ -61,6 +61,15 @@ result<std::vector<std::string>> upload_service::recover() {
     auto s = std::make_shared<session>(std::move(rec));
     s->durable = s->record.received;
     remember_reply(s->record);
+    s->owner = s->record.principal.empty() ? "recovered" : "user:" + s->record.principal;
+    {
+      std::lock_guard lock(limits_mu_);
+      ++per_owner_[s->owner];
+      if (s->record.state == storage::session_state::receiving && s->record.total) {
+        s->reserved = *s->record.total;
+        spool_reserved_ += s->reserved;
+      }
+    }
     sessions_.insert(std::move(s));
   }
   return std::move(report->discarded);
@@ -104,6 +113,13 @@ core::reply upload_service::handle_create(packet const& p, request_context const
     }
   }
 
+  if (policy_.min_free_disk > 0) {
+    auto const free = store_->free_bytes();
+    if (free && *free < policy_.min_free_disk) return core::make_error_ack(error::disk_full);
+  }
+  auto const owner = owner_of(ctx);
+  if (auto refused = admit(owner)) return core::make_error_ack(*refused);
+
   auto const now = clock_();
   storage::session_record rec;
   rec.id = random_session_id();
@@ -111,15 +127,21 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   rec.principal = std::string(ctx.principal);
   rec.created = now;
   rec.last_activity = now;
-  if (auto ec = store_->create(rec)) return core::make_error_ack(to_bits_error(ec));
+  auto s = std::make_shared<session>(rec);
+  s->owner = owner;
+  if (auto ec = store_->create(rec)) {
+    release_limits(*s);
+    return core::make_error_ack(to_bits_error(ec));
+  }
   // Strict durability: the session the Ack announces survives power loss too.
   if (options_.sync_interval.count() == 0) {
     if (auto ec = store_->save(rec, true)) {
       (void)store_->discard(rec.id);
+      release_limits(*s);
       return core::make_error_ack(to_bits_error(ec));
     }
   }
-  sessions_.insert(std::make_shared<session>(rec));
+  sessions_.insert(std::move(s));
 
   core::reply r = session_ack(rec.id);
   r.set(core::header::protocol, std::string(*protocol));
@@ -162,6 +184,47 @@ result<storage::readable_file> upload_service::open_reply(std::string_view token
   return store_->open_reply(id);
 }
 
+std::string upload_service::owner_of(request_context const& ctx) const {
+  if (!ctx.principal.empty()) return "user:" + std::string(ctx.principal);
+  // Anonymous clients are told apart by address (the port changes per connection).
+  auto const colon = ctx.remote.rfind(':');
+  return "addr:" + std::string(ctx.remote.substr(0, colon));
+}
+
+std::optional<error> upload_service::admit(std::string const& owner) {
+  std::lock_guard lock(limits_mu_);
+  if (sessions_.size() >= policy_.max_sessions) return error::too_many_sessions;
+  auto& count = per_owner_[owner];
+  if (count >= policy_.max_sessions_per_user) return error::too_many_sessions;
+  ++count;
+  return std::nullopt;
+}
+
+bool upload_service::reserve_spool(session& s, std::uint64_t total) {
+  std::lock_guard lock(limits_mu_);
+  if (policy_.max_spool_bytes > 0 && spool_reserved_ + total > policy_.max_spool_bytes) {
+    return false;
+  }
+  spool_reserved_ += total;
+  s.reserved = total;
+  return true;
+}
+
+void upload_service::release_spool(session& s) {
+  std::lock_guard lock(limits_mu_);
+  spool_reserved_ -= s.reserved;
+  s.reserved = 0;
+}
+
+void upload_service::release_limits(session& s) {
+  release_spool(s);
+  std::lock_guard lock(limits_mu_);
+  if (s.owner.empty()) return;
+  auto it = per_owner_.find(s.owner);
+  if (it != per_owner_.end() && --it->second == 0) per_owner_.erase(it);
+  s.owner.clear();
+}
+
 bool upload_service::is_expired(session const& s, std::int64_t now) const {
   return now - s.record.last_activity > policy_.session_timeout.count();
 }
@@ -190,6 +253,7 @@ void upload_service::finish_session(session& s, std::optional<tombstone> how) {
   // recovers or removes them, so the protocol answer does not depend on it.
   (void)store_->discard(s.record.id);
   s.gone = true;
+  release_limits(s);
   if (!s.record.reply_token.empty()) {
     std::lock_guard lock(replies_mu_);
     replies_.erase(s.record.reply_token);
@@ -213,7 +277,17 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
   if (!plan) {
     return {session_error(to_bits_error(plan.error()), id, held.received), nullptr, false};
   }
+  if (plan->write_length > 0 && policy_.min_free_disk > 0) {
+    // Refuse before the disk fills rather than fail in the middle of the body.
+    auto const free = store_->free_bytes();
+    if (free && *free < policy_.min_free_disk + plan->write_length) {
+      return {session_error(error::disk_full, id, held.received), nullptr, false};
+    }
+  }
   if (!s.record.total) {
+    if (!reserve_spool(s, p.range->total)) {
+      return {session_error(error::disk_full, id, held.received), nullptr, false};
+    }
     // The first accepted fragment fixes the total; persist it so a restart keeps it.
     s.record.total = p.range->total;
     if (auto ec = store_->save(s.record, false)) {

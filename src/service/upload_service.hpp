@@ -30,6 +30,7 @@ struct request_context {
   std::string_view scheme = "http";                       ///< for absolute URLs
   std::string_view host;                                  ///< Host header
   std::string_view target;                                ///< request target as sent
+  std::string_view remote;                                ///< peer "address:port", for limits
 };
 
 /// What the service decided about one packet.
@@ -110,6 +111,17 @@ class upload_service {
   service_options options_;
   std::unique_ptr<storage::upload_store> store_;
   clock_fn clock_;
+  /// Session limits (reference 9.1 BITSNumberOfSessionsLimit): open sessions per owner
+  /// and the spool bytes they declared. Guarded by limits_mu_.
+  [[nodiscard]] std::string owner_of(request_context const& ctx) const;
+  /// Counts a new session of `owner`, or says which limit refuses it.
+  [[nodiscard]] std::optional<error> admit(std::string const& owner);
+  [[nodiscard]] bool reserve_spool(session& s, std::uint64_t total);
+  void release_spool(session& s);   ///< the upload left the spool (committed)
+  void release_limits(session& s);  ///< the session ended
+  std::mutex limits_mu_;
+  std::unordered_map<std::string, std::uint64_t> per_owner_;
+  std::uint64_t spool_reserved_ = 0;
   std::shared_ptr<auth::basic_authenticator> authenticator_;
   std::string realm_;
   session_registry sessions_;

@@ -1,9 +1,10 @@
-// Upload-reply files in the spool: the paths a server application sees, and the
-// reply served back to the client (reference 7.3-7.5).
+// Free space of the spool, and upload-reply files in the spool: the paths a server application
+// sees, and the reply served back to the client (reference 7.3-7.5).
 #include "storage/fs_store.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,12 @@ namespace bits::storage::detail {
 std::string fs_store::spool_file_path(core::session_id const& id, spool_file which) const {
   return spool_path_ + "/" + id.to_hex() + "/" +
          (which == spool_file::request ? data_name : reply_name);
+}
+
+result<std::uint64_t> fs_store::free_bytes() const {
+  struct statvfs st {};
+  if (::fstatvfs(spool_.get(), &st) != 0) return io_failure("statvfs spool", errno);
+  return static_cast<std::uint64_t>(st.f_bavail) * static_cast<std::uint64_t>(st.f_frsize);
 }
 
 error_code fs_store::reset_reply(core::session_id const& id) {

@@ -40,6 +40,7 @@ class fs_store final : public upload_store {
   error_code discard(core::session_id const& id) override;
   result<readable_file> open_published(std::string_view destination) override;
   std::string spool_file_path(core::session_id const& id, spool_file which) const override;
+  result<std::uint64_t> free_bytes() const override;
   error_code reset_reply(core::session_id const& id) override;
   result<readable_file> open_reply(core::session_id const& id) override;
 

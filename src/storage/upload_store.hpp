@@ -148,6 +148,10 @@ class upload_store {
   /// storage_failure.
   [[nodiscard]] virtual result<readable_file> open_published(std::string_view destination) = 0;
 
+  /// Bytes available to unprivileged writers on the spool's filesystem (statvfs), so
+  /// uploads can be refused before the disk fills. Errors: storage_failure.
+  [[nodiscard]] virtual result<std::uint64_t> free_bytes() const = 0;
+
   /// Absolute path of a session's request or reply file, for the server application
   /// (by reference) and the notification client (by value). Pure: nothing is checked.
   [[nodiscard]] virtual std::string spool_file_path(core::session_id const& id,

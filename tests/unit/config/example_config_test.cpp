@@ -18,7 +18,7 @@ std::string const example = EXAMPLE_CONFIG;
 std::set<std::string> const server_keys{
     "listen",        "io_threads",     "log_level",    "max_header_bytes", "max_header_count",
     "idle_timeout",  "header_timeout", "read_timeout", "write_timeout",    "shutdown_grace",
-    "sync_interval", "tombstone_ttl",  "session_wait", "tls_cert", "tls_key", "tls_client_ca"};
+    "sync_interval", "tombstone_ttl",  "session_wait", "max_connections", "max_connections_per_address", "max_url_bytes", "tls_cert", "tls_key", "tls_client_ca"};
 
 std::set<std::string> const vdir_keys{"url",
                                       "root",
@@ -35,6 +35,10 @@ std::set<std::string> const vdir_keys{"url",
                                       "notification_type",
                                       "notification_url",
                                       "notification_timeout",
+                                      "max_sessions",
+                                      "max_sessions_per_user",
+                                      "max_spool_bytes",
+                                      "min_free_disk",
                                       "auth",
                                       "htpasswd",
                                       "realm",
