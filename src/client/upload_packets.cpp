@@ -1,0 +1,123 @@
+// Upload packets and Ack interpretation.
+#include "client/upload_packets.hpp"
+
+#include "client/retry.hpp"
+#include "core/message.hpp"
+#include "core/wire_error.hpp"
+
+namespace bits::client {
+namespace {
+
+constexpr std::size_t max_session_id_chars = 100;  // [DOC]: any HTTP-legal string <= 100
+
+bool is_http_token_text(std::string_view s) noexcept {
+  for (char const c : s) {
+    auto const u = static_cast<unsigned char>(c);
+    if (u < 0x21 || u == 0x7F) return false;  // no controls, spaces or DEL
+  }
+  return !s.empty();
+}
+
+}  // namespace
+
+net::request make_packet(core::packet_type type, std::string const& url,
+                         std::string const& session_id, std::string const& content_name) {
+  net::request r;
+  r.method = std::string(core::bits_post_method);
+  r.url = url;
+  r.headers.emplace_back(core::header::packet_type, core::to_string(type));
+  if (!session_id.empty()) r.headers.emplace_back(core::header::session_id, session_id);
+  if (type == core::packet_type::create_session) {
+    r.headers.emplace_back(core::header::supported_protocols, core::upload_protocol_guid);
+  }
+  if (!content_name.empty()) r.headers.emplace_back(core::header::content_name, content_name);
+  return r;
+}
+
+net::request make_fragment(std::string const& url, std::string const& session_id,
+                           core::content_range const& range, net::body_reader& file,
+                           std::string const& content_name) {
+  net::request r = make_packet(core::packet_type::fragment, url, session_id, content_name);
+  r.headers.emplace_back(core::header::content_range, core::format_content_range(range));
+  r.body = &file;
+  r.body_offset = range.first;
+  r.body_length = range.length;
+  return r;
+}
+
+// [SPEC] prose calls the header BITS-Error; servers send BITS-Error-Code (reference 4.1).
+std::optional<std::uint32_t> bits_error_code(net::response const& r) noexcept {
+  auto text = r.header(core::header::error_code);
+  if (!text) text = r.header(core::header::error_code_alt);
+  if (!text) return std::nullopt;
+  return core::parse_hresult(*text);
+}
+
+bool is_session_not_found(net::response const& r) noexcept {
+  return bits_error_code(r) == core::hresult::session_not_found;
+}
+
+failure failure_from_response(net::response const& r, std::string where) {
+  failure f;
+  f.ec = make_error_code(errc::server_error);
+  f.http_status = r.status;
+  f.hresult = bits_error_code(r);
+  // Windows reports a bare status as BG_E_HTTP_ERROR_<status> (reference 4.4).
+  if (!f.hresult || *f.hresult == core::hresult::ok)
+    f.hresult = core::hresult::http_error_base + r.status;
+  if (auto ctx = r.header(core::header::error_context)) f.context = core::parse_hresult(*ctx);
+  f.where = std::move(where);
+  // Reference 4.6: these codes are reported to the user whatever the status, even a
+  // 500 that would otherwise be retried.
+  bool const fatal_code = f.hresult == core::hresult::too_large ||
+                          f.hresult == core::hresult::e_invalidarg ||
+                          f.hresult == core::hresult::e_accessdenied;
+  f.transient = !fatal_code && is_transient_status(r.status);
+  return f;
+}
+
+failure protocol_failure(net::response const& r, std::string where, std::string what, errc e) {
+  failure f;
+  f.ec = make_error_code(e);
+  f.hresult = hresult_of(e);
+  f.http_status = r.status;
+  f.where = std::move(where);
+  f.detail = std::move(what);
+  return f;
+}
+
+std::optional<std::uint64_t> received_offset(net::response const& r, std::uint64_t total) noexcept {
+  auto const text = r.header(core::header::received_content_range);
+  if (!text) return std::nullopt;
+  auto const n = core::parse_decimal_u64(*text);
+  if (!n || *n > total) return std::nullopt;
+  return n;
+}
+
+std::optional<failure> parse_create_ack(net::response const& r, create_ack& out) {
+  auto const id = r.header(core::header::session_id);
+  if (!id || id->size() > max_session_id_chars || !is_http_token_text(*id)) {
+    return protocol_failure(r, "Create-Session", "no usable BITS-Session-Id in the Ack");
+  }
+  if (auto const proto = r.header(core::header::protocol);
+      proto && !core::iequals(*proto, core::upload_protocol_guid)) {
+    return protocol_failure(r, "Create-Session", "server chose protocol " + std::string(*proto),
+                            errc::protocol_mismatch);
+  }
+  out.session_id = std::string(*id);
+  out.host_id.clear();
+  out.fallback_s.reset();
+  if (auto const host = r.header(core::header::host_id); host && !host->empty()) {
+    out.host_id = std::string(*host);
+    if (auto const t = r.header(core::header::host_id_fallback_timeout)) {
+      out.fallback_s = core::parse_decimal_u64(*t);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string describe_fragment(core::content_range const& range) {
+  return "Fragment " + core::format_content_range(range);
+}
+
+}  // namespace bits::client

@@ -1,0 +1,45 @@
+// How an http_session talks HTTP: TLS trust, credentials, extra headers, timeouts and
+// rate limits. Proxies come from the environment (http_proxy, https_proxy, no_proxy),
+// as libcurl reads them, unless `proxy` is set.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bits::net {
+
+/// Which authentication schemes may answer a 401 (or 407 from a proxy).
+enum class auth_mode {
+  basic,  ///< Basic only, sent up front (no extra round trip)
+  any,    ///< whatever the server offers and libcurl supports: Digest, NTLM, Negotiate, Basic
+};
+
+struct http_options {
+  /// "user:password" for the server; empty = no credentials.
+  std::string credentials;
+  auth_mode auth = auth_mode::basic;
+  /// "Name: value" lines added to every request (after the protocol's own).
+  std::vector<std::string> extra_headers;
+  /// PEM bundle to trust instead of the system's CAs; empty = system store.
+  std::string ca_file;
+  /// Skip TLS certificate and host name verification (testing only).
+  bool insecure = false;
+  /// Explicit proxy URL; empty = http_proxy/https_proxy/no_proxy from the environment.
+  std::string proxy;
+  /// Time allowed to establish a connection (TCP + TLS).
+  std::chrono::seconds connect_timeout{30};
+  /// A transfer fails when fewer than one byte per second moves for this long: the
+  /// response timeout of reference 13 (5 minutes), also covering a stalled upload.
+  std::chrono::seconds response_timeout{300};
+  /// Upper bound on upload / download speed in bytes per second; 0 = unlimited.
+  std::uint64_t max_send_speed = 0;
+  std::uint64_t max_recv_speed = 0;
+  /// User-Agent header.
+  std::string user_agent = "openbits/0.1";
+  /// libcurl's own trace of every exchange on stderr.
+  bool trace = false;
+};
+
+}  // namespace bits::net
