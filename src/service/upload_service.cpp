@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include <cerrno>
+#include <limits>
 #include <string>
 
 namespace bits::service {
@@ -272,7 +273,11 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
   session& s = **lease;
   std::unique_lock lock(s.mu);
   core::upload_progress const held{s.record.received, s.record.total};
-  core::fragment_limits const limits{policy_.max_upload_size, policy_.max_fragment_size};
+  // Files are addressed with off_t: nothing above 2^63 - 1 can ever be stored.
+  constexpr auto largest = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  auto const max_upload =
+      policy_.max_upload_size == 0 ? largest : std::min(policy_.max_upload_size, largest);
+  core::fragment_limits const limits{max_upload, policy_.max_fragment_size};
   auto plan = core::plan_fragment(held, *p.range, limits);
   if (!plan) {
     return {session_error(to_bits_error(plan.error()), id, held.received), nullptr, false};
@@ -285,6 +290,13 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
     }
   }
   if (!s.record.total) {
+    // The declared size must fit on the disk as a whole: refuse now, not near the end.
+    if (policy_.min_free_disk > 0) {
+      auto const free = store_->free_bytes();
+      if (free && *free < policy_.min_free_disk + (p.range->total - held.received)) {
+        return {session_error(error::disk_full, id, held.received), nullptr, false};
+      }
+    }
     if (!reserve_spool(s, p.range->total)) {
       return {session_error(error::disk_full, id, held.received), nullptr, false};
     }
