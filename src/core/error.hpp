@@ -15,7 +15,7 @@ namespace bits {
 /// (-Werror=switch).
 enum class error {
   // Routing (reference 2.4, 4.5 step 1)
-  uploads_disabled = 1,    ///< BITS_POST outside an upload-enabled virtual directory
+  uploads_disabled = 1,  ///< BITS_POST outside an upload-enabled virtual directory
   // Framing and header syntax (4.5 steps 3-4)
   length_required,          ///< no Content-Length (or a chunked body)
   header_too_long,          ///< a header value over 4096 bytes

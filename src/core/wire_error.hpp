@@ -17,8 +17,9 @@ inline constexpr std::uint32_t ok = 0x00000000;
 inline constexpr std::uint32_t e_fail = 0x80004005;
 inline constexpr std::uint32_t e_accessdenied = 0x80070005;
 inline constexpr std::uint32_t e_invalidarg = 0x80070057;
-inline constexpr std::uint32_t path_not_found = 0x80070003;  ///< HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND)
-inline constexpr std::uint32_t disk_full = 0x80070070;       ///< HRESULT_FROM_WIN32(ERROR_DISK_FULL)
+inline constexpr std::uint32_t path_not_found =
+    0x80070003;  ///< HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND)
+inline constexpr std::uint32_t disk_full = 0x80070070;  ///< HRESULT_FROM_WIN32(ERROR_DISK_FULL)
 inline constexpr std::uint32_t session_not_found = 0x8020001F;  ///< BG_E_SESSION_NOT_FOUND
 inline constexpr std::uint32_t too_large = 0x80200020;          ///< BG_E_TOO_LARGE
 inline constexpr std::uint32_t invalid_server_response = 0x8020001B;
