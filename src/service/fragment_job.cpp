@@ -68,7 +68,9 @@ core::reply fragment_job::finish() {
     auto ec = writer_ ? writer_->sync() : boost::system::error_code{};
     if (!ec) ec = svc_.store_->save(rec, true);
     if (ec) {
-      core::reply r = session_error(to_bits_error(ec), id, s.durable);
+      // The bytes are held, only not yet synced (the maintenance thread retries): the
+      // offset reported never goes back, whatever failed.
+      core::reply r = session_error(to_bits_error(ec), id, rec.received);
       lease_.release();
       return r;
     }
