@@ -52,16 +52,19 @@ range_request parse_range(std::string_view header, std::uint64_t size) {
   header.remove_prefix(unit.size());
 
   std::vector<byte_range> ranges;
+  bool any = false;
   while (!header.empty()) {
     auto const comma = header.find(',');
     auto const spec = trim(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
     if (spec.empty()) continue;  // RFC 7230 list syntax allows empty elements
+    any = true;
     auto const r = parse_spec(spec, size);
     if (!r) return out;
     if (r->length > 0) ranges.push_back(*r);
     if (ranges.size() > max_ranges) return out;
   }
+  if (!any) return out;  // "bytes=" with no range at all is not a valid Range header
   if (ranges.empty()) {
     out.what = range_request::kind::unsatisfiable;
     return out;

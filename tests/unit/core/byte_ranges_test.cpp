@@ -52,7 +52,9 @@ INSTANTIATE_TEST_SUITE_P(
         range_case{"NoDashIgnored", "bytes=5", 1000, kind::whole, {}},
         range_case{"SignIgnored", "bytes=+1-2", 1000, kind::whole, {}},
         range_case{"OverflowIgnored", "bytes=0-99999999999999999999", 1000, kind::whole, {}},
-        range_case{"EmptyIgnored", "", 1000, kind::whole, {}}),
+        range_case{"EmptyIgnored", "", 1000, kind::whole, {}},
+        range_case{"NoRangeListedIgnored", "bytes=", 1000, kind::whole, {}},
+        range_case{"OnlyCommasIgnored", "bytes=,,", 1000, kind::whole, {}}),
     [](auto const& p) { return std::string(p.param.name); });
 
 TEST(RangeHeader, TooManyRangesAreIgnored) {
