@@ -1,0 +1,45 @@
+// IMF-fixdate (If-Modified-Since, If-Range, Last-Modified). What parses must format to
+// a date that parses to the same instant; what we format must parse back exactly.
+#include "core/byte_ranges.hpp"
+
+#include "fuzz/fuzz_check.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace {
+
+namespace core = bits::core;
+
+// 1000-01-01T00:00:00Z and 9999-12-31T23:59:59Z. parse_http_date accepts the years 0000
+// to 0999 too, but format_http_date writes them with fewer than four digits (strftime's
+// %Y does not pad), which is not IMF-fixdate; the round trip is checked from 1000 on
+// until that is fixed (docs/fuzzing.md, "Findings").
+constexpr std::int64_t first_second = -30610224000;
+constexpr std::int64_t last_second = 253402300799;
+// 0000-01-01T00:00:00Z: the earliest instant parse_http_date can return.
+constexpr std::int64_t year_zero = -62167219200;
+
+void check_formatted(std::int64_t t) {
+  auto const text = core::format_http_date(t);
+  BITS_FUZZ_CHECK(text.size() == 29);
+  BITS_FUZZ_CHECK(core::parse_http_date(text) == t);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
+  std::string_view const text = bits::fuzz::as_text(data, size);
+  if (auto const t = core::parse_http_date(text)) {
+    BITS_FUZZ_CHECK(text.size() == 29);
+    BITS_FUZZ_CHECK(*t >= year_zero && *t <= last_second + 1);  // 23:59:60 rolls over
+    if (*t >= first_second && *t <= last_second) check_formatted(*t);
+  }
+  if (size >= 8) {
+    bits::fuzz::fuzz_input in(data, size);
+    auto const span = static_cast<std::uint64_t>(last_second - first_second) + 1;
+    check_formatted(first_second + static_cast<std::int64_t>(in.u64() % span));
+  }
+  return 0;
+}
