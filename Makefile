@@ -43,8 +43,8 @@ fuzz: deps
 # this machine's baseline, JSON in bench/results.json.
 bench: deps
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBITS_BUILD_TESTS=OFF
-	cmake --build build-bench
-	BUILD=build-bench python3 bench/run.py
+	cmake --build build-bench --target openbitsd openbits_loadgen openbits_sink
+	BUILD=$(CURDIR)/build-bench python3 bench/run.py
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -7,6 +7,7 @@ import resource
 import shutil
 import signal
 import subprocess
+import threading
 import time
 
 GIB = 1 << 30
@@ -270,3 +271,77 @@ def finish(bench, elapsed):
         json.dump(report, f, indent=1)
         f.write("\n")
     return 1 if any(n.startswith("aborted") for n in bench.notes) else 0
+
+
+SYSCALL_KIND = {74: "sync", 75: "sync", 277: "sync", 306: "sync",  # fsync fdatasync ...
+                202: "wait", 232: "wait", 281: "wait", 7: "wait", 23: "wait", 270: "wait"}
+
+
+class ThreadSampler:
+    """Samples every 5 ms what each thread of `pid` is doing, from /proc/<pid>/task/*/
+    {stat,syscall}: on a CPU or runnable ("cpu"), blocked in a disk sync ("sync"),
+    waiting for work or a lock ("wait", futex/epoll), or in another system call ("io")."""
+
+    def __init__(self, pid):
+        self.pid, self.counts, self.stop_flag = pid, {}, False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _sample(self, tid):
+        base = f"/proc/{self.pid}/task/{tid}"
+        with open(base + "/syscall") as f:
+            first = f.read().split()[0]
+        if first == "running":
+            return "cpu"
+        return SYSCALL_KIND.get(int(first), "io") if first.lstrip("-").isdigit() else "io"
+
+    def _run(self):
+        while not self.stop_flag:
+            try:
+                for tid in os.listdir(f"/proc/{self.pid}/task"):
+                    try:
+                        kind = self._sample(tid)
+                    except (OSError, IndexError):
+                        continue
+                    per = self.counts.setdefault(tid, {})
+                    per[kind] = per.get(kind, 0) + 1
+            except OSError:
+                return
+            time.sleep(0.005)
+
+    def stop(self):
+        """Per thread {"cpu": share, "sync": share, ...}, threads that were not idle only."""
+        self.stop_flag = True
+        self.thread.join()
+        out = {}
+        for tid, per in self.counts.items():
+            total = sum(per.values())
+            if total and per.get("wait", 0) / total < 0.95:
+                out[tid] = {k: v / total for k, v in sorted(per.items())}
+        return out
+
+
+def schedstat(pid):
+    """{tid: (ns on a CPU, ns runnable but waiting for one)} from /proc/<pid>/task/*/schedstat."""
+    out = {}
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                    on_cpu, waiting = (int(v) for v in f.read().split()[:2])
+                out[tid] = (on_cpu, waiting)
+            except (OSError, ValueError):
+                continue
+    except OSError:
+        pass
+    return out
+
+
+def runqueue_share(before, after):
+    """Of the time the threads wanted a CPU (ran or waited to run), the share spent waiting:
+    high when other processes keep the server from running."""
+    ran = waited = 0
+    for tid, (cpu1, wait1) in after.items():
+        cpu0, wait0 = before.get(tid, (0, 0))
+        ran, waited = ran + cpu1 - cpu0, waited + wait1 - wait0
+    return waited / (ran + waited) if ran + waited else None

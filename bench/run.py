@@ -90,14 +90,20 @@ class Bench:
             argv += ["--source", source]
         return lib.Process(argv, self.work, name)
 
-    def load(self, label, target, args, timeout):
-        """One loadgen run against `target` (a lib.Process); its report, kept for the JSON."""
+    def load(self, label, target, args, timeout, sample=False):
+        """One loadgen run against `target` (a lib.Process); its report, kept for the JSON.
+        `sample`: also record what the target's threads were doing (ThreadSampler)."""
         busy0 = lib.cpu_idle_share(None)[1]
+        sampler = lib.ThreadSampler(target.pid) if sample else None
+        sched0 = lib.schedstat(target.pid)
         report = lib.run_loadgen(self.bin["openbits_loadgen"],
                                  ["--port", target.port, "--watch-pid", target.pid,
                                   "--label", label] + args,
                                  os.path.join(self.work, label + ".json"), timeout)
+        report["runqueue_wait_share"] = lib.runqueue_share(sched0, lib.schedstat(target.pid))
         busy, _ = lib.cpu_idle_share(busy0)
+        if sampler:
+            report["thread_states"] = sampler.stop()
         ours = report["server"]["cpu_s"] + report["loadgen_cpu_s"]
         other = busy * (os.cpu_count() or 1) - ours / max(report["elapsed_s"], 1e-9)
         if report.get("mode") == "upload" and other > 0.25:
@@ -163,13 +169,31 @@ def scenario1(b):
     for name, kind in (("1 MiB", "http-1MiB"), ("64 KiB", "http-64KiB")):
         b.row("1", f"server CPU per GiB, {name} fragments (least of {b.p['s1_reps']})",
               min(cpu_per_gib(r) for r in got[kind]), "CPU s/GiB", base_cpu)
+    starved_row(b, "1", h1)
     loadgen_row(b, "1", h64)
+
+
+def cpu_ms_per_upload(report):
+    return 1000 * report["server"]["cpu_s"] / max(report["uploads_done"], 1)
+
+
+def starved_row(b, scenario, report):
+    """How long the server's threads were ready to run but had no CPU: other processes on
+    the machine. Near 0 on an idle machine; every figure of the run suffers when high."""
+    b.row(scenario, "server threads runnable but waiting for a CPU",
+          report.get("runqueue_wait_share"), "share", show_ratio=False)
 
 
 def loadgen_row(b, scenario, report):
     """The load generator's own CPU: evidence that it is not what limits the run."""
     b.row(scenario, "load generator CPU (same machine)",
           report["loadgen_cpu_s"] / max(report["elapsed_s"], 1e-9), "cores", show_ratio=False)
+
+
+def sync_share(report):
+    """Mean share of samples the server's busy threads spent inside a disk sync."""
+    states = list(report.get("thread_states", {}).values())
+    return sum(t.get("sync", 0.0) for t in states) / len(states) if states else None
 
 
 def busiest_share(report):
@@ -188,7 +212,7 @@ def scenario2(b):
     lib.settle_disk()
     root = lib.fresh_dir(os.path.join(b.work, "s2-root"))
     srv = b.server("s2-server", root)
-    r = b.load("s2-http", srv, common, b.p["s2_secs"] + 300)
+    r = b.load("s2-http", srv, common, b.p["s2_secs"] + 300, sample=True)
     srv.stop()
     lib.settle_disk()
     b.row("2", "4 KiB uploads, 64 clients", r["uploads_per_s"], "sessions/s", base["uploads_per_s"],
@@ -204,6 +228,10 @@ def scenario2(b):
     share = busiest_share(r)
     b.row("2", "busiest server thread's share of server CPU", share, "", None,
           "<= 0.75 (work spread over threads)", share is not None and share <= 0.75)
+    b.row("2", "server CPU per upload", cpu_ms_per_upload(r), "ms", cpu_ms_per_upload(base))
+    b.row("2", "server threads' time blocked in fsync/fdatasync", sync_share(r), "",
+          show_ratio=False)
+    starved_row(b, "2", r)
     loadgen_row(b, "2", r)
     b.row("2", "errors", r["errors"], "", None, "0", r["errors"] == 0, show_ratio=False)
 
@@ -313,7 +341,8 @@ def scenario4(b):
     lib.fresh_dir(os.path.join(b.work, "s4-sink"))
     lib.settle_disk()
     srv = b.server("s4-server", root)
-    r = b.load("s4-http", srv, common + ["--download-path", "/dl.bin"], b.p["s4_secs"] + 300)
+    r = b.load("s4-http", srv, common + ["--download-path", "/dl.bin"], b.p["s4_secs"] + 300,
+               sample=True)
     srv.stop()
     lib.fresh_dir(root)
     lib.settle_disk()
@@ -326,6 +355,9 @@ def scenario4(b):
           lat3(base, "fragment"), show_ratio=False)
     b.row("4", "ranged GET (1 MiB) latency p50/p99/p999", lat3(r, "get"), "ms", lat3(base, "get"),
           show_ratio=False)
+    b.row("4", "server threads' time blocked in fsync/fdatasync", sync_share(r), "",
+          show_ratio=False)
+    starved_row(b, "4", r)
     loadgen_row(b, "4", r)
     b.row("4", "errors", r["errors"], "", None, "0", r["errors"] == 0, show_ratio=False)
 

@@ -15,7 +15,7 @@ packages=(
   libcrypt-dev                # htpasswd hashes
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format  # fuzzing, sanitizers, formatting
-  openssl curl                # test certificates, examples
+  openssl curl python3        # test certificates, examples, upload-reply test back-end
 )
 
 missing=()
