@@ -304,6 +304,7 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
     s.record.total = p.range->total;
     if (auto ec = store_->save(s.record, false)) {
       s.record.total.reset();
+      release_spool(s);  // the retry reserves again
       return {session_error(to_bits_error(ec), id, held.received), nullptr, false};
     }
   }

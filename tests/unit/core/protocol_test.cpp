@@ -80,7 +80,7 @@ TEST_P(NegotiateProtocol, FindsOurGuid) {
   if (GetParam().matches) {
     ASSERT_TRUE(chosen.has_value()) << GetParam().list;
     EXPECT_EQ(*chosen, ours);  // always our canonical spelling
-    EXPECT_EQ(chosen->data(), upload_protocol_guid.data());
+    EXPECT_EQ(*chosen, upload_protocol_guid);
   } else {
     EXPECT_EQ(chosen, std::nullopt) << GetParam().list;
   }
