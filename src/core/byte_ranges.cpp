@@ -4,6 +4,7 @@
 #include "core/content_range.hpp"
 #include "core/message.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <ctime>
@@ -11,6 +12,9 @@
 namespace bits::core {
 
 namespace {
+
+constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -52,6 +56,7 @@ range_request parse_range(std::string_view header, std::uint64_t size) {
   header.remove_prefix(unit.size());
 
   std::vector<byte_range> ranges;
+  std::uint64_t requested = 0;  // sum of the satisfiable ranges' lengths, <= size
   bool any = false;
   while (!header.empty()) {
     auto const comma = header.find(',');
@@ -61,7 +66,14 @@ range_request parse_range(std::string_view header, std::uint64_t size) {
     any = true;
     auto const r = parse_spec(spec, size);
     if (!r) return out;
-    if (r->length > 0) ranges.push_back(*r);
+    if (r->length > 0) {
+      // Overlapping ranges could ask for the same bytes many times over; a request for
+      // more bytes than the file has is answered with the whole file instead
+      // (RFC 9110 14.2 lets a server ignore such a Range).
+      if (r->length > size - requested) return out;
+      requested += r->length;
+      ranges.push_back(*r);
+    }
     if (ranges.size() > max_ranges) return out;
   }
   if (!any) return out;  // "bytes=" with no range at all is not a valid Range header
@@ -83,19 +95,26 @@ std::string make_etag(std::uint64_t inode, std::uint64_t size, std::int64_t mtim
 }
 
 std::string format_http_date(std::int64_t unix_seconds) {
-  std::time_t const t = static_cast<std::time_t>(unix_seconds);
+  // IMF-fixdate has a four-digit year: instants outside 0000..9999 are clamped, and the
+  // year is zero-padded by hand (strftime's %Y does not pad years below 1000).
+  constexpr std::int64_t earliest = -62167219200;  // 0000-01-01T00:00:00Z
+  constexpr std::int64_t latest = 253402300799;    // 9999-12-31T23:59:59Z
+  std::time_t const t = static_cast<std::time_t>(std::clamp(unix_seconds, earliest, latest));
   std::tm tm{};
   gmtime_r(&t, &tm);
+  static constexpr std::array<char const*, 7> days = {"Sun", "Mon", "Tue", "Wed",
+                                                      "Thu", "Fri", "Sat"};
   std::array<char, 40> buf{};
-  auto const n = std::strftime(buf.data(), buf.size(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return std::string(buf.data(), n);
+  int const n = std::snprintf(buf.data(), buf.size(), "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                              days.at(static_cast<std::size_t>(tm.tm_wday)), tm.tm_mday,
+                              months.at(static_cast<std::size_t>(tm.tm_mon)).data(),
+                              tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return std::string(buf.data(), static_cast<std::size_t>(n));
 }
 
 std::optional<std::int64_t> parse_http_date(std::string_view text) noexcept {
   // IMF-fixdate is exactly 29 characters; strptime would accept locale forms we must not.
   if (text.size() != 29 || text.substr(25) != " GMT") return std::nullopt;
-  static constexpr std::array<std::string_view, 12> months = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   auto num = [&](std::size_t at, std::size_t len) -> std::optional<int> {
     auto v = parse_decimal_u64(text.substr(at, len));
     if (!v || *v > 9999) return std::nullopt;

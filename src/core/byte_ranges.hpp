@@ -34,8 +34,9 @@ struct range_request {
 
 /// Interprets `Range: bytes=...` for a file of `size` bytes: `a-b`, `a-` and `-n`
 /// forms, comma-separated, in request order, clipped to the file. Syntax errors,
-/// other units and more than max_ranges ranges give `whole` (RFC 7233 says a server
-/// may ignore a Range it does not understand). Ranges starting at or past the end are
+/// other units, more than max_ranges ranges and ranges that together ask for more
+/// bytes than the file has (overlaps) give `whole` (RFC 9110 14.2 lets a server ignore
+/// such a Range). Ranges starting at or past the end are
 /// dropped; none left gives `unsatisfiable`. A suffix `-0` is unsatisfiable. Pure.
 [[nodiscard]] range_request parse_range(std::string_view header, std::uint64_t size);
 

@@ -1,5 +1,6 @@
 // Range headers of downloads and the If-None-Match list. Every range of a partial answer
-// must lie inside the file and be non-empty, and there are at most max_ranges of them.
+// must lie inside the file and be non-empty, there are at most max_ranges of them, and
+// together they ask for no more bytes than the file has.
 #include "core/byte_ranges.hpp"
 
 #include "fuzz/fuzz_check.hpp"
@@ -24,10 +25,13 @@ void check_ranges(core::range_request const& r, std::uint64_t size) {
   }
   BITS_FUZZ_CHECK(!r.ranges.empty());
   BITS_FUZZ_CHECK(r.ranges.size() <= core::max_ranges);
+  std::uint64_t total = 0;
   for (auto const& br : r.ranges) {
     BITS_FUZZ_CHECK(br.length > 0);
     BITS_FUZZ_CHECK(br.first < size);
     BITS_FUZZ_CHECK(br.length <= size - br.first);  // first + length <= size, no wrap
+    BITS_FUZZ_CHECK(br.length <= size - total);     // no more bytes than the file has
+    total += br.length;
   }
 }
 

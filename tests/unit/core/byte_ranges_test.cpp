@@ -64,9 +64,24 @@ TEST(RangeHeader, TooManyRangesAreIgnored) {
   EXPECT_EQ(parse_range(h, 10000).what, kind::whole);
 }
 
+TEST(RangeHeader, OverlapsAskingForMoreThanTheFileAreIgnored) {
+  // Two overlapping ranges within the file's size are served as asked...
+  EXPECT_EQ(parse_range("bytes=0-499,250-749", 1000).what, kind::partial);
+  // ...but the same bytes over and over would multiply what one request costs.
+  EXPECT_EQ(parse_range("bytes=0-999,0-999", 1000).what, kind::whole);
+  EXPECT_EQ(parse_range("bytes=0-,-1000,0-0", 1000).what, kind::whole);
+}
+
 TEST(HttpDate, FormatsImfFixdate) {
   EXPECT_EQ(format_http_date(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");
   EXPECT_EQ(format_http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+TEST(HttpDate, KeepsFourDigitYearsAndClampsOutsideThem) {
+  EXPECT_EQ(format_http_date(-59926608000), "Thu, 01 Jan 0071 00:00:00 GMT");
+  EXPECT_EQ(parse_http_date("Thu, 01 Jan 0071 00:00:00 GMT"), -59926608000);
+  EXPECT_EQ(format_http_date(-70000000000), "Sat, 01 Jan 0000 00:00:00 GMT");
+  EXPECT_EQ(format_http_date(300000000000), "Fri, 31 Dec 9999 23:59:59 GMT");
 }
 
 TEST(HttpDate, ParsesWhatItFormats) {
