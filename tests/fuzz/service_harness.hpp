@@ -54,8 +54,9 @@ struct built_request {
   core::request_head head;
 
   std::string_view keep(std::string s) { return strings.emplace_back(std::move(s)); }
+  /// Both are kept: a name made from fuzz input is a temporary at the call site.
   void field(std::string_view name, std::string value) {
-    head.fields.emplace_back(name, keep(std::move(value)));
+    head.fields.emplace_back(keep(std::string(name)), keep(std::move(value)));
   }
 };
 
