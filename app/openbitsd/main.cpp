@@ -58,6 +58,7 @@ server::server_options to_server_options(config::server_config const& s,
   }
   o.tls = {s.tls_cert, s.tls_key, s.tls_client_ca};
   o.io_threads = s.io_threads;
+  o.disk_threads = s.disk_threads;
   o.max_header_bytes = s.max_header_bytes;
   o.max_header_count = s.max_header_count;
   o.max_url_bytes = s.max_url_bytes;

@@ -42,6 +42,7 @@ struct vdir_config {
 struct server_config {
   std::vector<std::string> listen = {"0.0.0.0:8080"};  ///< "host:port", "[v6]:port"
   unsigned io_threads = 0;                             ///< 0 = one per core
+  unsigned disk_threads = 16;                          ///< threads for blocking disk work
   std::string log_level = "info";                      ///< trace, debug, info, warn, error, off
   std::uint64_t max_header_bytes = 16384;              ///< request line + all header fields
   std::uint64_t max_header_count = 100;                ///< header fields per request

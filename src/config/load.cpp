@@ -178,6 +178,7 @@ using sc = server_config;
 constexpr key_spec<sc> server_keys[] = {
     {"listen", &sc::listen},
     {"io_threads", &sc::io_threads},
+    {"disk_threads", &sc::disk_threads},
     {"log_level", &sc::log_level},
     {"max_header_bytes", &sc::max_header_bytes},
     {"max_header_count", &sc::max_header_count},

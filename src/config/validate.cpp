@@ -69,6 +69,9 @@ void check_listen_entries(std::vector<std::string> const& listen, checker& c) {
 void check_server(server_config const& s, checker& c) {
   check_listen_entries(s.listen, c);
   if (s.io_threads > max_io_threads) c.fail("server.io_threads", "must be at most 1024");
+  if (s.disk_threads == 0 || s.disk_threads > max_io_threads) {
+    c.fail("server.disk_threads", "must be between 1 and 1024");
+  }
   bool known_level = false;
   for (auto level : log_levels) known_level = known_level || s.log_level == level;
   if (!known_level) {

@@ -10,6 +10,7 @@
 #include "server/buffer_pool.hpp"
 #include "server/other_methods.hpp"
 #include "server/request_log.hpp"
+#include "server/run_blocking.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -43,24 +44,26 @@ bool is_parse_error(beast::error_code const& ec) {
          ec != http::error::end_of_stream;
 }
 
-/// Runs a blocking notification call; spawned on the worker pool. A plain function
-/// with by-value parameters (not a capturing lambda): its arguments live in the frame.
-net::awaitable<service::notification_response> call_blocking(service::notify_fn const* fn,
-                                                             service::notification_request req) {
+/// The server application's answer to `req`; an exception means it was unreachable.
+service::notification_response call_application(service::notify_fn const& fn,
+                                                service::notification_request const& req) {
   try {
-    co_return (*fn)(req);
+    return fn(req);
   } catch (std::exception const& e) {
     service::notification_response failed;
     failed.what = service::notification_response::outcome::unreachable;
     failed.detail = e.what();
-    co_return failed;
+    return failed;
   }
 }
 
-/// Checks a password on a worker thread (bcrypt costs milliseconds by design).
-net::awaitable<bool> verify_blocking(std::shared_ptr<auth::basic_authenticator> a,
-                                     auth::basic_credentials creds) {
-  co_return a->verify_slow(creds.user, creds.password);
+/// Packets whose handling waits for the disk (spool entries created, committed or
+/// removed); Ping and a Fragment's checks run inline.
+bool blocks_on_disk(core::request_head const& head) {
+  auto const type = head.header(core::header::packet_type);
+  auto const parsed = type ? core::parse_packet_type(*type) : std::nullopt;
+  return parsed == core::packet_type::create_session ||
+         parsed == core::packet_type::close_session || parsed == core::packet_type::cancel_session;
 }
 
 /// The request loop over `Stream`: beast::tcp_stream, or an ssl_stream over one.
@@ -240,8 +243,9 @@ class http_connection {
     if (creds) {
       ok = authn->lookup_cache(creds->user, creds->password);
       if (!ok) {
-        ok = co_await net::co_spawn(env_.workers, verify_blocking(authn, *creds),
-                                    net::use_awaitable);
+        // bcrypt and SHA-crypt cost milliseconds by design: off the event loop.
+        ok = co_await run_blocking(
+            env_.workers, [&] { return authn->verify_slow(creds->user, creds->password); });
       }
     }
     if (ok) {
@@ -268,13 +272,14 @@ class http_connection {
   /// Routes a BITS_POST; a packet for a session busy with another request waits for it,
   /// polling, up to session_wait, then gets 503 with Retry-After.
   net::awaitable<service::outcome> route_bits_post(core::request_head const& head) {
-    auto out = env_.router.handle_bits_post(head);
+    bool const on_disk = blocks_on_disk(head);
+    auto out = co_await handle_bits_post(head, on_disk);
     auto const deadline = std::chrono::steady_clock::now() + opt_.session_wait;
     net::steady_timer timer(co_await net::this_coro::executor);
     while (out.busy && std::chrono::steady_clock::now() < deadline) {
       timer.expires_after(busy_poll);
       co_await timer.async_wait(no_throw);
-      out = env_.router.handle_bits_post(head);
+      out = co_await handle_bits_post(head, on_disk);
     }
     if (out.busy) {
       out.reply = core::make_error_ack(error::session_busy);
@@ -284,6 +289,12 @@ class http_connection {
       }
     }
     co_return out;
+  }
+
+  /// One attempt at a BITS_POST: inline, or on the disk pool when it waits for the disk.
+  net::awaitable<service::outcome> handle_bits_post(core::request_head const& head, bool on_disk) {
+    if (!on_disk) co_return env_.router.handle_bits_post(head);
+    co_return co_await run_blocking(env_.disk, [&] { return env_.router.handle_bits_post(head); });
   }
 
   /// Streams the rest of a Fragment body into `job`. Empty when the connection failed
@@ -311,20 +322,25 @@ class http_connection {
       if (auto werr = job.write({chunk.data(), n})) co_return job.fail(werr);
     }
     if (job.needs_notification()) co_return co_await notify_application(job);
+    // A commit or a strict sync waits for the disk: on the disk pool, so that this
+    // thread's other connections are not held up by it.
+    if (job.finish_blocks())
+      co_return co_await run_blocking(env_.disk, [&] { return job.finish(); });
     co_return job.finish();
   }
 
   /// Upload-reply: calls the server application on a worker thread (the call blocks for
   /// up to notification_timeout) while this connection waits; the session stays leased.
   net::awaitable<core::reply> notify_application(service::fragment_job& job) {
-    auto request = job.notification();
+    auto request = co_await run_blocking(env_.disk, [&] { return job.notification(); });
     if (!request) co_return job.fail(request.error());
-    auto response = co_await net::co_spawn(
-        env_.workers, call_blocking(&env_.notify, std::move(*request)), net::use_awaitable);
+    auto const& notify = env_.notify;
+    auto response =
+        co_await run_blocking(env_.workers, [&] { return call_application(notify, *request); });
     if (response.what != service::notification_response::outcome::ok) {
       spdlog::warn("{} server application: {}", remote_, response.detail);
     }
-    co_return job.finish_notified(response);
+    co_return co_await run_blocking(env_.disk, [&] { return job.finish_notified(response); });
   }
 
   net::awaitable<bool> drain(std::uint64_t n) {

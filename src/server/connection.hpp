@@ -50,7 +50,8 @@ struct connection_env {
   service::router& router;
   std::atomic<bool> const& stopping;
   service::notify_fn const& notify;      ///< upload-reply calls (blocking)
-  boost::asio::any_io_executor workers;  ///< where blocking calls run
+  boost::asio::any_io_executor workers;  ///< password checks and upload-reply calls
+  boost::asio::any_io_executor disk;     ///< blocking storage work (creates, commits, syncs)
 };
 
 /// Serves one connection until the peer closes, an error or timeout occurs, a reply

@@ -1,17 +1,20 @@
-// Listeners, threads and the graceful stop. Connections run as coroutines, each on its
-// own strand; the maintenance thread does the periodic disk work off the I/O threads.
+// Listeners, threads and the graceful stop. Connections run as coroutines on one of the
+// event loops (one per I/O thread); blocking disk work runs on the disk pool, and the
+// maintenance thread does the periodic syncs and expiry.
 #include "server/http_server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <latch>
 
 namespace bits::server {
 
@@ -26,16 +29,33 @@ unsigned thread_count(unsigned configured) {
   return hw > 0 ? hw : 1;
 }
 
+/// service::run_all_fn over `pool`: every job posted, then wait for the last one.
+void run_on(net::thread_pool& pool, std::vector<std::function<void()>>& jobs) {
+  std::latch done(static_cast<std::ptrdiff_t>(jobs.size()));
+  for (auto& job : jobs) {
+    net::post(pool, [&job, &done] {
+      job();
+      done.count_down();
+    });
+  }
+  done.wait();
+}
+
 }  // namespace
 
 http_server::http_server(server_options options, service::router& router, service::notify_fn notify)
     : options_(std::move(options)),
       router_(router),
       notify_(std::move(notify)),
-      io_(static_cast<int>(thread_count(options_.io_threads))),
+      disk_(std::max(options_.disk_threads, 1u)),
+      io_(1),
       signals_(io_, SIGINT, SIGTERM),
       hangup_(io_, SIGHUP),
-      grace_(io_) {}
+      grace_(io_) {
+  for (unsigned i = 1; i < thread_count(options_.io_threads); ++i) {
+    loops_.push_back(std::make_unique<net::io_context>(1));
+  }
+}
 
 http_server::~http_server() = default;
 
@@ -178,10 +198,16 @@ void http_server::run() {
   wait_for_hangup();
 
   std::thread maintenance([this] { maintenance_loop(); });
+  // The other loops run until io_ is done: io_ runs until the last connection of any
+  // loop has ended after a stop (or the grace period stopped everything).
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep;
   std::vector<std::thread> threads;
-  unsigned const n = thread_count(options_.io_threads);
-  for (unsigned i = 1; i < n; ++i) threads.emplace_back([this] { io_.run(); });
+  for (auto& loop : loops_) {
+    keep.push_back(net::make_work_guard(*loop));
+    threads.emplace_back([&l = *loop] { l.run(); });
+  }
   io_.run();
+  keep.clear();
   for (auto& t : threads) t.join();
   {
     std::lock_guard lock(maint_mu_);
@@ -191,7 +217,9 @@ void http_server::run() {
   maintenance.join();
   workers_.join();
   // Persist what every open session holds, so its offset survives a power loss too.
-  for (auto const& v : router_.vdirs()) v->flush_all();
+  auto const run_all = [this](auto& jobs) { run_on(disk_, jobs); };
+  for (auto const& v : router_.vdirs()) v->flush_all(run_all);
+  disk_.join();
   spdlog::info("stopped");
 }
 
@@ -202,7 +230,7 @@ void http_server::stop() {
 void http_server::on_signal() {
   if (stopping_.load()) {
     spdlog::warn("second signal: stopping now");
-    io_.stop();
+    stop_loops();
     return;
   }
   spdlog::info("stopping: finishing in-flight requests (up to {}s)",
@@ -214,9 +242,19 @@ void http_server::on_signal() {
   begin_stop();
 }
 
+net::io_context& http_server::next_loop() {
+  std::size_t const i = next_loop_++ % (loops_.size() + 1);
+  return i == 0 ? io_ : *loops_[i - 1];
+}
+
+void http_server::stop_loops() {
+  for (auto& loop : loops_) loop->stop();
+  io_.stop();
+}
+
 void http_server::accept_next(std::size_t index) {
   acceptors_[index]->async_accept(
-      net::make_strand(io_), [this, index](boost::system::error_code ec, tcp::socket socket) {
+      next_loop(), [this, index](boost::system::error_code ec, tcp::socket socket) {
         if (stopping_.load()) return;
         if (ec) {
           // EMFILE and friends: log, pause briefly instead of spinning, keep accepting.
@@ -246,7 +284,8 @@ void http_server::accept_next(std::size_t index) {
           std::lock_guard lock(conns_mu_);
           conns_.insert(conn);
         }
-        connection_env const env{options_, router_, stopping_, notify_, workers_.get_executor()};
+        connection_env const env{
+            options_, router_, stopping_, notify_, workers_.get_executor(), disk_.get_executor()};
         net::co_spawn(conn->lowest().get_executor(), serve_connection(conn, env),
                       [this, conn](std::exception_ptr e) {
                         if (e) {
@@ -271,7 +310,7 @@ void http_server::begin_stop() {
   std::lock_guard lock(conns_mu_);
   for (auto const& c : conns_) {
     // Idle connections are closed now; busy ones finish their request first. The
-    // check runs on the connection's strand, so it cannot race the coroutine.
+    // check runs on the connection's loop, so it cannot race the coroutine.
     net::post(c->lowest().get_executor(), [c] {
       boost::system::error_code ignored;  // the peer may have closed it already
       if (c->idle.load()) c->lowest().socket().cancel(ignored);
@@ -286,7 +325,7 @@ void http_server::begin_stop() {
   grace_.async_wait([this](boost::system::error_code ec) {
     if (!ec) {
       spdlog::warn("grace period over: closing remaining connections");
-      io_.stop();
+      stop_loops();
     }
   });
 }
@@ -325,7 +364,8 @@ void http_server::maintenance_loop() {
   std::unique_lock lock(maint_mu_);
   while (!maint_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return maint_stop_; })) {
     lock.unlock();
-    for (auto const& v : router_.vdirs()) v->maintain();
+    auto const run_all = [this](auto& jobs) { run_on(disk_, jobs); };
+    for (auto const& v : router_.vdirs()) v->maintain(run_all);
     lock.lock();
   }
 }

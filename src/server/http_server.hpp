@@ -71,8 +71,18 @@ class http_server {
   server_options options_;
   service::router& router_;
   service::notify_fn notify_;
-  boost::asio::thread_pool workers_{4};
+  /// Every event loop; connections are dealt round-robin over them.
+  [[nodiscard]] boost::asio::io_context& next_loop();
+  void stop_loops();
+
+  boost::asio::thread_pool workers_{4};  ///< password checks, upload-reply calls
+  boost::asio::thread_pool disk_;        ///< blocking storage work (options_.disk_threads)
+  /// One event loop per I/O thread, each run by exactly one thread, so a connection's
+  /// handlers never run concurrently and never move between cores. io_ also owns the
+  /// listeners, signals and the grace timer; loops_ are the other threads' loops.
   boost::asio::io_context io_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> loops_;
+  std::size_t next_loop_ = 0;  ///< touched by io_'s thread only (accept handlers)
   boost::asio::signal_set signals_;
   boost::asio::signal_set hangup_;
   std::function<void()> reload_hook_;

@@ -23,7 +23,8 @@ struct tls_files {
 
 struct server_options {
   std::vector<listen_endpoint> listen;
-  unsigned io_threads = 0;  ///< 0 = one per core
+  unsigned io_threads = 0;     ///< 0 = one per core; each runs its own event loop
+  unsigned disk_threads = 16;  ///< run blocking storage calls (creates, commits, syncs)
   std::size_t max_header_bytes = 16384;
   std::size_t max_header_count = 100;
   std::size_t max_url_bytes = 4096;

@@ -90,6 +90,13 @@ core::reply fragment_job::finish() {
   return r;
 }
 
+bool fragment_job::finish_blocks() const {
+  session& s = *lease_;
+  std::lock_guard lock(s.mu);
+  if (s.record.state != storage::session_state::receiving) return false;
+  return plan_.completes_upload || (s.dirty && svc_.options_.sync_interval.count() == 0);
+}
+
 bool fragment_job::needs_notification() const {
   session& s = *lease_;
   std::lock_guard lock(s.mu);

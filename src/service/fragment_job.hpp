@@ -42,6 +42,10 @@ class fragment_job {
   /// sync policy, and returns the Ack. Releases the session.
   [[nodiscard]] core::reply finish();
 
+  /// After the whole body: true when finish() will wait for the disk (a commit, or the
+  /// sync of sync_interval = 0), so the caller can run it off its event loop.
+  [[nodiscard]] bool finish_blocks() const;
+
   /// After the whole body: true when this fragment completed an upload of an
   /// upload-reply directory (or retried one whose notification failed), so the server
   /// application must be called (notification(), then finish_notified()) instead of

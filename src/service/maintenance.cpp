@@ -3,6 +3,8 @@
 // maintenance thread, never on an I/O thread.
 #include "service/upload_service.hpp"
 
+#include <exception>
+
 namespace bits::service {
 
 void upload_service::sync_session(session& s) {
@@ -30,19 +32,44 @@ void upload_service::sync_session(session& s) {
   }
 }
 
-void upload_service::maintain() {
+void run_serially(std::vector<std::function<void()>>& jobs) {
+  for (auto& job : jobs) job();
+}
+
+void upload_service::sync_all(std::vector<std::shared_ptr<session>> const& due,
+                              run_all_fn const& run_all) {
+  if (due.empty()) return;
+  std::vector<std::function<void()>> jobs;
+  jobs.reserve(due.size());
+  for (auto const& s : due) {
+    jobs.emplace_back([this, s] {
+      try {
+        sync_session(*s);
+      } catch (std::exception const&) {
+        // Out of memory: the session stays dirty and is tried again next time.
+      }
+    });
+  }
+  run_all(jobs);
+}
+
+void upload_service::maintain(run_all_fn const& run_all) {
   auto const now = clock_();
   bool const cleanup = now >= next_cleanup_;
   if (cleanup) next_cleanup_ = now + policy_.cleanup_interval.count();
 
-  for (auto const& s : sessions_.snapshot()) {
-    bool due = false;
-    {
-      std::lock_guard lock(s->mu);
-      due = s->dirty && now - s->dirty_since >= options_.sync_interval.count();
-    }
-    if (due) sync_session(*s);
-    if (!cleanup) continue;
+  auto const sessions = sessions_.snapshot();
+  std::vector<std::shared_ptr<session>> due;
+  for (auto const& s : sessions) {
+    std::lock_guard lock(s->mu);
+    if (s->dirty && now - s->dirty_since >= options_.sync_interval.count()) due.push_back(s);
+  }
+  // All due sessions at once: one by one, each costing several syncs, the interval
+  // could not be kept with thousands of active sessions.
+  sync_all(due, run_all);
+
+  for (auto const& s : sessions) {
+    if (!cleanup) break;
     // Expire only sessions nobody is using right now; a busy one is not idle.
     auto lease = sessions_.lease(s->record.id);
     if (!lease) continue;
@@ -52,8 +79,8 @@ void upload_service::maintain() {
   sessions_.prune_tombstones(now - options_.tombstone_ttl.count());
 }
 
-void upload_service::flush_all() {
-  for (auto const& s : sessions_.snapshot()) sync_session(*s);
+void upload_service::flush_all(run_all_fn const& run_all) {
+  sync_all(sessions_.snapshot(), run_all);
 }
 
 }  // namespace bits::service

@@ -23,6 +23,14 @@ namespace bits::service {
 /// Unix seconds now; injected so tests can move time.
 using clock_fn = std::function<std::int64_t()>;
 
+/// Runs every job of the list, possibly several at once, and returns when all are done.
+/// The jobs do not throw. The server runs them on its disk pool, so that many sessions'
+/// syncs are in flight together (the filesystem commits concurrent syncs together).
+using run_all_fn = std::function<void(std::vector<std::function<void()>>& jobs)>;
+
+/// Runs the jobs one after another on the calling thread.
+void run_serially(std::vector<std::function<void()>>& jobs);
+
 /// The request facts a handler needs besides the packet.
 struct request_context {
   std::vector<std::string> const* destination = nullptr;  ///< validated path segments
@@ -57,12 +65,12 @@ class upload_service {
   [[nodiscard]] outcome handle(packet const& p, request_context const& ctx);
 
   /// Periodic work, called about once a second from a maintenance thread: syncs
-  /// sessions with unsynced bytes older than sync_interval, expires idle sessions
-  /// every cleanup_interval, prunes tombstones. Blocks on disk I/O.
-  void maintain();
+  /// sessions with unsynced bytes older than sync_interval (through `run_all`), expires
+  /// idle sessions every cleanup_interval, prunes tombstones. Blocks on disk I/O.
+  void maintain(run_all_fn const& run_all = run_serially);
 
   /// At shutdown: syncs every open session so its offset survives power loss.
-  void flush_all();
+  void flush_all(run_all_fn const& run_all = run_serially);
 
   /// Opens a published file of this directory for a download (`path` relative,
   /// validated). Errors as storage::upload_store::open_published.
@@ -101,6 +109,8 @@ class upload_service {
   /// Ends a session: removes its spool entry and remembers how it ended.
   void finish_session(session& s, std::optional<tombstone> how);
   void sync_session(session& s);
+  /// Syncs every session of `due` through `run_all`.
+  void sync_all(std::vector<std::shared_ptr<session>> const& due, run_all_fn const& run_all);
   /// The BITS-Reply-URL of a session that has replied.
   [[nodiscard]] std::string reply_url(storage::session_record const& rec, std::string_view scheme,
                                       std::string_view host) const;

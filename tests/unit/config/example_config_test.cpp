@@ -16,13 +16,11 @@ namespace {
 std::string const example = EXAMPLE_CONFIG;
 
 std::set<std::string> const server_keys{
-    "listen",           "io_threads",       "log_level",
-    "max_header_bytes", "max_header_count", "idle_timeout",
-    "header_timeout",   "read_timeout",     "write_timeout",
-    "shutdown_grace",   "sync_interval",    "tombstone_ttl",
-    "session_wait",     "max_connections",  "max_connections_per_address",
-    "max_url_bytes",    "tls_cert",         "tls_key",
-    "tls_client_ca"};
+    "listen",           "io_threads",       "disk_threads",    "log_level",
+    "max_header_bytes", "max_header_count", "idle_timeout",    "header_timeout",
+    "read_timeout",     "write_timeout",    "shutdown_grace",  "sync_interval",
+    "tombstone_ttl",    "session_wait",     "max_connections", "max_connections_per_address",
+    "max_url_bytes",    "tls_cert",         "tls_key",         "tls_client_ca"};
 
 std::set<std::string> const vdir_keys{"url",
                                       "root",

@@ -208,6 +208,7 @@ TEST(LoadConfig, EveryKeyReachesItsField) {
 [server]
 listen = ["127.0.0.1:1", "[::1]:2", ":0"]
 io_threads = 3
+disk_threads = 4
 log_level = "debug"
 max_header_bytes = 4
 max_header_count = 5
@@ -238,6 +239,7 @@ host_id_fallback_timeout = 17
   auto const& s = result.config.server;
   EXPECT_EQ(s.listen, (std::vector<std::string>{"127.0.0.1:1", "[::1]:2", ":0"}));
   EXPECT_EQ(s.io_threads, 3u);
+  EXPECT_EQ(s.disk_threads, 4u);
   EXPECT_EQ(s.log_level, "debug");
   EXPECT_EQ(s.max_header_bytes, 4u);
   EXPECT_EQ(s.max_header_count, 5u);
