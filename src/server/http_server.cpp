@@ -48,6 +48,7 @@ http_server::http_server(server_options options, service::router& router, servic
       router_(router),
       notify_(std::move(notify)),
       disk_(std::max(options_.disk_threads, 1u)),
+      background_(std::max(options_.disk_threads / 4, 1u)),
       io_(1),
       signals_(io_, SIGINT, SIGTERM),
       hangup_(io_, SIGHUP),
@@ -216,7 +217,9 @@ void http_server::run() {
   maint_cv_.notify_all();
   maintenance.join();
   workers_.join();
-  // Persist what every open session holds, so its offset survives a power loss too.
+  background_.join();
+  // Persist what every open session holds, so its offset survives a power loss too
+  // (every disk thread at once: no request is waiting any more).
   auto const run_all = [this](auto& jobs) { run_on(disk_, jobs); };
   for (auto const& v : router_.vdirs()) v->flush_all(run_all);
   disk_.join();
@@ -364,7 +367,7 @@ void http_server::maintenance_loop() {
   std::unique_lock lock(maint_mu_);
   while (!maint_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return maint_stop_; })) {
     lock.unlock();
-    auto const run_all = [this](auto& jobs) { run_on(disk_, jobs); };
+    auto const run_all = [this](auto& jobs) { run_on(background_, jobs); };
     for (auto const& v : router_.vdirs()) v->maintain(run_all);
     lock.lock();
   }

@@ -77,6 +77,10 @@ class http_server {
 
   boost::asio::thread_pool workers_{4};  ///< password checks, upload-reply calls
   boost::asio::thread_pool disk_;        ///< blocking storage work (options_.disk_threads)
+  /// The periodic syncs of the maintenance thread: a pool of their own, a quarter of
+  /// disk_threads, so requests never queue behind thousands of background syncs and
+  /// the syncs cannot flood the filesystem's journal.
+  boost::asio::thread_pool background_;
   /// One event loop per I/O thread, each run by exactly one thread, so a connection's
   /// handlers never run concurrently and never move between cores. io_ also owns the
   /// listeners, signals and the grace timer; loops_ are the other threads' loops.
