@@ -48,7 +48,6 @@ http_server::http_server(server_options options, service::router& router, servic
       router_(router),
       notify_(std::move(notify)),
       disk_(std::max(options_.disk_threads, 1u)),
-      background_(std::max(options_.disk_threads / 4, 1u)),
       io_(1),
       signals_(io_, SIGINT, SIGTERM),
       hangup_(io_, SIGHUP),

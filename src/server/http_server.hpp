@@ -77,10 +77,11 @@ class http_server {
 
   boost::asio::thread_pool workers_{4};  ///< password checks, upload-reply calls
   boost::asio::thread_pool disk_;        ///< blocking storage work (options_.disk_threads)
-  /// The periodic syncs of the maintenance thread: a pool of their own, a quarter of
-  /// disk_threads, so requests never queue behind thousands of background syncs and
-  /// the syncs cannot flood the filesystem's journal.
-  boost::asio::thread_pool background_;
+  /// The periodic syncs of the maintenance thread: a thread of their own, so requests
+  /// never queue behind thousands of background syncs. One at a time: with four in
+  /// parallel, the journal commits they force stalled Fragment writes on the I/O
+  /// threads (scenario 3 of make bench: Fragment p99 36.9 ms instead of ~1-3 ms).
+  boost::asio::thread_pool background_{1};
   /// One event loop per I/O thread, each run by exactly one thread, so a connection's
   /// handlers never run concurrently and never move between cores. io_ also owns the
   /// listeners, signals and the grace timer; loops_ are the other threads' loops.
