@@ -45,7 +45,14 @@ error_code fs_store::create(session_record const& record) {
     if (!data) return io_failure("create data file", errno);
     // Not synced: a session lost to a power cut before its first durable save only
     // makes the client start over, and syncing here would slow every Create-Session.
-    return write_metadata(entry.get(), stored_metadata{record, 0, boot_id_}, false);
+    // Written in place rather than through meta.json.tmp: there is no earlier version
+    // to protect (a half-written file makes recover() drop the entry, as a missing one
+    // does), and at thousands of uploads per second every inode allocation counts.
+    std::string const text = encode_metadata(stored_metadata{record, 0, boot_id_});
+    unique_fd const meta{::openat(entry.get(), meta_name,
+                                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)};
+    if (!meta) return io_failure("create metadata", errno);
+    return write_all_at(meta.get(), 0, std::as_bytes(std::span{text}), "write metadata");
   }();
   if (ec) {
     auto const failure = last_system_failure();
