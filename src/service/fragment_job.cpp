@@ -132,8 +132,15 @@ core::reply fragment_job::finish_notified(notification_response const& r) {
     return rep;
   };
   notification_response checked = r;
-  // Reference 7.5: reply URLs over 2,200 characters are refused.
-  if (checked.what == notification_response::outcome::ok && checked.static_url.size() > 2200) {
+  // Reference 7.5: reply URLs over 2,200 characters are refused. Control characters
+  // (a bare CR survives the HTTP client's line splitting) would go into our own
+  // BITS-Reply-URL header: refused too.
+  auto const control = [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7F;
+  };
+  if (checked.what == notification_response::outcome::ok &&
+      (checked.static_url.size() > 2200 ||
+       std::any_of(checked.static_url.begin(), checked.static_url.end(), control))) {
     checked.what = notification_response::outcome::malformed;
   }
   // The session keeps every byte: a retried final fragment notifies again (6.2).

@@ -15,6 +15,8 @@ folder-relative ("ok" -> "/up/sub/ok") notification URLs reach the same behaviou
   sleep/<seconds>          waits, then behaves like ok
   static                   200 + BITS-Static-Response-URL: http://127.0.0.1:1/static-reply
   static-with-body         the same plus a non-empty body (malformed by value)
+  static-with-cr           a BITS-Static-Response-URL with a bare CR and a second header
+                           line after it (header injection)
   copy                     like ok, plus BITS-Copy-File-To-Destination: 1
   fail-once                first call for an upload URL answers 500, later calls ok
 
@@ -37,7 +39,7 @@ import urllib.parse
 
 STATIC_URL = "http://127.0.0.1:1/static-reply"
 BEHAVIOURS = {"ok", "noreply", "status", "error-code", "sleep", "static",
-              "static-with-body", "copy", "fail-once"}
+              "static-with-body", "static-with-cr", "copy", "fail-once"}
 
 
 def sha256_of_file(path):
@@ -164,6 +166,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(200, [("BITS-Static-Response-URL", STATIC_URL)])
         elif name == "static-with-body":
             self.reply(200, [("BITS-Static-Response-URL", STATIC_URL)], b"not allowed here")
+        elif name == "static-with-cr":
+            # http.server writes header values as given.
+            self.reply(200, [("BITS-Static-Response-URL", STATIC_URL + "\rX-Injected: 1")])
         else:
             self.reply(404, [("Content-Type", "text/plain")], b"no such behaviour\n")
 

@@ -110,6 +110,15 @@ TEST_F(failure_test, StaticUrlWithBodyByValueIsMalformed) {
   EXPECT_TRUE(is_app_error_ack(up.last, 400, "0x80070057"));
 }
 
+TEST_F(failure_test, StaticUrlWithControlCharactersIsMalformed) {
+  ASSERT_TRUE(start_reply("reference", app_url("static-with-cr")));
+  auto c = connect();
+  auto const up = upload(c, "/up/f.bin", "data", 4);
+  EXPECT_TRUE(is_app_error_ack(up.last, 400, "0x80070057")) << up.last;
+  EXPECT_TRUE(up.last.header_or_empty("BITS-Reply-URL").empty()) << up.last;
+  EXPECT_TRUE(up.last.header_or_empty("X-Injected").empty()) << up.last;
+}
+
 TEST_F(failure_test, RetriedFinalFragmentNotifiesAgainAfterAFailure) {
   ASSERT_TRUE(start_reply("reference", app_url("fail-once")));
   std::string const data = random_bytes(40000, 12);
