@@ -40,7 +40,7 @@ result<recovery_report> fs_store::recover() {
   if (auto ec = list_names(spool_.get(), names)) return ec;
   {
     std::lock_guard const lock{mutex_};
-    durable_.clear();
+    states_.clear();
   }
   // Folder names are upper-case hex of the id, so this also orders sessions by id.
   std::sort(names.begin(), names.end());
@@ -69,21 +69,22 @@ void fs_store::recover_entry(std::string const& name, recovery_report& report) {
     if (err == ENOTDIR || err == ELOOP) return drop("not a folder");
     return drop("cannot open (" + errno_text(err) + ")");
   }
-  // A crash between writing meta.json.tmp and renaming it: meta.json is still the last
-  // complete version. If the unlink fails the next save truncates the file anyway.
+  // Left by versions that saved through meta.json.tmp and a rename: meta.json is the
+  // last complete version.
   static_cast<void>(::unlinkat(entry.get(), meta_tmp_name, 0));
-  std::string text;
-  if (read_small_file(entry.get(), meta_name, max_meta_bytes, text)) {
-    return drop("metadata unreadable (" + errno_text(last_system_failure().sys_errno) + ")");
+  auto current = read_metadata(entry.get());
+  if (!current) {
+    auto const failure = last_system_failure();
+    if (failure.sys_errno == EINVAL) return drop("metadata invalid");
+    return drop("metadata unreadable (" + errno_text(failure.sys_errno) + ")");
   }
-  auto meta = decode_metadata(text);
-  if (!meta) return drop("metadata invalid");
+  auto* const meta = &current->meta;
   if (meta->record.id != *id) return drop("metadata names another session");
   if (meta->record.state == session_state::receiving) {
     if (auto why = recover_received(entry.get(), *meta); !why.empty()) return drop(why);
   }
   // A complete session has no data file left (commit moved it); it is kept as loaded.
-  remember_durable(meta->record.id, meta->durable);
+  remember(meta->record.id, meta_state{meta->durable, current->seq, false});
   report.sessions.push_back(std::move(meta->record));
 }
 

@@ -45,14 +45,14 @@ error_code fs_store::create(session_record const& record) {
     if (!data) return io_failure("create data file", errno);
     // Not synced: a session lost to a power cut before its first durable save only
     // makes the client start over, and syncing here would slow every Create-Session.
-    // Written in place rather than through meta.json.tmp: there is no earlier version
-    // to protect (a half-written file makes recover() drop the entry, as a missing one
-    // does), and at thousands of uploads per second every inode allocation counts.
-    std::string const text = encode_metadata(stored_metadata{record, 0, boot_id_});
+    // Version 1 in the first slot. A half-written file makes recover() drop the
+    // entry, as a missing one does: there is no earlier version to protect.
+    std::string const slot = encode_meta_slot(stored_metadata{record, 0, boot_id_}, 1);
     unique_fd const meta{::openat(entry.get(), meta_name,
                                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)};
     if (!meta) return io_failure("create metadata", errno);
-    return write_all_at(meta.get(), 0, std::as_bytes(std::span{text}), "write metadata");
+    return write_all_at(meta.get(), slot_offset(1), std::as_bytes(std::span{slot}),
+                        "write metadata");
   }();
   if (ec) {
     auto const failure = last_system_failure();
@@ -60,7 +60,7 @@ error_code fs_store::create(session_record const& record) {
     restore_failure(failure);
     return ec;
   }
-  remember_durable(record.id, 0);
+  remember(record.id, meta_state{0, 1, false});
   return {};
 }
 
@@ -83,45 +83,47 @@ error_code fs_store::save(session_record const& record, bool durable) {
   if (!entry) return io_failure("open spool entry", errno);
   // The boot id is always the current one: on the same boot, recovery trusts the data
   // file's size, whatever was synced; `durable` only moves when the caller has synced.
-  stored_metadata const meta{record, durable ? record.received : durable_of(record.id, entry.get()),
-                             boot_id_};
-  if (auto ec = write_metadata(entry.get(), meta, durable)) return ec;
-  if (durable) remember_durable(record.id, record.received);
+  stored_metadata const meta{
+      record, durable ? record.received : state_of(record.id, entry.get()).durable, boot_id_};
+  return write_metadata(entry.get(), meta, durable);
+}
+
+error_code fs_store::write_metadata(int entry, stored_metadata const& meta, bool durable) {
+  auto state = state_of(meta.record.id, entry);
+  // After plain JSON of old (seq 0, in the first slot) the next version goes to the
+  // second slot, so that the old one stays intact until a new one is complete.
+  std::uint64_t const seq = state.seq == 0 ? 2 : state.seq + 1;
+  std::string const slot = encode_meta_slot(meta, seq);
+  if (slot.size() > meta_slot_stride) return io_failure("metadata too large", EFBIG);
+  unique_fd const fd{::openat(entry, meta_name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)};
+  if (!fd) return io_failure("open metadata", errno);
+  if (auto ec = write_all_at(fd.get(), slot_offset(seq), std::as_bytes(std::span{slot}),
+                             "write metadata")) {
+    return ec;  // the other slot still holds the last complete version
+  }
+  if (durable) {
+    if (::fdatasync(fd.get()) != 0) return io_failure("fdatasync metadata", errno);
+    // meta.json's name in the folder is made durable once; later saves only rewrite it.
+    if (!state.folder_synced) {
+      if (auto ec = sync_dir(entry, ".")) return ec;
+      state.folder_synced = true;
+    }
+    state.durable = meta.durable;
+  }
+  state.seq = seq;
+  remember(meta.record.id, state);
   return {};
 }
 
-error_code fs_store::write_metadata(int entry, stored_metadata const& meta, bool durable) const {
-  std::string const text = encode_metadata(meta);
-  auto const ec = [&]() -> error_code {
-    unique_fd const tmp{::openat(entry, meta_tmp_name,
-                                 O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)};
-    if (!tmp) return io_failure("create metadata", errno);
-    if (auto e = write_all_at(tmp.get(), 0, std::as_bytes(std::span{text}), "write metadata")) {
-      return e;
-    }
-    // Sync before the rename: otherwise a power cut could leave meta.json renamed but
-    // empty, and the session would be lost.
-    if (durable && ::fdatasync(tmp.get()) != 0) return io_failure("fdatasync metadata", errno);
-    return {};
-  }();
-  if (!ec && ::renameat(entry, meta_tmp_name, entry, meta_name) == 0) {
-    return durable ? sync_dir(entry, ".") : error_code{};
-  }
-  auto const result = ec ? ec : io_failure("rename metadata", errno);
-  static_cast<void>(::unlinkat(entry, meta_tmp_name, 0));  // best effort; recover() also does it
-  return result;
-}
-
-std::uint64_t fs_store::durable_of(core::session_id const& id, int entry) {
+fs_store::meta_state fs_store::state_of(core::session_id const& id, int entry) {
   {
     std::lock_guard const lock{mutex_};
-    if (auto const it = durable_.find(id); it != durable_.end()) return it->second;
+    if (auto const it = states_.find(id); it != states_.end()) return it->second;
   }
   // Not seen since this store was opened (recover() not called): the file knows.
-  std::string text;
-  if (read_small_file(entry, meta_name, max_meta_bytes, text)) return 0;
-  auto const meta = decode_metadata(text);
-  return meta ? meta->durable : 0;
+  auto const current = read_metadata(entry);
+  if (!current) return {};
+  return meta_state{current->meta.durable, current->seq, false};
 }
 
 error_code fs_store::commit(session_record const& record, bool allow_overwrite) {
@@ -149,9 +151,7 @@ error_code fs_store::commit(session_record const& record, bool allow_overwrite) 
   if (auto ec = sync_dir(place->parent.get(), ".")) return ec;
   stored_metadata meta{record, record.received, boot_id_};
   meta.record.state = session_state::complete;
-  if (auto ec = write_metadata(entry.get(), meta, true)) return ec;
-  remember_durable(record.id, record.received);
-  return {};
+  return write_metadata(entry.get(), meta, true);
 }
 
 namespace {
@@ -185,7 +185,7 @@ error_code fs_store::publish(int entry, destination_place const& place,
 }
 
 error_code fs_store::discard(core::session_id const& id) {
-  forget_durable(id);
+  forget(id);
   return remove_entry(id.to_hex());
 }
 
@@ -217,14 +217,58 @@ error_code fs_store::remove_entry(std::string const& name) const {
   return {};
 }
 
-void fs_store::remember_durable(core::session_id const& id, std::uint64_t durable) {
+void fs_store::remember(core::session_id const& id, meta_state state) {
   std::lock_guard const lock{mutex_};
-  durable_[id] = durable;
+  states_[id] = state;
 }
 
-void fs_store::forget_durable(core::session_id const& id) {
+void fs_store::forget(core::session_id const& id) {
   std::lock_guard const lock{mutex_};
-  durable_.erase(id);
+  states_.erase(id);
+}
+
+namespace {
+
+/// Up to `len` bytes of `fd` at `offset`; fewer at the end of the file.
+error_code read_at(int fd, std::uint64_t offset, std::size_t len, std::string& out) {
+  out.resize(len);
+  std::size_t have = 0;
+  while (have < len) {
+    auto const n = ::pread(fd, out.data() + have, len - have, static_cast<off_t>(offset + have));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_failure("read metadata", errno);
+    }
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  out.resize(have);
+  return {};
+}
+
+/// The slot of `fd` at `offset`: its first 4 KiB, all of it when its header says it
+/// is longer. Empty past the end of the file.
+error_code read_slot(int fd, std::uint64_t offset, std::string& out) {
+  constexpr std::size_t first_read = 4096;
+  if (auto ec = read_at(fd, offset, first_read, out)) return ec;
+  if (out.size() < first_read) return {};
+  auto const size = meta_slot_size(out);
+  if (!size || *size <= out.size() || *size > meta_slot_stride) return {};
+  return read_at(fd, offset, static_cast<std::size_t>(*size), out);
+}
+
+}  // namespace
+
+result<meta_version> read_metadata(int entry) {
+  unique_fd const fd{::openat(entry, meta_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
+  if (!fd) return io_failure("open metadata", errno);
+  std::string first;
+  std::string second;
+  if (auto ec = read_slot(fd.get(), 0, first)) return ec;
+  if (auto ec = read_slot(fd.get(), meta_slot_stride, second)) return ec;
+  auto current = decode_meta_slots(first, second);
+  if (!current) return io_failure("decode metadata", EINVAL);
+  return std::move(*current);
 }
 
 }  // namespace detail

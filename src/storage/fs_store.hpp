@@ -5,8 +5,8 @@
 //
 // Spool layout, one folder per session, named by core::session_id::to_hex():
 //   <spool>/<HEX>/data            the bytes received so far (published by commit)
-//   <spool>/<HEX>/meta.json       see metadata.hpp
-//   <spool>/<HEX>/meta.json.tmp   transient: written, then renamed over meta.json
+//   <spool>/<HEX>/meta.json       two slots rewritten in place, see metadata.hpp
+//   <spool>/<HEX>/meta.json.tmp   left by versions that saved through a rename; removed
 #pragma once
 
 #include "storage/dir_fd.hpp"
@@ -24,8 +24,6 @@ inline constexpr char const* data_name = "data";
 inline constexpr char const* meta_name = "meta.json";
 inline constexpr char const* reply_name = "reply";
 inline constexpr char const* meta_tmp_name = "meta.json.tmp";
-/// meta.json is a few hundred bytes; anything far larger is not ours.
-inline constexpr std::size_t max_meta_bytes = 64 * 1024;
 
 class fs_store final : public upload_store {
  public:
@@ -52,13 +50,19 @@ class fs_store final : public upload_store {
   /// O_PATH descriptor of the session's spool folder, or -1 with errno set.
   [[nodiscard]] unique_fd open_entry(std::string const& hex) const noexcept;
 
-  /// Writes meta.json of the folder `entry` through meta.json.tmp and a rename; with
-  /// `durable` the tmp file is synced before and the folder after the rename.
-  [[nodiscard]] error_code write_metadata(int entry, stored_metadata const& meta,
-                                          bool durable) const;
+  /// What is remembered of a session's meta.json between calls.
+  struct meta_state {
+    std::uint64_t durable = 0;   ///< leading bytes of the data file known to be synced
+    std::uint64_t seq = 0;       ///< version in meta.json now (0: plain JSON of old)
+    bool folder_synced = false;  ///< the folder (so meta.json's name) has been fsynced
+  };
 
-  /// Bytes known durable for `id`: remembered, else read from its meta.json, else 0.
-  [[nodiscard]] std::uint64_t durable_of(core::session_id const& id, int entry);
+  /// Writes `meta` as the next version into the older slot of meta.json in the folder
+  /// `entry`; with `durable` the file is synced, and the folder once per session.
+  [[nodiscard]] error_code write_metadata(int entry, stored_metadata const& meta, bool durable);
+
+  /// The remembered state of `id`, else read from its meta.json (zeros if unreadable).
+  [[nodiscard]] meta_state state_of(core::session_id const& id, int entry);
 
   /// Renames the data file of `entry` to `place` (no replacing unless allowed).
   [[nodiscard]] error_code publish(int entry, destination_place const& place,
@@ -74,17 +78,21 @@ class fs_store final : public upload_store {
   /// Returns an empty string, or why the entry must be discarded.
   [[nodiscard]] std::string recover_received(int entry, stored_metadata& meta) const;
 
-  void remember_durable(core::session_id const& id, std::uint64_t durable);
-  void forget_durable(core::session_id const& id);
+  void remember(core::session_id const& id, meta_state state);
+  void forget(core::session_id const& id);
 
   unique_fd root_;
   unique_fd spool_;
   confinement conf_;
   std::string boot_id_;
   std::string spool_path_;
-  std::mutex mutex_;  ///< guards durable_ (calls for different sessions run concurrently)
-  std::unordered_map<core::session_id, std::uint64_t, core::session_id_hash> durable_;
+  std::mutex mutex_;  ///< guards states_ (calls for different sessions run concurrently)
+  std::unordered_map<core::session_id, meta_state, core::session_id_hash> states_;
 };
+
+/// The current version in the meta.json of the folder `entry`. Errors: storage_failure
+/// (unreadable; ENOENT included), and EINVAL recorded when no slot is valid.
+[[nodiscard]] result<meta_version> read_metadata(int entry);
 
 /// The kernel's boot id from /proc/sys/kernel/random/boot_id, or "" when unreadable
 /// or not in the expected form ("" makes recovery assume a reboot).

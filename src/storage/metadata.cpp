@@ -184,4 +184,99 @@ std::optional<stored_metadata> decode_metadata(std::string_view text) {
   return meta;
 }
 
+namespace {
+
+constexpr std::string_view slot_magic = "bits-meta ";
+
+std::uint64_t fnv1a(std::string_view text) noexcept {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (char const c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+/// The next space- or newline-terminated decimal of `text`, consumed with its end.
+std::optional<std::uint64_t> take_decimal(std::string_view& text, char end) {
+  auto const stop = text.find(end);
+  if (stop == std::string_view::npos || stop == 0 || stop > 20) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char const c : text.substr(0, stop)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    auto const digit = static_cast<std::uint64_t>(c - '0');
+    if (v > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return std::nullopt;
+    v = v * 10 + digit;
+  }
+  text.remove_prefix(stop + 1);
+  return v;
+}
+
+}  // namespace
+
+std::string encode_meta_slot(stored_metadata const& meta, std::uint64_t seq) {
+  std::string const body = encode_metadata(meta);
+  char sum[17];
+  std::uint64_t h = fnv1a(body);
+  for (int i = 15; i >= 0; --i) {
+    sum[i] = hex_digits[h & 0x0FU];
+    h >>= 4U;
+  }
+  sum[16] = '\0';
+  std::string out;
+  out.reserve(body.size() + 64);
+  out.append(slot_magic);
+  out.append(std::to_string(seq)).push_back(' ');
+  out.append(std::to_string(body.size())).push_back(' ');
+  out.append(sum, 16).push_back('\n');
+  out.append(body);
+  return out;
+}
+
+std::optional<std::uint64_t> meta_slot_size(std::string_view bytes) {
+  if (bytes.substr(0, slot_magic.size()) != slot_magic) return std::nullopt;
+  auto rest = bytes.substr(slot_magic.size());
+  auto const before = rest.size();
+  auto const seq = take_decimal(rest, ' ');
+  auto const length = take_decimal(rest, ' ');
+  if (!seq || !length || *length > meta_slot_stride) return std::nullopt;
+  // magic, the two numbers with their spaces, 16 hex digits and the newline
+  return slot_magic.size() + (before - rest.size()) + 17 + *length;
+}
+
+std::optional<meta_version> decode_meta_slot(std::string_view bytes) {
+  if (bytes.substr(0, slot_magic.size()) != slot_magic) return std::nullopt;
+  bytes.remove_prefix(slot_magic.size());
+  auto const seq = take_decimal(bytes, ' ');
+  auto const length = take_decimal(bytes, ' ');
+  if (!seq || !length || bytes.size() < 17 || bytes[16] != '\n') return std::nullopt;
+  std::uint64_t sum = 0;
+  for (char const c : bytes.substr(0, 16)) {
+    int const v = hex_value(c);
+    if (v < 0) return std::nullopt;
+    sum = (sum << 4U) | static_cast<std::uint64_t>(v);
+  }
+  bytes.remove_prefix(17);
+  if (*length > bytes.size()) return std::nullopt;  // torn: the slot ends early
+  auto const body = bytes.substr(0, static_cast<std::size_t>(*length));
+  if (fnv1a(body) != sum) return std::nullopt;
+  auto meta = decode_metadata(body);
+  if (!meta) return std::nullopt;
+  return meta_version{std::move(*meta), *seq};
+}
+
+std::optional<meta_version> decode_meta_slots(std::string_view first, std::string_view second) {
+  auto a = decode_meta_slot(first);
+  auto b = decode_meta_slot(second);
+  if (a && b) return a->seq >= b->seq ? std::move(a) : std::move(b);
+  if (a) return a;
+  if (b) return b;
+  // Written before slots existed: the whole file is the JSON.
+  while (!first.empty() && (first.back() == '\0' || first.back() == '\n' || first.back() == ' ')) {
+    first.remove_suffix(1);
+  }
+  if (auto legacy = decode_metadata(first)) return meta_version{std::move(*legacy), 0};
+  return std::nullopt;
+}
+
 }  // namespace bits::storage::detail

@@ -98,5 +98,52 @@ TEST(Metadata, RefusesWhatTheStoreDoesNotWrite) {
   EXPECT_FALSE(decode_metadata(replaced("\"principal\": \"alice\",", "")));
 }
 
+TEST(MetaSlots, RoundTripWithItsVersion) {
+  auto const slot = encode_meta_slot(sample(), 7);
+  EXPECT_EQ(meta_slot_size(slot), slot.size());
+  auto const back = decode_meta_slot(slot + std::string(100, '\0'));  // bytes after it
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->seq, 7U);
+  expect_same(back->meta, sample());
+}
+
+TEST(MetaSlots, TornOrAlteredSlotsAreNotValid) {
+  auto const slot = encode_meta_slot(sample(), 3);
+  EXPECT_FALSE(decode_meta_slot(slot.substr(0, slot.size() - 1)));  // cut short
+  auto altered = slot;
+  altered[altered.size() - 5] ^= 1;  // a bit of the JSON changed: checksum differs
+  EXPECT_FALSE(decode_meta_slot(altered));
+  EXPECT_FALSE(decode_meta_slot(std::string(slot.size(), '\0')));  // never written
+  EXPECT_FALSE(decode_meta_slot(""));
+}
+
+TEST(MetaSlots, TheNewerValidSlotWins) {
+  auto older = sample();
+  auto newer = sample();
+  newer.record.received = 1200;
+  auto const a = encode_meta_slot(older, 4);
+  auto const b = encode_meta_slot(newer, 5);
+  auto got = decode_meta_slots(b, a);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->seq, 5U);
+  EXPECT_EQ(got->meta.record.received, 1200U);
+  got = decode_meta_slots(a, b);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->seq, 5U);
+  // The newer save was torn by a crash: the older version is still there.
+  got = decode_meta_slots(b.substr(0, b.size() / 2), a);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->seq, 4U);
+  EXPECT_EQ(got->meta.record.received, 1000U);
+}
+
+TEST(MetaSlots, PlainJsonOfOlderVersionsReadsAsVersionZero) {
+  auto const got = decode_meta_slots(encode_metadata(sample()) + "\n", "");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->seq, 0U);
+  expect_same(got->meta, sample());
+  EXPECT_FALSE(decode_meta_slots("{\"version\": 1", ""));
+}
+
 }  // namespace
 }  // namespace bits::storage::detail

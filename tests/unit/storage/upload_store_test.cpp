@@ -55,6 +55,32 @@ TEST_F(StoreTest, CreateMakesEntryWithEmptyDataAndMetadata) {
   EXPECT_FALSE(fs::exists(entry(r.id) / "meta.json.tmp"));
 }
 
+TEST_F(StoreTest, SavesRewriteTheMetadataInPlace) {
+  auto r = make_record("x.bin");
+  ASSERT_FALSE(store_->create(r));
+  auto const inode = [&] {
+    struct stat st {};
+    EXPECT_EQ(::stat((entry(r.id) / "meta.json").c_str(), &st), 0);
+    return st.st_ino;
+  };
+  auto const first = inode();
+  r.total = 10;
+  for (std::uint64_t n = 1; n <= 4; ++n) {
+    write(r.id, n - 1, "x");
+    r.received = n;
+    ASSERT_FALSE(store_->save(r, n % 2 == 0));
+  }
+  // No new file per save (no inode allocated, no rename), nothing left beside it.
+  EXPECT_EQ(inode(), first);
+  EXPECT_FALSE(fs::exists(entry(r.id) / "meta.json.tmp"));
+  open_store();
+  auto const report = store_->recover();
+  ASSERT_TRUE(report);
+  ASSERT_EQ(report->sessions.size(), 1U);
+  EXPECT_EQ(report->sessions[0].received, 4U);
+  EXPECT_EQ(report->sessions[0].total, 10U);
+}
+
 TEST_F(StoreTest, SpoolIsCreatedPrivate) {
   struct stat st {};
   ASSERT_EQ(::stat(spool_.c_str(), &st), 0);
