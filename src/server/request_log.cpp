@@ -26,22 +26,29 @@ std::string printable(std::string_view s, std::size_t max) {
 
 }  // namespace
 
+bool request_log::enabled() noexcept {
+  return spdlog::should_log(spdlog::level::info);
+}
+
 void request_log::start(boost::beast::string_view method, boost::beast::string_view target) {
+  if (!enabled()) return;
   method_ = printable({method.data(), method.size()}, 32);
   target_ = printable({target.data(), target.size()}, 256);
 }
 
 void request_log::packet(std::optional<std::string_view> type) {
-  if (type) packet_ = printable(*type, 32);
+  if (type && enabled()) packet_ = printable(*type, 32);
 }
 
 void request_log::aborted(std::uint64_t n) {
+  if (!enabled()) return;
   auto const ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   spdlog::info("{} {} {} {} aborted bytes={} {:.1f}ms", remote_, method_, target_, packet_, n, ms);
 }
 
 void request_log::finish(core::reply const& reply) {
+  if (!enabled()) return;
   auto const ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   std::string session = "-";

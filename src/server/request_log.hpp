@@ -16,6 +16,7 @@ namespace bits::server {
 
 class request_log {
  public:
+  /// `remote` must outlive the log (it is the connection's).
   explicit request_log(std::string_view remote) : remote_(remote) {}
 
   void start(boost::beast::string_view method, boost::beast::string_view target);
@@ -28,7 +29,10 @@ class request_log {
   void finish(core::reply const& reply);
 
  private:
-  std::string remote_;
+  /// False when info lines are off: then nothing is formatted at all.
+  [[nodiscard]] static bool enabled() noexcept;
+
+  std::string_view remote_;
   std::string method_ = "-";
   std::string target_ = "-";
   std::string packet_ = "-";
