@@ -50,9 +50,9 @@ core::reply fragment_job::finish() {
   std::lock_guard lock(s.mu);
   auto& rec = s.record;
   rec.last_activity = svc_.clock_();
-  bool const receiving = rec.state == storage::session_state::receiving;
+  auto const work = disk_work(s);
 
-  if (plan_.completes_upload && receiving) {
+  if (work == finish_work::commit) {
     // The last byte is here: publish now, before the Ack (reference 6.3).
     if (auto ec = svc_.store_->commit(rec, svc_.policy_.allow_overwrites)) {
       core::reply r = session_error(to_bits_error(ec), id, rec.received);
@@ -63,7 +63,7 @@ core::reply fragment_job::finish() {
     s.dirty = false;
     s.durable = rec.received;
     svc_.release_spool(s);
-  } else if (receiving && s.dirty && svc_.options_.sync_interval.count() == 0) {
+  } else if (work == finish_work::sync) {
     // Strict durability: what this Ack reports survives power loss.
     auto ec = writer_ ? writer_->sync() : boost::system::error_code{};
     if (!ec) ec = svc_.store_->save(rec, true);
@@ -90,11 +90,17 @@ core::reply fragment_job::finish() {
   return r;
 }
 
+fragment_job::finish_work fragment_job::disk_work(session const& s) const {
+  if (s.record.state != storage::session_state::receiving) return finish_work::none;
+  if (plan_.completes_upload) return finish_work::commit;
+  if (s.dirty && svc_.options_.sync_interval.count() == 0) return finish_work::sync;
+  return finish_work::none;
+}
+
 bool fragment_job::finish_blocks() const {
   session& s = *lease_;
   std::lock_guard lock(s.mu);
-  if (s.record.state != storage::session_state::receiving) return false;
-  return plan_.completes_upload || (s.dirty && svc_.options_.sync_interval.count() == 0);
+  return disk_work(s) != finish_work::none;
 }
 
 bool fragment_job::needs_notification() const {

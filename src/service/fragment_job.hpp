@@ -65,6 +65,10 @@ class fragment_job {
   void abort() noexcept;
 
  private:
+  /// The disk work finish() does for the session as it is now (its mutex held).
+  enum class finish_work { none, commit, sync };
+  [[nodiscard]] finish_work disk_work(session const& s) const;
+
   upload_service& svc_;
   session_lease lease_;
   core::fragment_plan plan_;

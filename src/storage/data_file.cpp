@@ -70,6 +70,22 @@ error_code read_small_file(int dir, char const* name, std::size_t max_bytes, std
   }
 }
 
+error_code read_at(int fd, std::uint64_t offset, std::size_t len, std::string& out) {
+  out.resize(len);
+  std::size_t have = 0;
+  while (have < len) {
+    auto const n = ::pread(fd, out.data() + have, len - have, static_cast<off_t>(offset + have));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_failure("read metadata", errno);
+    }
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  out.resize(have);
+  return {};
+}
+
 std::unique_ptr<data_writer> make_data_writer(unique_fd fd) {
   return std::make_unique<fs_data_writer>(std::move(fd));
 }

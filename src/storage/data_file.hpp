@@ -18,6 +18,10 @@ namespace bits::storage::detail {
 [[nodiscard]] error_code write_all_at(int fd, std::uint64_t offset,
                                       std::span<std::byte const> bytes, char const* operation);
 
+/// Reads up to `len` bytes of `fd` at `offset` into `out` (pread, retried on short
+/// reads and EINTR); fewer at the end of the file. Errors: storage_failure.
+[[nodiscard]] error_code read_at(int fd, std::uint64_t offset, std::size_t len, std::string& out);
+
 /// Reads the whole file `name` below `dir` (no symlink followed) into `out`, refusing
 /// files over `max_bytes`. Errors: storage_failure (ENOENT and EFBIG included, see
 /// last_system_failure). Reads to end of file, so /proc files work too.

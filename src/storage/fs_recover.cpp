@@ -78,14 +78,14 @@ void fs_store::recover_entry(std::string const& name, recovery_report& report) {
     if (failure.sys_errno == EINVAL) return drop("metadata invalid");
     return drop("metadata unreadable (" + errno_text(failure.sys_errno) + ")");
   }
-  auto* const meta = &current->meta;
-  if (meta->record.id != *id) return drop("metadata names another session");
-  if (meta->record.state == session_state::receiving) {
-    if (auto why = recover_received(entry.get(), *meta); !why.empty()) return drop(why);
+  auto& meta = current->meta;
+  if (meta.record.id != *id) return drop("metadata names another session");
+  if (meta.record.state == session_state::receiving) {
+    if (auto why = recover_received(entry.get(), meta); !why.empty()) return drop(why);
   }
   // A complete session has no data file left (commit moved it); it is kept as loaded.
-  remember(meta->record.id, meta_state{meta->durable, current->seq, false});
-  report.sessions.push_back(std::move(meta->record));
+  remember(meta.record.id, meta_state{meta.durable, current->seq, false});
+  report.sessions.push_back(std::move(meta.record));
 }
 
 std::string fs_store::recover_received(int entry, stored_metadata& meta) const {

@@ -229,23 +229,6 @@ void fs_store::forget(core::session_id const& id) {
 
 namespace {
 
-/// Up to `len` bytes of `fd` at `offset`; fewer at the end of the file.
-error_code read_at(int fd, std::uint64_t offset, std::size_t len, std::string& out) {
-  out.resize(len);
-  std::size_t have = 0;
-  while (have < len) {
-    auto const n = ::pread(fd, out.data() + have, len - have, static_cast<off_t>(offset + have));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return io_failure("read metadata", errno);
-    }
-    if (n == 0) break;
-    have += static_cast<std::size_t>(n);
-  }
-  out.resize(have);
-  return {};
-}
-
 /// The slot of `fd` at `offset`: its first 4 KiB, all of it when its header says it
 /// is longer. Empty past the end of the file.
 error_code read_slot(int fd, std::uint64_t offset, std::string& out) {

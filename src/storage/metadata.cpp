@@ -233,36 +233,51 @@ std::string encode_meta_slot(stored_metadata const& meta, std::uint64_t seq) {
   return out;
 }
 
-std::optional<std::uint64_t> meta_slot_size(std::string_view bytes) {
+namespace {
+
+/// What a slot's header line says.
+struct slot_header {
+  std::uint64_t seq = 0;
+  std::uint64_t length = 0;    ///< of the JSON after the header
+  std::uint64_t checksum = 0;  ///< FNV-1a of that JSON
+  std::size_t size = 0;        ///< of the header line, newline included
+};
+
+std::optional<slot_header> parse_slot_header(std::string_view bytes) {
   if (bytes.substr(0, slot_magic.size()) != slot_magic) return std::nullopt;
   auto rest = bytes.substr(slot_magic.size());
-  auto const before = rest.size();
   auto const seq = take_decimal(rest, ' ');
   auto const length = take_decimal(rest, ' ');
-  if (!seq || !length || *length > meta_slot_stride) return std::nullopt;
-  // magic, the two numbers with their spaces, 16 hex digits and the newline
-  return slot_magic.size() + (before - rest.size()) + 17 + *length;
-}
-
-std::optional<meta_version> decode_meta_slot(std::string_view bytes) {
-  if (bytes.substr(0, slot_magic.size()) != slot_magic) return std::nullopt;
-  bytes.remove_prefix(slot_magic.size());
-  auto const seq = take_decimal(bytes, ' ');
-  auto const length = take_decimal(bytes, ' ');
-  if (!seq || !length || bytes.size() < 17 || bytes[16] != '\n') return std::nullopt;
+  if (!seq || !length || *length > meta_slot_stride || rest.size() < 17 || rest[16] != '\n') {
+    return std::nullopt;
+  }
   std::uint64_t sum = 0;
-  for (char const c : bytes.substr(0, 16)) {
+  for (char const c : rest.substr(0, 16)) {
     int const v = hex_value(c);
     if (v < 0) return std::nullopt;
     sum = (sum << 4U) | static_cast<std::uint64_t>(v);
   }
-  bytes.remove_prefix(17);
-  if (*length > bytes.size()) return std::nullopt;  // torn: the slot ends early
-  auto const body = bytes.substr(0, static_cast<std::size_t>(*length));
-  if (fnv1a(body) != sum) return std::nullopt;
+  return slot_header{*seq, *length, sum, bytes.size() - rest.size() + 17};
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> meta_slot_size(std::string_view bytes) {
+  auto const header = parse_slot_header(bytes);
+  if (!header) return std::nullopt;
+  return header->size + header->length;
+}
+
+std::optional<meta_version> decode_meta_slot(std::string_view bytes) {
+  auto const header = parse_slot_header(bytes);
+  if (!header) return std::nullopt;
+  bytes.remove_prefix(header->size);
+  if (header->length > bytes.size()) return std::nullopt;  // torn: the slot ends early
+  auto const body = bytes.substr(0, static_cast<std::size_t>(header->length));
+  if (fnv1a(body) != header->checksum) return std::nullopt;
   auto meta = decode_metadata(body);
   if (!meta) return std::nullopt;
-  return meta_version{std::move(*meta), *seq};
+  return meta_version{std::move(*meta), header->seq};
 }
 
 std::optional<meta_version> decode_meta_slots(std::string_view first, std::string_view second) {

@@ -4,6 +4,8 @@
 
 #include "store_fixture.hpp"
 
+#include <fcntl.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -16,13 +18,11 @@ namespace {
 class RecoverTest : public StoreTest {
  protected:
   std::optional<detail::stored_metadata> stored(core::session_id const& id) const {
-    auto const text = read_file(entry(id) / "meta.json");
-    auto const stride = static_cast<std::size_t>(detail::meta_slot_stride);
-    auto const current = detail::decode_meta_slots(
-        std::string_view(text).substr(0, stride),
-        text.size() > stride ? std::string_view(text).substr(stride) : std::string_view{});
+    detail::unique_fd const dir{::open(entry(id).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    if (!dir) return std::nullopt;
+    auto current = detail::read_metadata(dir.get());
     if (!current) return std::nullopt;
-    return current->meta;
+    return std::move(current->meta);
   }
 
   /// Pretends the metadata was written during another boot of the machine.
