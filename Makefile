@@ -7,6 +7,10 @@ CMAKE_FLAGS ?=
 ifeq ($(CI),true)
 CMAKE_FLAGS += -DBITS_WERROR=ON
 endif
+# Rebuilds across clones and build folders reuse objects when ccache is installed.
+ifneq ($(shell command -v ccache 2>/dev/null),)
+CMAKE_FLAGS += -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+endif
 
 .PHONY: all deps configure build run test test-sanitize fuzz bench format format-check clean
 
