@@ -54,11 +54,11 @@ struct server_config {
   std::uint64_t sync_interval = 5;     ///< s between data syncs of open sessions; 0 = every Ack
   std::uint64_t tombstone_ttl = 3600;  ///< s a closed/cancelled id answers replays with 200
   std::uint64_t session_wait = 10;
-  std::uint64_t max_connections = 4096;             ///< open connections, all listeners
-  std::uint64_t max_connections_per_address = 256;  ///< open connections from one address
-  std::uint64_t max_url_bytes = 4096;               ///< request target length (414 above)
-  std::string tls_cert;                             ///< PEM certificate chain for tls:// listeners
-  std::string tls_key;                              ///< PEM private key
+  std::uint64_t max_connections = 4096;           ///< open connections, all listeners
+  std::uint64_t max_connections_per_address = 0;  ///< open connections from one address; 0 = none
+  std::uint64_t max_url_bytes = 4096;             ///< request target length (414 above)
+  std::string tls_cert;                           ///< PEM certificate chain for tls:// listeners
+  std::string tls_key;                            ///< PEM private key
   std::string tls_client_ca;  ///< PEM CAs; when set, TLS clients must present a certificate ///< s
                               ///< a packet waits for a busy session before 503
 

@@ -81,9 +81,6 @@ void check_server(server_config const& s, checker& c) {
   if (s.max_header_bytes == 0) c.fail("server.max_header_bytes", "must be at least 1");
   if (s.max_header_count == 0) c.fail("server.max_header_count", "must be at least 1");
   if (s.max_connections == 0) c.fail("server.max_connections", "must be at least 1");
-  if (s.max_connections_per_address == 0) {
-    c.fail("server.max_connections_per_address", "must be at least 1");
-  }
   if (s.max_url_bytes < 16) c.fail("server.max_url_bytes", "must be at least 16");
   c.at_least_one_second("server.idle_timeout", s.idle_timeout);
   c.at_least_one_second("server.header_timeout", s.header_timeout);
