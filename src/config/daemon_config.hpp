@@ -25,13 +25,15 @@ struct vdir_config {
   std::string notification_type = "none";          ///< upload-reply: "none", "reference", "value"
   std::string notification_url;                    ///< absolute, or relative to the upload URL
   std::uint64_t notification_timeout = 240;
-  std::uint64_t max_sessions = 10000;        ///< open sessions in this vdir (503 above)
-  std::uint64_t max_sessions_per_user = 50;  ///< per principal, or per address if anonymous
-  std::uint64_t max_spool_bytes = 0;         ///< declared bytes of open sessions; 0 = unlimited
-  std::uint64_t min_free_disk = 268435456;   ///< bytes kept free on the spool's filesystem
-  std::string auth = "none";                 ///< "none" or "basic"
-  std::string htpasswd;                      ///< Apache htpasswd file (bcrypt, sha-crypt, yescrypt)
-  std::string realm = "OpenBITS";            ///< realm of the Basic challenge
+  std::uint64_t max_sessions = 10000;          ///< open sessions in this vdir (503 above)
+  std::uint64_t max_sessions_per_user = 50;    ///< per authenticated principal
+  std::uint64_t max_sessions_per_address = 0;  ///< per address, anonymous clients; 0 = none
+  std::uint64_t evict_idle_after = 900;     ///< s idle before a session may be evicted at a limit
+  std::uint64_t max_spool_bytes = 0;        ///< declared bytes of open sessions; 0 = unlimited
+  std::uint64_t min_free_disk = 268435456;  ///< bytes kept free on the spool's filesystem
+  std::string auth = "none";                ///< "none" or "basic"
+  std::string htpasswd;                     ///< Apache htpasswd file (bcrypt, sha-crypt, yescrypt)
+  std::string realm = "OpenBITS";           ///< realm of the Basic challenge
   bool allow_basic_over_http = false;  ///< accept Basic credentials on plain listeners  ///< s;
                                        ///< below the client's 5-minute timer
 
