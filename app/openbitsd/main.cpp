@@ -92,6 +92,8 @@ service::vdir_policy to_policy(config::vdir_config const& v) {
   p.notification_url = v.notification_url;
   p.max_sessions = v.max_sessions;
   p.max_sessions_per_user = v.max_sessions_per_user;
+  p.max_sessions_per_address = v.max_sessions_per_address;
+  p.evict_idle_after = std::chrono::seconds(v.evict_idle_after);
   p.max_spool_bytes = v.max_spool_bytes;
   p.min_free_disk = v.min_free_disk;
   p.notification_timeout = std::chrono::seconds(v.notification_timeout);
@@ -113,6 +115,7 @@ bool build_router(config::daemon_config const& cfg, service::router& router) {
     auto svc = std::make_unique<service::upload_service>(to_policy(v), opts, std::move(*store), [] {
       return static_cast<std::int64_t>(std::time(nullptr));
     });
+    svc->set_log([](std::string const& line) { spdlog::info("{}", line); });
     if (v.auth == "basic") {
       std::vector<std::string> problems;
       auto table = auth::load_htpasswd(v.htpasswd, problems);

@@ -25,13 +25,15 @@ struct vdir_config {
   std::string notification_type = "none";          ///< upload-reply: "none", "reference", "value"
   std::string notification_url;                    ///< absolute, or relative to the upload URL
   std::uint64_t notification_timeout = 240;
-  std::uint64_t max_sessions = 10000;        ///< open sessions in this vdir (503 above)
-  std::uint64_t max_sessions_per_user = 50;  ///< per principal, or per address if anonymous
-  std::uint64_t max_spool_bytes = 0;         ///< declared bytes of open sessions; 0 = unlimited
-  std::uint64_t min_free_disk = 268435456;   ///< bytes kept free on the spool's filesystem
-  std::string auth = "none";                 ///< "none" or "basic"
-  std::string htpasswd;                      ///< Apache htpasswd file (bcrypt, sha-crypt, yescrypt)
-  std::string realm = "OpenBITS";            ///< realm of the Basic challenge
+  std::uint64_t max_sessions = 10000;          ///< open sessions in this vdir (503 above)
+  std::uint64_t max_sessions_per_user = 50;    ///< per authenticated principal
+  std::uint64_t max_sessions_per_address = 0;  ///< per address, anonymous clients; 0 = none
+  std::uint64_t evict_idle_after = 900;     ///< s idle before a session may be evicted at a limit
+  std::uint64_t max_spool_bytes = 0;        ///< declared bytes of open sessions; 0 = unlimited
+  std::uint64_t min_free_disk = 268435456;  ///< bytes kept free on the spool's filesystem
+  std::string auth = "none";                ///< "none" or "basic"
+  std::string htpasswd;                     ///< Apache htpasswd file (bcrypt, sha-crypt, yescrypt)
+  std::string realm = "OpenBITS";           ///< realm of the Basic challenge
   bool allow_basic_over_http = false;  ///< accept Basic credentials on plain listeners  ///< s;
                                        ///< below the client's 5-minute timer
 
@@ -54,11 +56,11 @@ struct server_config {
   std::uint64_t sync_interval = 5;     ///< s between data syncs of open sessions; 0 = every Ack
   std::uint64_t tombstone_ttl = 3600;  ///< s a closed/cancelled id answers replays with 200
   std::uint64_t session_wait = 10;
-  std::uint64_t max_connections = 4096;             ///< open connections, all listeners
-  std::uint64_t max_connections_per_address = 256;  ///< open connections from one address
-  std::uint64_t max_url_bytes = 4096;               ///< request target length (414 above)
-  std::string tls_cert;                             ///< PEM certificate chain for tls:// listeners
-  std::string tls_key;                              ///< PEM private key
+  std::uint64_t max_connections = 4096;           ///< open connections, all listeners
+  std::uint64_t max_connections_per_address = 0;  ///< open connections from one address; 0 = none
+  std::uint64_t max_url_bytes = 4096;             ///< request target length (414 above)
+  std::string tls_cert;                           ///< PEM certificate chain for tls:// listeners
+  std::string tls_key;                            ///< PEM private key
   std::string tls_client_ca;  ///< PEM CAs; when set, TLS clients must present a certificate ///< s
                               ///< a packet waits for a busy session before 503
 

@@ -217,6 +217,8 @@ constexpr key_spec<vc> vdir_keys[] = {
     {"notification_timeout", &vc::notification_timeout},
     {"max_sessions", &vc::max_sessions},
     {"max_sessions_per_user", &vc::max_sessions_per_user},
+    {"max_sessions_per_address", &vc::max_sessions_per_address},
+    {"evict_idle_after", &vc::evict_idle_after},
     {"max_spool_bytes", &vc::max_spool_bytes},
     {"min_free_disk", &vc::min_free_disk},
     {"auth", &vc::auth},

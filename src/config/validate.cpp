@@ -81,9 +81,6 @@ void check_server(server_config const& s, checker& c) {
   if (s.max_header_bytes == 0) c.fail("server.max_header_bytes", "must be at least 1");
   if (s.max_header_count == 0) c.fail("server.max_header_count", "must be at least 1");
   if (s.max_connections == 0) c.fail("server.max_connections", "must be at least 1");
-  if (s.max_connections_per_address == 0) {
-    c.fail("server.max_connections_per_address", "must be at least 1");
-  }
   if (s.max_url_bytes < 16) c.fail("server.max_url_bytes", "must be at least 16");
   c.at_least_one_second("server.idle_timeout", s.idle_timeout);
   c.at_least_one_second("server.header_timeout", s.header_timeout);
@@ -165,6 +162,11 @@ void check_vdir(vdir_config const& v, std::string const& prefix, checker& c) {
   check_notification(v, prefix, c);
   if (v.max_sessions == 0) c.fail(prefix + ".max_sessions", "must be at least 1");
   if (v.max_sessions_per_user == 0) c.fail(prefix + ".max_sessions_per_user", "must be at least 1");
+  c.at_least_one_second(prefix + ".evict_idle_after", v.evict_idle_after);
+  // Compared as signed seconds with unix times: keep far from overflow.
+  if (v.evict_idle_after > max_dword) {
+    c.fail(prefix + ".evict_idle_after", "must be at most 4294967295");
+  }
 }
 
 void check_vdirs(std::vector<vdir_config> const& vdirs, checker& c) {

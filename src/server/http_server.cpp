@@ -334,15 +334,17 @@ void http_server::begin_stop() {
 
 bool http_server::admit(std::string const& peer) {
   std::lock_guard lock(conns_mu_);
-  auto& count = per_address_[peer];
-  if (conns_.size() >= options_.max_connections || count >= options_.max_connections_per_address) {
-    if (count == 0) per_address_.erase(peer);
+  // 0 = no per-address limit: a NAT'd office is one address. Nothing is counted then.
+  auto const per_address = options_.max_connections_per_address;
+  std::size_t* count = per_address == 0 ? nullptr : &per_address_[peer];
+  if (conns_.size() >= options_.max_connections || (count != nullptr && *count >= per_address)) {
+    if (count != nullptr && *count == 0) per_address_.erase(peer);
     if (!limit_logged_.exchange(true)) {
       spdlog::warn("connection limit reached (peer {}); refusing connections", peer);
     }
     return false;
   }
-  ++count;
+  if (count != nullptr) ++*count;
   limit_logged_.store(false);
   return true;
 }

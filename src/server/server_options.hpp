@@ -29,7 +29,7 @@ struct server_options {
   std::size_t max_header_count = 100;
   std::size_t max_url_bytes = 4096;
   std::size_t max_connections = 4096;
-  std::size_t max_connections_per_address = 256;
+  std::size_t max_connections_per_address = 0;  ///< 0 = no per-address limit
   std::chrono::seconds idle_timeout{120};
   std::chrono::seconds header_timeout{30};
   std::chrono::seconds read_timeout{60};

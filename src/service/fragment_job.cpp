@@ -56,13 +56,13 @@ core::reply fragment_job::finish() {
     // The last byte is here: publish now, before the Ack (reference 6.3).
     if (auto ec = svc_.store_->commit(rec, svc_.policy_.allow_overwrites)) {
       core::reply r = session_error(to_bits_error(ec), id, rec.received);
-      lease_.release();
+      release();
       return r;
     }
     rec.state = storage::session_state::complete;
     s.dirty = false;
     s.durable = rec.received;
-    svc_.release_spool(s);
+    svc_.completed(s, true);
   } else if (work == finish_work::sync) {
     // Strict durability: what this Ack reports survives power loss.
     auto ec = writer_ ? writer_->sync() : boost::system::error_code{};
@@ -71,7 +71,7 @@ core::reply fragment_job::finish() {
       // The bytes are held, only not yet synced (the maintenance thread retries): the
       // offset reported never goes back, whatever failed.
       core::reply r = session_error(to_bits_error(ec), id, rec.received);
-      lease_.release();
+      release();
       return r;
     }
     s.dirty = false;
@@ -86,7 +86,7 @@ core::reply fragment_job::finish() {
       (!rec.reply_token.empty() || !rec.reply_url.empty())) {
     r.set(core::header::reply_url, svc_.reply_url(rec, scheme_, host_));
   }
-  lease_.release();
+  release();
   return r;
 }
 
@@ -134,7 +134,7 @@ core::reply fragment_job::finish_notified(notification_response const& r) {
   auto const answer = [&](core::reply rep) {
     rep.set(core::header::session_id, id.to_string());
     rep.set(core::header::received_content_range, std::to_string(rec.received));
-    lease_.release();
+    release();
     return rep;
   };
   notification_response checked = r;
@@ -167,7 +167,8 @@ core::reply fragment_job::finish_notified(notification_response const& r) {
                                               false);
   if (!ec) {
     rec.state = storage::session_state::complete;
-    if (checked.copy_to_destination) svc_.release_spool(s);
+    // Without a copy the upload stays in the spool, beside the reply, until Close.
+    svc_.completed(s, checked.copy_to_destination);
   }
   if (ec) {
     rec.reply_token.clear();
@@ -190,11 +191,17 @@ core::reply fragment_job::fail(boost::system::error_code ec) {
     received = s.record.received;
   }
   core::reply r = session_error(to_bits_error(ec), s.record.id, received);
-  lease_.release();
+  release();
   return r;
 }
 
 void fragment_job::abort() noexcept {
+  release();
+}
+
+void fragment_job::release() noexcept {
+  // The session was in use until now: its idle time for eviction starts here.
+  if (lease_) lease_->active_at.store(svc_.clock_(), std::memory_order_relaxed);
   lease_.release();
 }
 

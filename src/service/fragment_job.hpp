@@ -68,6 +68,8 @@ class fragment_job {
   /// The disk work finish() does for the session as it is now (its mutex held).
   enum class finish_work { none, commit, sync };
   [[nodiscard]] finish_work disk_work(session const& s) const;
+  /// Releases the session, marking it active until now.
+  void release() noexcept;
 
   upload_service& svc_;
   session_lease lease_;

@@ -74,7 +74,10 @@ void upload_service::maintain(run_all_fn const& run_all) {
     auto lease = sessions_.lease(s->record.id);
     if (!lease) continue;
     std::lock_guard lock(s->mu);
-    if (is_expired(*s, now)) finish_session(*s, std::nullopt);
+    if (is_expired(*s, now)) {
+      finish_session(*s, std::nullopt);
+      session_counters::bump(counters_.expired);
+    }
   }
   sessions_.prune_tombstones(now - options_.tombstone_ttl.count());
 }

@@ -28,9 +28,16 @@ struct session {
   bool dirty = false;            ///< bytes written since the last sync
   std::int64_t dirty_since = 0;  ///< when `dirty` last became true (unix seconds)
   bool gone = false;             ///< discarded or expired: no more storage calls
-  std::string owner;             ///< whose session limit it counts against
-  std::uint64_t reserved = 0;    ///< spool bytes counted against max_spool_bytes
   std::atomic<bool> leased{false};
+  /// When a request for it last began or ended (unix seconds). Written without `mu`;
+  /// session_quotas reads it to find idle sessions.
+  std::atomic<std::int64_t> active_at{0};
+  // Guarded by session_quotas' mutex.
+  std::string owner;            ///< whose session limit it counts against
+  std::uint64_t reserved = 0;   ///< spool bytes counted against max_spool_bytes
+  std::int64_t quota_key = 0;   ///< its place in the eviction order (active_at as last seen)
+  bool counted = false;         ///< counted by session_quotas
+  bool complete_order = false;  ///< in the order of complete uploads
 };
 
 /// Exclusive right to process one packet of a session; released on destruction.

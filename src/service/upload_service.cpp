@@ -53,7 +53,8 @@ upload_service::upload_service(vdir_policy policy, service_options options,
     : policy_(std::move(policy)),
       options_(options),
       store_(std::move(store)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      quotas_(policy_.max_sessions, policy_.max_spool_bytes, policy_.evict_idle_after.count()) {}
 
 result<std::vector<std::string>> upload_service::recover() {
   auto report = store_->recover();
@@ -61,16 +62,13 @@ result<std::vector<std::string>> upload_service::recover() {
   for (auto& rec : report->sessions) {
     auto s = std::make_shared<session>(std::move(rec));
     s->durable = s->record.received;
+    s->active_at.store(s->record.last_activity, std::memory_order_relaxed);
     remember_reply(s->record);
-    s->owner = s->record.principal.empty() ? "recovered" : "user:" + s->record.principal;
-    {
-      std::lock_guard lock(limits_mu_);
-      ++per_owner_[s->owner];
-      if (s->record.state == storage::session_state::receiving && s->record.total) {
-        s->reserved = *s->record.total;
-        spool_reserved_ += s->reserved;
-      }
-    }
+    // The client address of an anonymous session is not recorded: it counts for the
+    // directory only.
+    auto owner = s->record.principal.empty() ? std::string() : "user:" + s->record.principal;
+    bool const receiving = s->record.state == storage::session_state::receiving;
+    quotas_.restore(*s, std::move(owner), !receiving, receiving ? s->record.total.value_or(0) : 0);
     sessions_.insert(std::move(s));
   }
   return std::move(report->discarded);
@@ -118,9 +116,6 @@ core::reply upload_service::handle_create(packet const& p, request_context const
     auto const free = store_->free_bytes();
     if (free && *free < policy_.min_free_disk) return core::make_error_ack(error::disk_full);
   }
-  auto const owner = owner_of(ctx);
-  if (auto refused = admit(owner)) return core::make_error_ack(*refused);
-
   auto const now = clock_();
   storage::session_record rec;
   rec.id = random_session_id();
@@ -129,20 +124,22 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   rec.created = now;
   rec.last_activity = now;
   auto s = std::make_shared<session>(rec);
-  s->owner = owner;
+  s->active_at.store(now, std::memory_order_relaxed);
+  if (auto refused = admit(*s, ctx, now)) return std::move(*refused);
   if (auto ec = store_->create(rec)) {
-    release_limits(*s);
+    quotas_.release(*s);
     return core::make_error_ack(to_bits_error(ec));
   }
   // Strict durability: the session the Ack announces survives power loss too.
   if (options_.sync_interval.count() == 0) {
     if (auto ec = store_->save(rec, true)) {
       (void)store_->discard(rec.id);
-      release_limits(*s);
+      quotas_.release(*s);
       return core::make_error_ack(to_bits_error(ec));
     }
   }
   sessions_.insert(std::move(s));
+  session_counters::bump(counters_.created);
 
   core::reply r = session_ack(rec.id);
   r.set(core::header::protocol, std::string(*protocol));
@@ -185,47 +182,6 @@ result<storage::readable_file> upload_service::open_reply(std::string_view token
   return store_->open_reply(id);
 }
 
-std::string upload_service::owner_of(request_context const& ctx) const {
-  if (!ctx.principal.empty()) return "user:" + std::string(ctx.principal);
-  // Anonymous clients are told apart by address (the port changes per connection).
-  auto const colon = ctx.remote.rfind(':');
-  return "addr:" + std::string(ctx.remote.substr(0, colon));
-}
-
-std::optional<error> upload_service::admit(std::string const& owner) {
-  std::lock_guard lock(limits_mu_);
-  if (sessions_.size() >= policy_.max_sessions) return error::too_many_sessions;
-  auto& count = per_owner_[owner];
-  if (count >= policy_.max_sessions_per_user) return error::too_many_sessions;
-  ++count;
-  return std::nullopt;
-}
-
-bool upload_service::reserve_spool(session& s, std::uint64_t total) {
-  std::lock_guard lock(limits_mu_);
-  if (policy_.max_spool_bytes > 0 && spool_reserved_ + total > policy_.max_spool_bytes) {
-    return false;
-  }
-  spool_reserved_ += total;
-  s.reserved = total;
-  return true;
-}
-
-void upload_service::release_spool(session& s) {
-  std::lock_guard lock(limits_mu_);
-  spool_reserved_ -= s.reserved;
-  s.reserved = 0;
-}
-
-void upload_service::release_limits(session& s) {
-  release_spool(s);
-  std::lock_guard lock(limits_mu_);
-  if (s.owner.empty()) return;
-  auto it = per_owner_.find(s.owner);
-  if (it != per_owner_.end() && --it->second == 0) per_owner_.erase(it);
-  s.owner.clear();
-}
-
 bool upload_service::is_expired(session const& s, std::int64_t now) const {
   return now - s.record.last_activity > policy_.session_timeout.count();
 }
@@ -236,9 +192,11 @@ result<session_lease> upload_service::acquire(core::session_id const& id,
   if (!lease) return lease.error();
   session& s = **lease;
   std::lock_guard lock(s.mu);
-  if (is_expired(s, clock_())) {
+  auto const now = clock_();
+  if (is_expired(s, now)) {
     // Expired between two cleanups: behave exactly as if the cleanup had run.
     finish_session(s, std::nullopt);
+    session_counters::bump(counters_.expired);
     return error::session_not_found;
   }
   // A session is bound to the URL it was created for (reference 3.3 step 2).
@@ -246,6 +204,7 @@ result<session_lease> upload_service::acquire(core::session_id const& id,
     return error::session_not_found;
   }
   if (s.record.principal != ctx.principal) return error::access_denied;
+  s.active_at.store(now, std::memory_order_relaxed);
   return std::move(*lease);
 }
 
@@ -254,7 +213,7 @@ void upload_service::finish_session(session& s, std::optional<tombstone> how) {
   // recovers or removes them, so the protocol answer does not depend on it.
   (void)store_->discard(s.record.id);
   s.gone = true;
-  release_limits(s);
+  quotas_.release(s);
   if (!s.record.reply_token.empty()) {
     std::lock_guard lock(replies_mu_);
     replies_.erase(s.record.reply_token);
@@ -297,14 +256,14 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
         return {session_error(error::disk_full, id, held.received), nullptr, false};
       }
     }
-    if (!reserve_spool(s, p.range->total)) {
+    if (!quotas_.reserve_spool(s, p.range->total)) {
       return {session_error(error::disk_full, id, held.received), nullptr, false};
     }
     // The first accepted fragment fixes the total; persist it so a restart keeps it.
     s.record.total = p.range->total;
     if (auto ec = store_->save(s.record, false)) {
       s.record.total.reset();
-      release_spool(s);  // the retry reserves again
+      quotas_.release_spool(s);  // the retry reserves again
       return {session_error(to_bits_error(ec), id, held.received), nullptr, false};
     }
   }
@@ -343,6 +302,7 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
     if (auto ec = store_->commit(rec, policy_.allow_overwrites)) {
       return {session_error(to_bits_error(ec), id, rec.received), nullptr, false};
     }
+    session_counters::bump(counters_.committed);
   }
   finish_session(s, tombstone::closed);
   return {session_ack(id), nullptr, false};
@@ -362,6 +322,7 @@ outcome upload_service::handle_cancel(packet const& p, request_context const& ct
   session& s = **lease;
   std::lock_guard lock(s.mu);
   finish_session(s, tombstone::cancelled);
+  session_counters::bump(counters_.cancelled);
   return {session_ack(id), nullptr, false};
 }
 

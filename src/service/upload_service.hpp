@@ -6,6 +6,8 @@
 #include "core/message.hpp"
 #include "service/fragment_job.hpp"
 #include "service/packet.hpp"
+#include "service/session_counters.hpp"
+#include "service/session_quotas.hpp"
 #include "service/session_registry.hpp"
 #include "service/vdir_policy.hpp"
 #include "storage/upload_store.hpp"
@@ -30,6 +32,9 @@ using run_all_fn = std::function<void(std::vector<std::function<void()>>& jobs)>
 
 /// Runs the jobs one after another on the calling thread.
 void run_serially(std::vector<std::function<void()>>& jobs);
+
+/// Receives one line about an event worth an operator's attention (an eviction).
+using log_fn = std::function<void(std::string const& line)>;
 
 /// The request facts a handler needs besides the packet.
 struct request_context {
@@ -93,7 +98,13 @@ class upload_service {
   }
   [[nodiscard]] std::string const& realm() const noexcept { return realm_; }
 
+  /// Where eviction lines go (info level). Set at start-up, before serving.
+  void set_log(log_fn log) { log_ = std::move(log); }
+
   [[nodiscard]] std::size_t open_sessions() const { return sessions_.size(); }
+
+  /// How many sessions were created, committed, cancelled, expired and evicted.
+  [[nodiscard]] session_counts counters() const noexcept { return counters_.load(); }
 
  private:
   [[nodiscard]] core::reply handle_ping() const;
@@ -117,21 +128,24 @@ class upload_service {
   void remember_reply(storage::session_record const& rec);
   [[nodiscard]] bool is_expired(session const& s, std::int64_t now) const;
 
+  /// Counts the new session `s` against the limits (reference 9.1
+  /// BITSNumberOfSessionsLimit), evicting idle sessions while one is reached; the 503
+  /// to answer when none can be evicted.
+  [[nodiscard]] std::optional<core::reply> admit(session& s, request_context const& ctx,
+                                                 std::int64_t now);
+  /// Ends the idle session `id` to make room. False when it is gone, busy or no longer
+  /// idle.
+  bool evict(core::session_id const& id, bool directory_limit, std::int64_t now);
+  /// The upload of `s` is complete (caller holds s.mu).
+  void completed(session& s, bool left_spool);
+
   vdir_policy policy_;
   service_options options_;
   std::unique_ptr<storage::upload_store> store_;
   clock_fn clock_;
-  /// Session limits (reference 9.1 BITSNumberOfSessionsLimit): open sessions per owner
-  /// and the spool bytes they declared. Guarded by limits_mu_.
-  [[nodiscard]] std::string owner_of(request_context const& ctx) const;
-  /// Counts a new session of `owner`, or says which limit refuses it.
-  [[nodiscard]] std::optional<error> admit(std::string const& owner);
-  [[nodiscard]] bool reserve_spool(session& s, std::uint64_t total);
-  void release_spool(session& s);   ///< the upload left the spool (committed)
-  void release_limits(session& s);  ///< the session ended
-  std::mutex limits_mu_;
-  std::unordered_map<std::string, std::uint64_t> per_owner_;
-  std::uint64_t spool_reserved_ = 0;
+  session_quotas quotas_;
+  session_counters counters_;
+  log_fn log_;
   std::shared_ptr<auth::basic_authenticator> authenticator_;
   std::string realm_;
   session_registry sessions_;

@@ -24,10 +24,13 @@ struct vdir_policy {
   notification_type notification = notification_type::none;  ///< upload-reply when not none
   std::string notification_url;
   std::chrono::seconds notification_timeout{240};
-  std::uint64_t max_sessions = 10000;        ///< open sessions (503 above)
-  std::uint64_t max_sessions_per_user = 50;  ///< per principal, or per address if anonymous
-  std::uint64_t max_spool_bytes = 0;         ///< declared totals of open sessions; 0 = none
-  std::uint64_t min_free_disk = 0;           ///< bytes kept free on the spool's filesystem
+  std::uint64_t max_sessions = 10000;          ///< open sessions (503 above)
+  std::uint64_t max_sessions_per_user = 50;    ///< per authenticated principal
+  std::uint64_t max_sessions_per_address = 0;  ///< per client address, anonymous only; 0 = none
+  /// A session idle this long may be evicted when a limit above is reached.
+  std::chrono::seconds evict_idle_after{900};
+  std::uint64_t max_spool_bytes = 0;  ///< declared totals of open sessions; 0 = none
+  std::uint64_t min_free_disk = 0;    ///< bytes kept free on the spool's filesystem
 };
 
 /// Settings shared by every virtual directory.

@@ -166,7 +166,9 @@ bool service_harness::note_fragment(model_session* s, core::request_head const& 
 }
 
 // Sessions the server may still count: created, and not closed or cancelled with a 200
-// (expired ones are counted too, which only makes the bound looser).
+// (expired and evicted ones are counted too, which only makes the bound looser). A
+// principal's limit is max_sessions_per_user; anonymous requests, all from one address,
+// share max_sessions_per_address when it is set.
 void service_harness::check_admission(std::string_view principal) const {
   if (discard_failed_) return;
   std::uint64_t open = 0;
@@ -176,7 +178,9 @@ void service_harness::check_admission(std::string_view principal) const {
     ++open;
     if (s->principal == principal) ++mine;
   }
-  BITS_FUZZ_CHECK(open >= policy_.max_sessions || mine >= policy_.max_sessions_per_user);
+  std::uint64_t const limit =
+      principal.empty() ? policy_.max_sessions_per_address : policy_.max_sessions_per_user;
+  BITS_FUZZ_CHECK(open >= policy_.max_sessions || (limit > 0 && mine >= limit));
 }
 
 void service_harness::check_spool_refusal(core::reply const& r, model_session const* s,

@@ -65,6 +65,10 @@ service_harness::service_harness(fuzz_input& in)
   if ((flags & 32u) != 0) {
     policy_.max_sessions = 1 + in_.below(6);
     policy_.max_sessions_per_user = 1 + in_.below(4);
+    // Derived, not read: the corpus keeps its meaning. Anonymous requests all come from
+    // one address, and sessions idle for minutes are evicted at a limit.
+    policy_.max_sessions_per_address = policy_.max_sessions_per_user;
+    policy_.evict_idle_after = std::chrono::seconds(1 + policy_.cleanup_interval.count() / 4);
   }
   if ((flags & 64u) != 0) policy_.max_spool_bytes = 1 + in_.below(2048);
   if ((flags & 128u) != 0) policy_.min_free_disk = in_.below(1024);

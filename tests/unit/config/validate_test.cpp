@@ -140,6 +140,18 @@ INSTANTIATE_TEST_SUITE_P(
         rule_case{"FallbackBeyondDword",
                   [](auto& c) { c.vdirs[0].host_id_fallback_timeout = 0x100000000; },
                   {"c.toml: vdir[1].host_id_fallback_timeout: must be at most 4294967295"}},
+        rule_case{"EvictIdleAfterZero",
+                  [](auto& c) { c.vdirs[0].evict_idle_after = 0; },
+                  {"c.toml: vdir[1].evict_idle_after: must be at least 1 (seconds)"}},
+        rule_case{"EvictIdleAfterBeyondDword",
+                  [](auto& c) { c.vdirs[0].evict_idle_after = 0x100000000; },
+                  {"c.toml: vdir[1].evict_idle_after: must be at most 4294967295"}},
+        rule_case{"PerAddressLimitsOff",
+                  [](auto& c) {
+                    c.server.max_connections_per_address = 0;
+                    c.vdirs[0].max_sessions_per_address = 0;
+                  },
+                  {}},
         rule_case{"TlsListenerNeedsCertificate",
                   [](auto& c) { c.server.listen = {"tls://127.0.0.1:8443"}; },
                   {"c.toml: server.tls_cert: required by the tls:// listeners",
