@@ -40,6 +40,25 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The version of the final response's status line (the client refuses HTTP/1.0 for
+// BITS packets, reference 4.4).
+unsigned http_version_of(CURL* h) {
+  long version = 0;
+  if (curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version) != CURLE_OK) return 0;
+  switch (version) {
+    case CURL_HTTP_VERSION_1_0:
+      return 10;
+    case CURL_HTTP_VERSION_1_1:
+      return 11;
+    case CURL_HTTP_VERSION_2_0:
+      return 20;
+    case CURL_HTTP_VERSION_3:
+      return 30;
+    default:
+      return 0;
+  }
+}
+
 }  // namespace
 
 struct http_session::impl {
@@ -309,6 +328,7 @@ result<response> http_session::perform(request const& req, progress_hook const& 
   curl_off_t micros = 0;
   curl_easy_getinfo(s.handle.get(), CURLINFO_TOTAL_TIME_T, &micros);
   resp.elapsed = std::chrono::microseconds(micros);
+  resp.http_version = http_version_of(s.handle.get());
   return resp;
 }
 
