@@ -29,6 +29,19 @@ std::string session_id_problem(std::optional<std::string_view> id) {
   return {};
 }
 
+// "Negotiate, NTLM" from the WWW-Authenticate (or Proxy-Authenticate) fields of a 401
+// (407): tells the user whether other credentials or --auth any could help.
+std::string offered_schemes(net::response const& r, std::string_view field) {
+  std::string out;
+  for (auto const& [name, value] : r.headers) {
+    if (!core::iequals(name, field)) continue;
+    std::string_view const scheme = std::string_view(value).substr(0, value.find(' '));
+    if (scheme.empty()) continue;
+    out += (out.empty() ? "" : ", ") + std::string(scheme);
+  }
+  return out.empty() ? "none named" : out;
+}
+
 }  // namespace
 
 net::request make_packet(core::packet_type type, std::string const& url,
@@ -99,6 +112,11 @@ failure failure_from_response(net::response const& r, std::string where) {
                           f.hresult == core::hresult::e_invalidarg ||
                           f.hresult == core::hresult::e_accessdenied;
   f.transient = !fatal_code && is_transient_status(r.status);
+  if (r.status == 401)
+    f.detail = "authentication offered: " + offered_schemes(r, "WWW-Authenticate");
+  if (r.status == 407) {
+    f.detail = "proxy authentication offered: " + offered_schemes(r, "Proxy-Authenticate");
+  }
   return f;
 }
 

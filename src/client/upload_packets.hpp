@@ -47,7 +47,8 @@ namespace bits::client {
 /// The failure an error Ack stands for: errc::server_error with the status, the
 /// BITS-Error-Code (else BG_E_HTTP_ERROR_<status>), the context, transient per
 /// is_transient_status unless the code is BG_E_TOO_LARGE, E_INVALIDARG or
-/// E_ACCESSDENIED, which are always final. `where` names the exchange.
+/// E_ACCESSDENIED, which are always final. `where` names the exchange; a 401 (407)
+/// lists the schemes of its WWW-Authenticate (Proxy-Authenticate) fields as detail.
 [[nodiscard]] failure failure_from_response(net::response const& r, std::string where);
 
 /// A failure of errc::invalid_server_response (or `e`) about `r`, with `what` as detail.

@@ -212,6 +212,11 @@ CURLcode http_session::impl::apply_session_options() {
   if (!o.credentials.empty()) {
     set(CURLOPT_USERPWD, o.credentials.c_str());
     set(CURLOPT_HTTPAUTH, o.auth == auth_mode::basic ? CURLAUTH_BASIC : CURLAUTH_ANY);
+  } else if (o.auth == auth_mode::any) {
+    // No password: Negotiate is the one scheme that needs none (GSS-API credentials from
+    // the Kerberos ticket cache, or gss-ntlmssp's), as `curl --negotiate -u :` does.
+    set(CURLOPT_USERPWD, ":");
+    set(CURLOPT_HTTPAUTH, CURLAUTH_NEGOTIATE);
   }
   if (!o.proxy.empty()) set(CURLOPT_PROXY, o.proxy.c_str());
   set(CURLOPT_PROXYAUTH, CURLAUTH_ANY);

@@ -1,5 +1,6 @@
 // The libcurl path against a scripted HTTP peer on 127.0.0.1: the status line's HTTP
-// version reaches the jobs (an HTTP/1.0 server is refused at once).
+// version reaches the jobs (an HTTP/1.0 server is refused at once), and --auth any
+// answers the server's challenge while --auth basic sends credentials up front.
 #include "client/ping.hpp"
 #include "client/transport.hpp"
 #include "client/upload_job.hpp"
@@ -12,12 +13,17 @@
 namespace bits::client::test {
 namespace {
 
-std::string const http11_ack = "HTTP/1.1 200 OK\r\nBITS-Packet-Type: Ack\r\nContent-Length: 0\r\n\r\n";
-std::string const http10_ack = "HTTP/1.0 200 OK\r\nBITS-Packet-Type: Ack\r\nContent-Length: 0\r\n\r\n";
+std::string const http11_ack =
+    "HTTP/1.1 200 OK\r\nBITS-Packet-Type: Ack\r\nContent-Length: 0\r\n\r\n";
+std::string const http10_ack =
+    "HTTP/1.0 200 OK\r\nBITS-Packet-Type: Ack\r\nContent-Length: 0\r\n\r\n";
 // What Python's http.server (HTTP/1.0 by default) answers to a method it does not know.
 std::string const python_501 =
     "HTTP/1.0 501 Unsupported method ('BITS_POST')\r\nServer: SimpleHTTP/0.6 Python/3.11.2\r\n"
     "Content-Type: text/html;charset=utf-8\r\nContent-Length: 0\r\n\r\n";
+std::string const basic_challenge =
+    "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"up\"\r\n"
+    "Content-Length: 0\r\n\r\n";
 
 class bytes_reader final : public net::body_reader {
  public:
@@ -61,6 +67,50 @@ TEST(HttpSession, ReportsTheVersionOfTheStatusLine) {
   auto const second = s->perform(bits_post(peer.url("/up/a")));
   ASSERT_TRUE(second) << second.error().message();
   EXPECT_EQ(second->http_version, 11u);
+}
+
+TEST(HttpSession, AuthAnyWaitsForTheChallengeAndResendsTheBody) {
+  scripted_http_server peer({basic_challenge, http11_ack});
+  net::http_options o;
+  o.credentials = "alice:secret";
+  o.auth = net::auth_mode::any;
+  auto s = session(o);
+  ASSERT_TRUE(s);
+  bytes_reader body("0123456789");
+  auto const r = s->perform(bits_post(peer.url("/up/a"), &body, 10));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->status, 200u);
+  auto const seen = peer.requests();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_FALSE(seen[0].has_header("Authorization")) << "nothing before the challenge";
+  EXPECT_EQ(seen[1].header("Authorization"), "Basic YWxpY2U6c2VjcmV0");
+  EXPECT_EQ(seen[1].body_length, 10u) << "the body is sent again in full";
+}
+
+TEST(HttpSession, AuthBasicSendsCredentialsUpFront) {
+  scripted_http_server peer({http11_ack});
+  net::http_options o;
+  o.credentials = "alice:secret";
+  auto s = session(o);
+  ASSERT_TRUE(s);
+  auto const r = s->perform(bits_post(peer.url("/up/a")));
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_EQ(peer.requests().size(), 1u);
+  EXPECT_EQ(peer.requests()[0].header("Authorization"), "Basic YWxpY2U6c2VjcmV0");
+}
+
+TEST(HttpSession, AuthAnyWithoutCredentialsNeverSendsBasic) {
+  // Only Negotiate works without a password; a Basic challenge stays unanswered.
+  scripted_http_server peer({basic_challenge, http11_ack});
+  net::http_options o;
+  o.auth = net::auth_mode::any;
+  auto s = session(o);
+  ASSERT_TRUE(s);
+  auto const r = s->perform(bits_post(peer.url("/up/a")));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->status, 401u);
+  ASSERT_EQ(peer.requests().size(), 1u);
+  EXPECT_FALSE(peer.requests()[0].has_header("Authorization"));
 }
 
 class CurlJobs : public job_test {
