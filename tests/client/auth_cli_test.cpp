@@ -24,8 +24,8 @@ class AuthCli : public client_test {
   }
   cli_result upload(std::vector<std::string> const& extra) {
     auto const file = random_file("in.bin", 200'000, 70);
-    std::vector<std::string> args = {"upload",   file.string(), url("out.bin"), "--json",
-                                     "--state",  (tmp() / "s.json").string(),
+    std::vector<std::string> args = {"upload",          file.string(), url("out.bin"),
+                                     "--json",          "--state",     (tmp() / "s.json").string(),
                                      "--fragment-size", "64K"};
     args.insert(args.end(), extra.begin(), extra.end());
     return openbits(args);
