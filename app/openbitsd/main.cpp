@@ -56,7 +56,7 @@ server::server_options to_server_options(config::server_config const& s,
       o.listen.push_back(ep);
     }
   }
-  o.tls = {s.tls_cert, s.tls_key, s.tls_client_ca};
+  o.tls = {s.tls_cert, s.tls_key, s.tls_client_ca, s.tls_min_version};
   o.io_threads = s.io_threads;
   o.disk_threads = s.disk_threads;
   o.max_header_bytes = s.max_header_bytes;

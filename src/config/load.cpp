@@ -196,6 +196,7 @@ constexpr key_spec<sc> server_keys[] = {
     {"tls_cert", &sc::tls_cert},
     {"tls_key", &sc::tls_key},
     {"tls_client_ca", &sc::tls_client_ca},
+    {"tls_min_version", &sc::tls_min_version},
 };
 
 using vc = vdir_config;

@@ -205,6 +205,11 @@ void check_security(daemon_config const& cfg, checker& c) {
   if (any_tls && cfg.server.tls_key.empty()) {
     c.fail("server.tls_key", "required by the tls:// listeners");
   }
+  auto const& version = cfg.server.tls_min_version;
+  if (version != "1.0" && version != "1.1" && version != "1.2" && version != "1.3") {
+    c.fail("server.tls_min_version",
+           "must be one of \"1.0\", \"1.1\", \"1.2\", \"1.3\" (is \"" + version + "\")");
+  }
   for (std::size_t i = 0; i < cfg.vdirs.size(); ++i) {
     auto const& v = cfg.vdirs[i];
     auto const prefix = indexed("vdir", i);

@@ -163,6 +163,12 @@ INSTANTIATE_TEST_SUITE_P(
                     c.server.tls_key = "key.pem";
                   },
                   {}},
+        rule_case{"TlsMinVersionLegacy", [](auto& c) { c.server.tls_min_version = "1.0"; }, {}},
+        rule_case{"TlsMinVersion13", [](auto& c) { c.server.tls_min_version = "1.3"; }, {}},
+        rule_case{"TlsMinVersionUnknown",
+                  [](auto& c) { c.server.tls_min_version = "TLSv1.2"; },
+                  {"c.toml: server.tls_min_version: must be one of \"1.0\", \"1.1\", \"1.2\", "
+                   "\"1.3\" (is \"TLSv1.2\")"}},
         rule_case{"UnknownAuth",
                   [](auto& c) { c.vdirs[0].auth = "digest"; },
                   {"c.toml: vdir[1].auth: must be \"none\" or \"basic\""}},
