@@ -53,7 +53,8 @@ upload_service::upload_service(vdir_policy policy, service_options options,
     : policy_(std::move(policy)),
       options_(options),
       store_(std::move(store)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      sessions_(store_.get(), options_.sync_interval.count() == 0) {}
 
 result<std::vector<std::string>> upload_service::recover() {
   auto report = store_->recover();
@@ -73,6 +74,13 @@ result<std::vector<std::string>> upload_service::recover() {
     }
     sessions_.insert(std::move(s));
   }
+  auto const now = clock_();
+  auto const oldest = now - options_.tombstone_ttl.count();
+  for (auto const& t : report->tombstones) {
+    if (t.at >= oldest) sessions_.restore_tombstone(t);
+  }
+  // Deletes what expired while the daemon was down; failures are retried by maintain().
+  static_cast<void>(store_->maintain_tombstones(now, oldest));
   return std::move(report->discarded);
 }
 
@@ -250,8 +258,11 @@ result<session_lease> upload_service::acquire(core::session_id const& id,
 }
 
 void upload_service::finish_session(session& s, std::optional<tombstone> how) {
-  // Caller holds s.mu. A failed discard leaves files in the spool; the next start-up
-  // recovers or removes them, so the protocol answer does not depend on it.
+  // Caller holds s.mu. The tombstone is recorded (forget) before the spool entry goes,
+  // so a crash in between leaves an entry that recovery removes, never an ended session
+  // that nothing remembers. A failed discard leaves files in the spool; the next
+  // start-up recovers or removes them, so the protocol answer does not depend on it.
+  sessions_.forget(s.record.id, how, clock_());
   (void)store_->discard(s.record.id);
   s.gone = true;
   release_limits(s);
@@ -259,7 +270,6 @@ void upload_service::finish_session(session& s, std::optional<tombstone> how) {
     std::lock_guard lock(replies_mu_);
     replies_.erase(s.record.reply_token);
   }
-  sessions_.forget(s.record.id, how, clock_());
 }
 
 // Fragment (reference 3.3, 5.2): plan against what is held; the body follows.

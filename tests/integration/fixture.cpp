@@ -1,6 +1,8 @@
 // daemon_test and the Ack checks.
 #include "integration/fixture.hpp"
 
+#include "support/spool.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -169,12 +171,7 @@ std::string daemon_test::upload(raw_client& client, std::string_view url, std::s
 }
 
 std::vector<std::string> daemon_test::spool_session_dirs() const {
-  std::vector<std::string> dirs;
-  std::error_code ec;
-  for (auto const& entry : std::filesystem::directory_iterator(spool(), ec)) {
-    if (entry.is_directory(ec)) dirs.push_back(entry.path().filename().string());
-  }
-  return dirs;
+  return spool_session_folders(spool());
 }
 
 }  // namespace bits::test
