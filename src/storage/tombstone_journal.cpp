@@ -40,7 +40,8 @@ void put_le(std::byte* at, std::uint64_t v, std::size_t n) noexcept {
 
 std::uint64_t get_le(std::byte const* at, std::size_t n) noexcept {
   std::uint64_t v = 0;
-  for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{static_cast<std::uint8_t>(at[i])} << (8 * i);
+  for (std::size_t i = 0; i < n; ++i)
+    v |= std::uint64_t{static_cast<std::uint8_t>(at[i])} << (8 * i);
   return v;
 }
 

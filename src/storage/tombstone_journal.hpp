@@ -90,8 +90,8 @@ class tombstone_journal {
   segment current_info_;
   std::vector<segment> closed_;  ///< segments no longer appended to
   std::uint64_t next_seq_ = 1;
-  bool dirty_ = false;                 ///< current_ has records not yet synced
-  std::uint64_t created_upto_ = 0;     ///< highest segment created by this process
+  bool dirty_ = false;                   ///< current_ has records not yet synced
+  std::uint64_t created_upto_ = 0;       ///< highest segment created by this process
   std::uint64_t names_synced_upto_ = 0;  ///< segments up to this one have durable names
 };
 

@@ -107,6 +107,7 @@ void daemon_test::TearDown() {
 
 ::testing::AssertionResult daemon_test::launch(std::vector<std::string> args) {
   daemon_ = std::make_unique<bits::test::daemon>(openbitsd_path(), std::move(args), tmp());
+  daemon_->set_env(env_);
   if (daemon_->start()) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
          << "openbitsd did not start: " << daemon_->last_error() << "\n"
@@ -133,6 +134,11 @@ daemon_options daemon_test::up_options() const {
   vdir.root = root();
   options.vdirs.push_back(vdir);
   return options;
+}
+
+void daemon_test::set_env(std::vector<std::string> env) {
+  env_ = std::move(env);
+  if (daemon_) daemon_->set_env(env_);
 }
 
 ::testing::AssertionResult daemon_test::restart() {
