@@ -38,11 +38,18 @@ std::string read_boot_id() {
 result<recovery_report> fs_store::recover() {
   recovery_report report;
   if (auto ec = tombstones_.load(report.tombstones)) return ec;
-  ended_set ended;
-  for (auto const& t : report.tombstones) ended.insert(t.id);
   std::vector<std::string> names;
   if (auto ec = list_names(spool_.get(), names)) return ec;
   std::erase(names, std::string{tombstone_dir_name});
+  // The spool's entries are few, the tombstones may be millions: look these up in those.
+  ended_set entries;
+  for (auto const& name : names) {
+    if (auto const id = core::parse_session_hex(name)) entries.insert(*id);
+  }
+  ended_set ended;
+  for (auto const& t : report.tombstones) {
+    if (entries.contains(t.id)) ended.insert(t.id);
+  }
   {
     std::lock_guard const lock{mutex_};
     states_.clear();

@@ -93,7 +93,7 @@ class fs_store final : public upload_store {
   /// Removes the spool entry `name` (a session folder or a stray file). ENOENT is fine.
   [[nodiscard]] error_code remove_entry(std::string const& name) const;
 
-  /// Ids of the tombstones found at start-up.
+  /// Session ids (of spool entries, or of those that ended).
   using ended_set = std::unordered_set<core::session_id, core::session_id_hash>;
 
   /// Loads one spool entry into `report` (sessions or discarded); entries of `ended`
