@@ -126,7 +126,8 @@ std::string fs_store::recover_received(int entry, std::string const& hex,
   if (st.st_nlink > 1) {
     // commit() had linked the file after syncing all of it: every byte is there,
     // whatever the boot, and the file may be the published one, so it is never cut.
-    // The resent last fragment commits again, which finishes that commit.
+    // A temporary link not yet renamed onto the destination is removed; the resent
+    // last fragment then commits again, which finishes that commit.
     remove_commit_link(hex, record.destination, file_identity{st.st_dev, st.st_ino});
     record.received = size;
     meta.durable = size;

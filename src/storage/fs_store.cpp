@@ -206,33 +206,34 @@ error_code fs_store::publish(int entry, std::string const& hex, destination_plac
                              bool allow_overwrite) {
   int const parent = place.parent.get();
   char const* const leaf = place.leaf.c_str();
-  if (!allow_overwrite) {
-    // linkat refuses an existing name, so a file that appeared since check_leaf is
-    // never replaced.
-    if (::linkat(entry, data_name, parent, leaf, 0) == 0) {
-      crash_point("commit.after_link");
-      return {};
-    }
-    if (!cannot_link(errno)) return rename_failure(errno);
-    // No hard links here: publish by rename, which leaves a crash window (see recover).
-    if (::renameat2(entry, data_name, parent, leaf, RENAME_NOREPLACE) != 0) {
-      return rename_failure(errno);
-    }
-    return {};
-  }
-  // Replacing: link to a temporary name beside the destination, then rename it over.
+  // A second name beside the destination first, then a rename onto it: the data file
+  // keeps its spool name until commit() has saved the session as complete, and
+  // programs watching the folder see the file arrive by a rename, as they always did.
   std::string const temp = std::string(commit_link_prefix) + hex;
   if (::unlinkat(parent, temp.c_str(), 0) != 0 && errno != ENOENT) {  // an earlier try's
     return io_failure("remove old commit link", errno);
   }
   if (::linkat(entry, data_name, parent, temp.c_str(), 0) != 0) {
     if (!cannot_link(errno)) return rename_failure(errno);
-    if (::renameat(entry, data_name, parent, leaf) != 0) return rename_failure(errno);
-    return {};
+    // No hard links on this filesystem: a plain rename, which leaves a crash window.
+    int const moved = allow_overwrite
+                          ? ::renameat(entry, data_name, parent, leaf)
+                          : ::renameat2(entry, data_name, parent, leaf, RENAME_NOREPLACE);
+    return moved == 0 ? error_code{} : rename_failure(errno);
   }
   crash_point("commit.after_link");
-  if (::renameat(parent, temp.c_str(), parent, leaf) != 0) {
-    int const err = errno;
+  // Without overwrites RENAME_NOREPLACE (or, where the filesystem lacks it, link(),
+  // which refuses an existing name as well) never replaces a file that appeared since
+  // check_leaf.
+  int err = 0;
+  if (allow_overwrite) {
+    if (::renameat(parent, temp.c_str(), parent, leaf) != 0) err = errno;
+  } else if (::renameat2(parent, temp.c_str(), parent, leaf, RENAME_NOREPLACE) != 0) {
+    err = errno;
+    if (err == EINVAL) err = ::linkat(parent, temp.c_str(), parent, leaf, 0) == 0 ? 0 : errno;
+    if (err == 0) static_cast<void>(::unlinkat(parent, temp.c_str(), 0));
+  }
+  if (err != 0) {
     static_cast<void>(::unlinkat(parent, temp.c_str(), 0));
     return rename_failure(err);
   }

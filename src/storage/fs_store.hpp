@@ -9,12 +9,12 @@
 //   <spool>/<HEX>/meta.json.tmp   left by versions that saved through a rename; removed
 //   <spool>/tombstones/           the tombstone journal, see tombstone_journal.hpp
 //
-// Commit publishes the synced data file by linking it at its destination (linkat
-// refuses an existing name; with overwrites: a link to <dest folder>/.bits-commit-<HEX>
-// renamed over the destination), fsyncs the destination folder, saves the metadata as
-// complete, and only then unlinks the spool's name. Until that unlink the data file
-// has two names, which is how recover() knows that a commit had begun: such a file
-// was synced whole, and may be the published file itself, so it is never cut.
+// Commit publishes the synced data file under a second name: a link to
+// <dest folder>/.bits-commit-<HEX>, renamed onto the destination (RENAME_NOREPLACE
+// unless overwrites are allowed); then it fsyncs the destination folder, saves the
+// metadata as complete, and only then unlinks the spool's name. Until that unlink the
+// data file has two names, which is how recover() knows that a commit had begun: such
+// a file was synced whole, and may be the published file itself, so it is never cut.
 #pragma once
 
 #include "storage/dir_fd.hpp"
@@ -34,8 +34,8 @@ inline constexpr char const* data_name = "data";
 inline constexpr char const* meta_name = "meta.json";
 inline constexpr char const* reply_name = "reply";
 inline constexpr char const* meta_tmp_name = "meta.json.tmp";
-/// Prefix of the temporary name an overwriting commit links in the destination folder
-/// (".bits-" names are reserved: no URL can reach them).
+/// Prefix of the temporary name a commit links in the destination folder before the
+/// rename onto the destination (".bits-" names are reserved: no URL can reach them).
 inline constexpr char const* commit_link_prefix = ".bits-commit-";
 
 class fs_store final : public upload_store {
@@ -80,8 +80,8 @@ class fs_store final : public upload_store {
   /// The remembered state of `id`, else read from its meta.json (zeros if unreadable).
   [[nodiscard]] meta_state state_of(core::session_id const& id, int entry);
 
-  /// Links the data file of `entry` at `place` (no replacing unless allowed); `hex`
-  /// names the temporary link of an overwrite.
+  /// Links the data file of `entry` at `place` (no replacing unless allowed) through
+  /// the temporary name commit_link_prefix + `hex` in the same folder.
   [[nodiscard]] static error_code publish(int entry, std::string const& hex,
                                           destination_place const& place, bool allow_overwrite);
 

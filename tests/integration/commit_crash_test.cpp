@@ -34,7 +34,7 @@ class CommitCrash : public daemon_test, public ::testing::WithParamInterface<cra
 #endif
   }
 
-  /// Names in the destination folder that an overwriting commit uses in passing.
+  /// Names in the destination folder that a commit uses in passing.
   std::vector<std::string> commit_links() const {
     std::vector<std::string> out;
     for (auto const& e : std::filesystem::directory_iterator(root())) {
@@ -86,16 +86,16 @@ TEST_P(CommitCrash, ResentLastFragmentAndCloseGet200AndTheFileIsWhole) {
   EXPECT_TRUE(commit_links().empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Points, CommitCrash,
-    ::testing::Values(crash_case{"commit.after_link", false},
-                      crash_case{"commit.after_sync", false},
-                      crash_case{"commit.after_save", false},
-                      crash_case{"commit.after_link", true},
-                      crash_case{"commit.after_rename", true},
-                      crash_case{"commit.after_sync", true},
-                      crash_case{"commit.after_save", true}),
-    case_name);
+INSTANTIATE_TEST_SUITE_P(Points, CommitCrash,
+                         ::testing::Values(crash_case{"commit.after_link", false},
+                                           crash_case{"commit.after_rename", false},
+                                           crash_case{"commit.after_sync", false},
+                                           crash_case{"commit.after_save", false},
+                                           crash_case{"commit.after_link", true},
+                                           crash_case{"commit.after_rename", true},
+                                           crash_case{"commit.after_sync", true},
+                                           crash_case{"commit.after_save", true}),
+                         case_name);
 
 // The zero-byte upload commits at Close: killed there, the replayed Close commits.
 TEST_F(CommitCrash, ZeroByteCloseReplayedAfterCrashInCommit) {

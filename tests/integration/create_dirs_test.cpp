@@ -36,9 +36,8 @@ TEST_F(CreateDirs, NestedFoldersAreCreatedAtCommitWithDirMode) {
   std::string const id = client.create_session("/up/host-7/2024/report.zip");
   ASSERT_FALSE(id.empty());
   EXPECT_FALSE(fs::exists(root() / "host-7")) << "folders are made at commit, not before";
-  ASSERT_TRUE(is_fragment_ack(client.send_fragment("/up/host-7/2024/report.zip", id, 0, 8999, 9000,
-                                                   data),
-                              9000));
+  ASSERT_TRUE(is_fragment_ack(
+      client.send_fragment("/up/host-7/2024/report.zip", id, 0, 8999, 9000, data), 9000));
   EXPECT_EQ(read_file(root() / "host-7" / "2024" / "report.zip"), data);
   // Exactly dir_mode: the daemon's umask (022 here) does not take the group's w away.
   EXPECT_EQ(mode_of(root() / "host-7"), 0770U);

@@ -60,8 +60,8 @@ TEST_F(Tombstones, CancelReplayedAfterKillGets200) {
   // A cancelled session was not closed (reference 6.2): Close and Fragment are refused.
   EXPECT_TRUE(is_error_ack(client.close_session("/up/f.bin", id), 500, bg_e_session_not_found));
   EXPECT_TRUE(
-      is_error_ack(client.send_fragment("/up/f.bin", id, 4096, 9999, 10000, data.substr(4096)),
-                   500, bg_e_session_not_found));
+      is_error_ack(client.send_fragment("/up/f.bin", id, 4096, 9999, 10000, data.substr(4096)), 500,
+                   bg_e_session_not_found));
   EXPECT_FALSE(std::filesystem::exists(root() / "f.bin"));
   EXPECT_TRUE(spool_session_dirs().empty());
 }
@@ -104,7 +104,8 @@ TEST_F(Tombstones, OlderThanTheTtlAreGoneAfterRestart) {
   auto const closed = std::time(nullptr);
   EXPECT_TRUE(server().stop(SIGTERM).exited);
   // More than the ttl (1 s) must pass, in whole seconds as the daemon counts them.
-  for (int i = 0; i < 40 && std::time(nullptr) < closed + 2; ++i) std::this_thread::sleep_for(100ms);
+  for (int i = 0; i < 40 && std::time(nullptr) < closed + 2; ++i)
+    std::this_thread::sleep_for(100ms);
   ASSERT_GE(std::time(nullptr), closed + 2);
   ASSERT_TRUE(restart());
   auto client = connect();

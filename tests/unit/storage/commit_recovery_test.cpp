@@ -61,6 +61,21 @@ TEST_F(CommitRecovery, LinkedFileIsHeldWholeAfterARebootAndCommitFinishes) {
   EXPECT_EQ(after.sessions[0].state, session_state::complete);
 }
 
+TEST_F(CommitRecovery, LinkBesideTheDestinationIsRemovedAndCommitRedone) {
+  auto r = synced_upload();
+  auto const temp = root_ / (".bits-commit-" + r.id.to_hex());
+  fs::create_hard_link(entry(r.id) / "data", temp);  // killed before the rename
+  pretend_other_boot(r.id);
+  auto const report = restart();
+  ASSERT_EQ(report.sessions.size(), 1U);
+  EXPECT_EQ(report.sessions[0].received, data.size());
+  EXPECT_FALSE(fs::exists(temp));
+  EXPECT_FALSE(fs::exists(root_ / "f.bin"));
+  EXPECT_FALSE(store_->commit(r, false));
+  EXPECT_EQ(read_file(root_ / "f.bin"), data);
+  EXPECT_FALSE(fs::exists(temp));
+}
+
 TEST_F(CommitRecovery, OverwriteLinkBesideTheDestinationIsRemovedAndCommitRedone) {
   write_file(root_ / "f.bin", "an older file");
   auto r = synced_upload();
