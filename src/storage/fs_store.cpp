@@ -210,10 +210,14 @@ error_code fs_store::publish(int entry, std::string const& hex, destination_plac
   // keeps its spool name until commit() has saved the session as complete, and
   // programs watching the folder see the file arrive by a rename, as they always did.
   std::string const temp = std::string(commit_link_prefix) + hex;
-  if (::unlinkat(parent, temp.c_str(), 0) != 0 && errno != ENOENT) {  // an earlier try's
-    return io_failure("remove old commit link", errno);
+  int linked = ::linkat(entry, data_name, parent, temp.c_str(), 0);
+  if (linked != 0 && errno == EEXIST) {  // left by an earlier try of this session's commit
+    if (::unlinkat(parent, temp.c_str(), 0) != 0 && errno != ENOENT) {
+      return io_failure("remove old commit link", errno);
+    }
+    linked = ::linkat(entry, data_name, parent, temp.c_str(), 0);
   }
-  if (::linkat(entry, data_name, parent, temp.c_str(), 0) != 0) {
+  if (linked != 0) {
     if (!cannot_link(errno)) return rename_failure(errno);
     // No hard links on this filesystem: a plain rename, which leaves a crash window.
     int const moved = allow_overwrite

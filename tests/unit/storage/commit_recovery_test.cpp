@@ -91,6 +91,15 @@ TEST_F(CommitRecovery, OverwriteLinkBesideTheDestinationIsRemovedAndCommitRedone
   EXPECT_FALSE(fs::exists(temp));
 }
 
+TEST_F(CommitRecovery, CommitReplacesALeftoverTemporaryName) {
+  auto r = synced_upload();
+  auto const temp = root_ / (".bits-commit-" + r.id.to_hex());
+  write_file(temp, "left by an earlier try");
+  ASSERT_FALSE(store_->commit(r, false));
+  EXPECT_EQ(read_file(root_ / "f.bin"), data);
+  EXPECT_FALSE(fs::exists(temp));
+}
+
 TEST_F(CommitRecovery, SpoolNameLeftAfterTheCompleteSaveIsRemoved) {
   auto r = synced_upload();
   ASSERT_FALSE(store_->commit(r, false));
