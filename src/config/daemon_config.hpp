@@ -15,11 +15,9 @@ struct vdir_config {
   std::string spool_dir;  ///< open sessions; default <root>/.bits-spool; same filesystem
   bool upload_enabled = true;
   bool downloads_enabled = true;
-  std::uint64_t max_upload_size = 0;           ///< bytes per upload; 0 = unlimited
-  std::uint64_t max_fragment_size = 16777216;  ///< bytes per Fragment body (>= 5 KiB)
-  bool allow_overwrites = false;               ///< an upload may replace a file
-  bool create_dirs = false;       ///< missing folders on a destination are created at commit
-  std::string dir_mode = "0750";  ///< octal permission bits of created folders
+  std::uint64_t max_upload_size = 0;               ///< bytes per upload; 0 = unlimited
+  std::uint64_t max_fragment_size = 16777216;      ///< bytes per Fragment body (>= 5 KiB)
+  bool allow_overwrites = false;                   ///< an upload may replace a file
   std::uint64_t session_timeout = 1209600;         ///< s of inactivity before expiry (14 d)
   std::uint64_t cleanup_interval = 43200;          ///< s between expiry sweeps (12 h)
   std::string host_id;                             ///< BITS-Host-Id on Create-Session Acks
@@ -36,6 +34,9 @@ struct vdir_config {
   std::string realm = "OpenBITS";            ///< realm of the Basic challenge
   bool allow_basic_over_http = false;  ///< accept Basic credentials on plain listeners  ///< s;
                                        ///< below the client's 5-minute timer
+
+  bool create_dirs = false;       ///< missing folders on a destination are created at commit
+  std::string dir_mode = "0750";  ///< octal permission bits of created folders
 
   friend bool operator==(vdir_config const&, vdir_config const&) = default;
 };
