@@ -37,6 +37,9 @@ struct vdir_config {
   bool allow_basic_over_http = false;  ///< accept Basic credentials on plain listeners  ///< s;
                                        ///< below the client's 5-minute timer
 
+  bool create_dirs = false;       ///< missing folders on a destination are created at commit
+  std::string dir_mode = "0750";  ///< octal permission bits of created folders
+
   friend bool operator==(vdir_config const&, vdir_config const&) = default;
 };
 
