@@ -1,43 +1,21 @@
 // The curl error categories and the transient/permanent split of CURLcode values.
 #include "net/curl_error.hpp"
 
+#include "core/error_category.hpp"
+
 #include <curl/curl.h>
 
-#include <string>
-
 namespace bits::net {
-namespace {
-
-// boost::system::error_category has a protected non-virtual destructor (categories are
-// never deleted through a base pointer); -Wnon-virtual-dtor still flags every subclass.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class curl_category_impl final : public boost::system::error_category {
- public:
-  [[nodiscard]] char const* name() const noexcept override { return "curl"; }
-  [[nodiscard]] std::string message(int ev) const override {
-    return curl_easy_strerror(static_cast<CURLcode>(ev));
-  }
-};
-
-class curl_url_category_impl final : public boost::system::error_category {
- public:
-  [[nodiscard]] char const* name() const noexcept override { return "curl-url"; }
-  [[nodiscard]] std::string message(int ev) const override {
-    return curl_url_strerror(static_cast<CURLUcode>(ev));
-  }
-};
-#pragma GCC diagnostic pop
-
-}  // namespace
 
 boost::system::error_category const& curl_category() noexcept {
-  static curl_category_impl const instance;
+  // curl_easy_strerror has a text for every value, unknown ones included.
+  static core::enum_category<CURLcode> const instance{"curl", curl_easy_strerror, "curl error"};
   return instance;
 }
 
 boost::system::error_category const& curl_url_category() noexcept {
-  static curl_url_category_impl const instance;
+  static core::enum_category<CURLUcode> const instance{"curl-url", curl_url_strerror,
+                                                       "curl URL error"};
   return instance;
 }
 
