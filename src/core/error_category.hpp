@@ -34,7 +34,8 @@ class enum_category final : public boost::system::error_category {
 
   [[nodiscard]] std::string message(int value) const override {
     char const* text = describe_(static_cast<Enum>(value));
-    return text != nullptr ? std::string(text) : std::string(unknown_) + " " + std::to_string(value);
+    return text != nullptr ? std::string(text)
+                           : std::string(unknown_) + " " + std::to_string(value);
   }
 
  private:

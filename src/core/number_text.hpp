@@ -38,7 +38,8 @@ namespace bits::core {
 enum class hex_case { upper, lower };
 
 /// The digit for `nibble` (0..15; higher bits are ignored).
-[[nodiscard]] constexpr char hex_digit(unsigned nibble, hex_case letters = hex_case::upper) noexcept {
+[[nodiscard]] constexpr char hex_digit(unsigned nibble,
+                                       hex_case letters = hex_case::upper) noexcept {
   constexpr std::string_view upper = "0123456789ABCDEF";
   constexpr std::string_view lower = "0123456789abcdef";
   return (letters == hex_case::upper ? upper : lower)[nibble & 0xFU];

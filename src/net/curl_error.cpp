@@ -75,6 +75,26 @@ bool is_tls_error(boost::system::error_code const& ec) noexcept {
   }
 }
 
+bool is_timeout_error(boost::system::error_code const& ec) noexcept {
+  return ec.category() == curl_category() && ec.value() == CURLE_OPERATION_TIMEDOUT;
+}
+
+bool is_unreachable_error(boost::system::error_code const& ec) noexcept {
+  if (ec.category() != curl_category()) return false;
+  switch (static_cast<CURLcode>(ec.value())) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool is_aborted_by_callback(boost::system::error_code const& ec) noexcept {
   return ec.category() == curl_category() && ec.value() == CURLE_ABORTED_BY_CALLBACK;
 }
