@@ -147,6 +147,18 @@ EOC
   timeout 60 radosgw-admin user create --uid=tester --display-name=Tester \
     --access-key=OPENBITSTESTKEY --secret-key=openbits-test-secret >/dev/null 2>>"$D/log/mkfs.log" ||
     fail "radosgw-admin user create failed"
+  # The gateway creates its bucket, data and multipart pools on first use, which takes
+  # seconds: do it here once rather than in whichever test comes first.
+  local e="http://127.0.0.1:$rgw_port/openbits-warm-up"
+  local a=(-s -f --max-time 60 --aws-sigv4 "aws:amz:us-east-1:s3"
+    --user "OPENBITSTESTKEY:openbits-test-secret" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+  local up
+  curl "${a[@]}" -X PUT "$e" >/dev/null &&
+    curl "${a[@]}" -X PUT --data-binary warm "$e/o" >/dev/null &&
+    up=$(curl "${a[@]}" -X POST "$e/o?uploads=" | sed -n 's:.*<UploadId>\(.*\)</UploadId>.*:\1:p') &&
+    curl "${a[@]}" -X DELETE "$e/o?uploadId=$up" >/dev/null &&
+    curl "${a[@]}" -X DELETE "$e/o" >/dev/null &&
+    curl "${a[@]}" -X DELETE "$e" >/dev/null || fail "the gateway's first requests failed"
   cat >>"$D/env" <<EOE
 S3_ENDPOINT=http://127.0.0.1:$rgw_port
 S3_ACCESS_KEY=OPENBITSTESTKEY

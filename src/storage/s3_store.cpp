@@ -64,7 +64,9 @@ error_code s3_failure(char const* operation, s3::failure const& f) {
 
 s3_store::s3_store(s3_store_options options, std::unique_ptr<s3::client> client,
                    unique_fd buffer_dir)
-    : options_(std::move(options)), client_(std::move(client)), buffer_dir_(std::move(buffer_dir)) {}
+    : options_(std::move(options)),
+      client_(std::move(client)),
+      buffer_dir_(std::move(buffer_dir)) {}
 
 std::string s3_store::object_key(std::string_view destination) const {
   return options_.prefix + std::string(destination);
@@ -87,7 +89,8 @@ error_code s3_store::check_destination(std::string_view destination, bool allow_
   if (!allow_overwrite) {
     auto head = client_->head_object(key);
     if (head) return make_error_code(error::destination_exists);
-    if (head.error().kind != s3::errc::no_such_key) return s3_failure("S3 HeadObject", head.error());
+    if (head.error().kind != s3::errc::no_such_key)
+      return s3_failure("S3 HeadObject", head.error());
   }
   // A name with objects below it is a folder to a client that downloads them.
   auto below = client_->list_objects(key + "/", 1);
@@ -139,11 +142,12 @@ error_code s3_store::create(session_record const& record) {
 result<s3_record> s3_store::fetch_record(core::session_id const& id) {
   auto body = client_->get_object(record_key(id));
   if (!body) {
-    if (body.error().kind == s3::errc::no_such_key) return make_error_code(error::session_not_found);
+    if (body.error().kind == s3::errc::no_such_key)
+      return make_error_code(error::session_not_found);
     return s3_failure("S3 GetObject record", body.error());
   }
-  auto r = decode_s3_record(
-      std::string_view(reinterpret_cast<char const*>(body->data()), body->size()));
+  auto r =
+      decode_s3_record(std::string_view(reinterpret_cast<char const*>(body->data()), body->size()));
   if (!r || r->record.id != id) return io_failure("decode session record", EINVAL);
   return std::move(*r);
 }
@@ -207,7 +211,8 @@ error_code s3_store::write(s3_session& s, std::uint64_t offset, std::span<std::b
   while (!bytes.empty()) {
     auto const room = part - s.buffered;
     auto const take = static_cast<std::size_t>(std::min<std::uint64_t>(room, bytes.size()));
-    if (auto ec = write_all_at(s.buffer.get(), s.buffered, bytes.first(take), "write part buffer")) {
+    if (auto ec =
+            write_all_at(s.buffer.get(), s.buffered, bytes.first(take), "write part buffer")) {
       return ec;
     }
     s.buffered += take;
@@ -228,8 +233,8 @@ error_code s3_store::read_buffer(s3_session const& s, std::vector<std::byte>& ou
   out.resize(static_cast<std::size_t>(s.buffered));
   std::size_t got = 0;
   while (got < out.size()) {
-    ssize_t const n = ::pread(s.buffer.get(), out.data() + got, out.size() - got,
-                              static_cast<off_t>(got));
+    ssize_t const n =
+        ::pread(s.buffer.get(), out.data() + got, out.size() - got, static_cast<off_t>(got));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return io_failure("read part buffer", errno);
     if (n == 0) return io_failure("part buffer shorter than buffered", EIO);
@@ -242,8 +247,8 @@ error_code s3_store::upload_buffer(s3_session& s) {
   std::vector<std::byte> body;
   if (auto ec = read_buffer(s, body)) return ec;
   auto const number = static_cast<int>(s.part_start / s.saved.part_size) + 1;
-  auto etag = client_->upload_part(object_key(s.saved.record.destination), s.saved.upload_id,
-                                   number, body);
+  auto etag =
+      client_->upload_part(object_key(s.saved.record.destination), s.saved.upload_id, number, body);
   if (!etag) {
     if (etag.error().kind == s3::errc::no_such_upload) {
       return make_error_code(error::session_not_found);  // completed or aborted elsewhere
@@ -285,7 +290,8 @@ error_code s3_store::put_whole(s3_session& s, bool allow_overwrite) {
   if (!put && put.error().kind == s3::errc::precondition_failed) {
     // Our own earlier attempt, retried after its answer was lost, or another file.
     auto head = client_->head_object(key);
-    if (!head || head->etag != s3::md5_etag(body)) return make_error_code(error::destination_exists);
+    if (!head || head->etag != s3::md5_etag(body))
+      return make_error_code(error::destination_exists);
   } else if (!put) {
     return s3_failure("S3 PutObject", put.error());
   }
@@ -328,14 +334,16 @@ error_code s3_store::complete(s3_session& s, std::uint64_t total, bool allow_ove
     // the time of one request for another writer of the same name.
     auto head = client_->head_object(key);
     if (head) return make_error_code(error::destination_exists);
-    if (head.error().kind != s3::errc::no_such_key) return s3_failure("S3 HeadObject", head.error());
+    if (head.error().kind != s3::errc::no_such_key)
+      return s3_failure("S3 HeadObject", head.error());
     cond.if_none_match = true;
   }
   auto done = client_->complete_multipart(key, s.saved.upload_id, use, cond);
   if (!done) {
     auto const kind = done.error().kind;
     if (kind == s3::errc::precondition_failed) return make_error_code(error::destination_exists);
-    if (kind != s3::errc::no_such_upload) return s3_failure("S3 CompleteMultipartUpload", done.error());
+    if (kind != s3::errc::no_such_upload)
+      return s3_failure("S3 CompleteMultipartUpload", done.error());
     // Completed already: by our own attempt whose answer was lost, or by another node
     // with the same parts. The object then has exactly these parts' ETag.
     auto head = client_->head_object(key);
@@ -354,8 +362,15 @@ error_code s3_store::commit(session_record const& record, bool allow_overwrite) 
   if (!s.buffer || s.part_start + s.buffered != total) {
     return io_failure("part buffer does not end at received", EIO);
   }
-  auto ec = s.part_start == 0 ? put_whole(s, allow_overwrite)
-                              : complete(s, total, allow_overwrite);
+  auto ec = s.part_start == 0 ? put_whole(s, allow_overwrite) : complete(s, total, allow_overwrite);
+  if (ec == error::session_not_found) {
+    // The multipart upload is gone: another node that got the same bytes committed the
+    // file (its record says so), or the session was cancelled.
+    auto now = fetch_record(record.id);
+    if (now && now->record.state == session_state::complete && now->record.total == record.total) {
+      ec = {};
+    }
+  }
   if (ec) return ec;
   s.buffer.reset();
   static_cast<void>(::unlinkat(buffer_dir_.get(), buffer_name(record.id).c_str(), 0));

@@ -28,10 +28,10 @@ struct s3_record {
 /// What this node knows of one session it holds. Calls for one session are serialised
 /// by the caller, so only the map of them is locked.
 struct s3_session {
-  s3_record saved;                  ///< as last written to the store
-  std::uint64_t part_start = 0;     ///< first byte of the part being filled (k * part_size)
-  std::uint64_t buffered = 0;       ///< bytes [part_start, part_start + buffered) in `buffer`
-  unique_fd buffer;                 ///< the part being filled, in buffer_dir
+  s3_record saved;               ///< as last written to the store
+  std::uint64_t part_start = 0;  ///< first byte of the part being filled (k * part_size)
+  std::uint64_t buffered = 0;    ///< bytes [part_start, part_start + buffered) in `buffer`
+  unique_fd buffer;              ///< the part being filled, in buffer_dir
 };
 
 class s3_store final : public upload_store {
