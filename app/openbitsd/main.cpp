@@ -56,7 +56,7 @@ server::server_options to_server_options(config::server_config const& s,
       o.listen.push_back(ep);
     }
   }
-  o.tls = {s.tls_cert, s.tls_key, s.tls_client_ca};
+  o.tls = {s.tls_cert, s.tls_key, s.tls_client_ca, s.tls_min_version};
   o.io_threads = s.io_threads;
   o.disk_threads = s.disk_threads;
   o.max_header_bytes = s.max_header_bytes;
@@ -107,7 +107,9 @@ bool build_router(config::daemon_config const& cfg, service::router& router) {
   for (auto const& v : cfg.vdirs) {
     std::string const spool = v.spool_dir.empty() ? v.root + "/.bits-spool" : v.spool_dir;
     std::string why;
-    auto store = storage::open_fs_store(v.root, spool, &why);
+    storage::fs_store_options const folders{v.create_dirs,
+                                            config::parse_dir_mode(v.dir_mode).value_or(0750)};
+    auto store = storage::open_fs_store(v.root, spool, &why, folders);
     if (!store) {
       spdlog::error("vdir {}: {}", v.url, why.empty() ? store.error().message() : why);
       return false;

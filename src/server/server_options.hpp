@@ -19,6 +19,9 @@ struct tls_files {
   std::string cert;       ///< certificate chain
   std::string key;        ///< private key
   std::string client_ca;  ///< when set, clients must present a certificate signed by it
+  /// Oldest protocol accepted: "1.0", "1.1", "1.2" or "1.3". Below 1.2 the legacy CBC
+  /// suites and OpenSSL security level 0 are enabled for old Windows clients.
+  std::string min_version = "1.2";
 };
 
 struct server_options {

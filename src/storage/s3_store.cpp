@@ -420,6 +420,17 @@ error_code s3_store::discard(core::session_id const& id) {
   return {};
 }
 
+// Tombstones stay in the node's memory (the service's registry) for now: a farm shares
+// them through the store in a later step, so that a replayed Close reaching another
+// node is answered from there too.
+error_code s3_store::add_tombstone(tombstone_record const& /*t*/, bool /*durable*/) {
+  return {};
+}
+
+error_code s3_store::maintain_tombstones(std::int64_t /*now*/, std::int64_t /*oldest*/) {
+  return {};
+}
+
 result<std::uint64_t> s3_store::free_bytes() const {
   // The bucket has no such limit; the node's part buffers do.
   struct statvfs st {};

@@ -45,6 +45,8 @@ class s3_store final : public upload_store {
   error_code commit(session_record const& record, bool allow_overwrite) override;
   error_code discard(core::session_id const& id) override;
   result<session_record> load(core::session_id const& id) override;
+  error_code add_tombstone(tombstone_record const& t, bool durable) override;
+  error_code maintain_tombstones(std::int64_t now, std::int64_t oldest) override;
   result<readable_file> open_published(std::string_view destination) override;
   result<std::uint64_t> free_bytes() const override;
   std::string spool_file_path(core::session_id const& id, spool_file which) const override;

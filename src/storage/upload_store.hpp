@@ -121,10 +121,24 @@ class readable_file {
   std::uint64_t inode_ = 0;
 };
 
+/// How a session ended, remembered for a while so that a replayed Close or Cancel (its
+/// Ack lost) is answered 200 (reference 6.4).
+enum class tombstone : std::uint8_t { closed, cancelled };
+
+/// One ended session, as the tombstone journal keeps it.
+struct tombstone_record {
+  core::session_id id;
+  tombstone how = tombstone::closed;
+  std::int64_t at = 0;  ///< unix seconds when it ended
+};
+
 /// What recover() found in the spool.
 struct recovery_report {
   std::vector<session_record> sessions;  ///< loaded, `received` corrected (see recover)
   std::vector<std::string> discarded;    ///< one line per spool entry that was removed, and why
+  /// Every tombstone still on disk, in the order recorded. Some may have ended longer
+  /// ago than the caller's ttl (they are deleted in whole files): the caller drops them.
+  std::vector<tombstone_record> tombstones;
 };
 
 /// Durable storage of one virtual directory: its root and its spool.
@@ -139,7 +153,9 @@ class upload_store {
   /// Checks that `destination` (relative, validated segments) can receive an upload
   /// now: every folder on the way exists and is a real directory inside the root (no
   /// symlink is followed), the name is not a directory, and, unless `allow_overwrite`,
-  /// nothing exists there. Errors: parent_not_found, forbidden_path,
+  /// nothing exists there. A store that creates folders (fs_store_options) accepts
+  /// missing folders, but still refuses a file or symlink where a folder should be.
+  /// Nothing is created here. Errors: parent_not_found, forbidden_path,
   /// destination_is_directory, destination_exists, storage_failure.
   [[nodiscard]] virtual error_code check_destination(std::string_view destination,
                                                      bool allow_overwrite) = 0;
@@ -158,11 +174,13 @@ class upload_store {
   /// survives power loss. Errors: disk_full, storage_failure.
   [[nodiscard]] virtual error_code save(session_record const& record, bool durable) = 0;
 
-  /// Makes the session's data durable and publishes it at its destination: fdatasync,
-  /// rename into the destination folder (refusing to replace an existing file unless
-  /// `allow_overwrite`), fsync that folder. The folders on the way are walked again
-  /// without following symlinks. Afterwards only the metadata is left in the spool: it
-  /// is saved durably with state complete, whatever `record.state` says.
+  /// Makes the session's data durable and publishes it at its destination atomically
+  /// (refusing to replace an existing file unless `allow_overwrite`), durably. The
+  /// folders on the way are walked again without following symlinks (and created when
+  /// the store creates folders). Afterwards only the metadata is left in the spool: it
+  /// is saved durably with state complete, whatever `record.state` says. A commit cut
+  /// short by a crash is finished by calling commit() again after recover(): a
+  /// destination that already is this session's data does not count as existing.
   /// Errors: parent_not_found, forbidden_path, destination_is_directory,
   /// destination_exists, disk_full, storage_failure.
   [[nodiscard]] virtual error_code commit(session_record const& record, bool allow_overwrite) = 0;
@@ -177,6 +195,20 @@ class upload_store {
   /// is used like one returned by create() or recover(). Errors: session_not_found (the
   /// default: every session of a local store is returned by recover()), storage_failure.
   [[nodiscard]] virtual result<session_record> load(core::session_id const& id);
+
+  /// Records that a session ended. Called before its spool entry is discarded and
+  /// before the Close or Cancel is answered, so the tombstone outlives a crash of the
+  /// process: recover() returns it, and removes a spool entry it names. With `durable`
+  /// it also survives power loss when this returns; otherwise after the next
+  /// maintain_tombstones(). Cheap: no new file and no sync per call without `durable`.
+  /// Errors: disk_full, storage_failure.
+  [[nodiscard]] virtual error_code add_tombstone(tombstone_record const& t, bool durable) = 0;
+
+  /// Periodic upkeep of the tombstones on disk, about once a second: makes those added
+  /// so far survive power loss, and deletes those that ended before `oldest` (unix
+  /// seconds), possibly some time after (see recovery_report::tombstones). `now` is the
+  /// current time. Errors: disk_full, storage_failure (the next call tries again).
+  [[nodiscard]] virtual error_code maintain_tombstones(std::int64_t now, std::int64_t oldest) = 0;
 
   /// Opens the published file at `destination` for reading (downloads), walking the
   /// folders without following symlinks; the file itself must be a regular file (not a
@@ -202,11 +234,15 @@ class upload_store {
   /// file. Errors: session_not_found (no spool entry), forbidden_path, storage_failure.
   [[nodiscard]] virtual result<readable_file> open_reply(core::session_id const& id) = 0;
 
-  /// Loads every session in the spool (at start-up). For a receiving session `received`
-  /// is set to what is really held: after a process crash on the same boot, the data
-  /// file's size (every byte in it came from the client at its offset); after a reboot,
-  /// at most the last durably saved offset, and the data file is cut to it. Entries
-  /// without readable metadata are removed and listed in `discarded`.
+  /// Loads every session in the spool and every tombstone (at start-up). For a
+  /// receiving session `received` is set to what is really held: after a process crash
+  /// on the same boot, the data file's size (every byte in it came from the client at
+  /// its offset); after a reboot, at most the last durably saved offset, and the data
+  /// file is cut to it; but a data file that commit() had already synced and started to
+  /// publish is held whole and never cut (it may be the published file itself), so
+  /// that the resent last fragment commits it again. Entries without readable metadata,
+  /// and entries of sessions that have a tombstone (they ended; the crash came before
+  /// their removal), are removed and listed in `discarded`.
   [[nodiscard]] virtual result<recovery_report> recover() = 0;
 };
 
@@ -222,13 +258,22 @@ struct system_failure {
 /// The calling thread's last system_failure (see above).
 [[nodiscard]] system_failure last_system_failure() noexcept;
 
+/// How the filesystem store treats the folders of a destination.
+struct fs_store_options {
+  /// Missing folders on the way to a destination are created at commit (inside the
+  /// root, never through a symlink, synced before commit returns). Off: they must exist.
+  bool create_dirs = false;
+  unsigned dir_mode = 0750;  ///< permission bits of created folders (the umask does not apply)
+};
+
 /// The filesystem store: the root and the spool are directories on the same
-/// filesystem (so commit is one rename). The spool is created (mode 0700) if missing.
-/// Errors: storage_failure when the root is not a directory, the spool cannot be
-/// created, the spool is the root itself, or the two are on different filesystems
+/// filesystem (so commit is one link or rename). The spool is created (mode 0700) if
+/// missing. Errors: storage_failure when the root is not a directory, the spool cannot
+/// be created, the spool is the root itself, or the two are on different filesystems
 /// (`why` says which).
 [[nodiscard]] result<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
                                                                   std::string const& spool,
-                                                                  std::string* why = nullptr);
+                                                                  std::string* why = nullptr,
+                                                                  fs_store_options options = {});
 
 }  // namespace bits::storage

@@ -20,7 +20,8 @@ std::set<std::string> const server_keys{
     "max_header_bytes", "max_header_count", "idle_timeout",    "header_timeout",
     "read_timeout",     "write_timeout",    "shutdown_grace",  "sync_interval",
     "tombstone_ttl",    "session_wait",     "max_connections", "max_connections_per_address",
-    "max_url_bytes",    "tls_cert",         "tls_key",         "tls_client_ca"};
+    "max_url_bytes",    "tls_cert",         "tls_key",         "tls_client_ca",
+    "tls_min_version"};
 
 std::set<std::string> const vdir_keys{"url",
                                       "root",
@@ -30,6 +31,8 @@ std::set<std::string> const vdir_keys{"url",
                                       "max_upload_size",
                                       "max_fragment_size",
                                       "allow_overwrites",
+                                      "create_dirs",
+                                      "dir_mode",
                                       "session_timeout",
                                       "cleanup_interval",
                                       "host_id",
