@@ -74,21 +74,21 @@ std::shared_ptr<net::ssl::context> http_server::make_tls_context(std::string& wh
                           "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
                           "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
                           "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384");
-  auto const& f = options_.tls;
-  if (!ec) ctx->use_certificate_chain_file(f.cert, ec);
+  auto const& o = options_;
+  if (!ec) ctx->use_certificate_chain_file(o.tls_cert, ec);
   if (ec) {
-    why = "TLS certificate " + f.cert + ": " + ec.message();
+    why = "TLS certificate " + o.tls_cert + ": " + ec.message();
     return nullptr;
   }
-  ctx->use_private_key_file(f.key, ssl::context::pem, ec);
+  ctx->use_private_key_file(o.tls_key, ssl::context::pem, ec);
   if (ec || SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
-    why = "TLS key " + f.key + ": " + (ec ? ec.message() : "does not match the certificate");
+    why = "TLS key " + o.tls_key + ": " + (ec ? ec.message() : "does not match the certificate");
     return nullptr;
   }
-  if (!f.client_ca.empty()) {
-    ctx->load_verify_file(f.client_ca, ec);
+  if (!o.tls_client_ca.empty()) {
+    ctx->load_verify_file(o.tls_client_ca, ec);
     if (ec) {
-      why = "TLS client CA " + f.client_ca + ": " + ec.message();
+      why = "TLS client CA " + o.tls_client_ca + ": " + ec.message();
       return nullptr;
     }
     ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);

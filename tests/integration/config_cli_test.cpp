@@ -104,6 +104,21 @@ TEST_F(ConfigCli, ServesFromAFullConfigFile) {
   EXPECT_TRUE(status.exited && status.code == 0) << status.describe();
 }
 
+// The reference is documentation an operator may start from: it must pass the check.
+TEST_F(ConfigCli, PrintConfigReferenceIsAValidConfiguration) {
+  auto const printed = run_to_exit(openbitsd_path(), {"--print-config-reference"});
+  ASSERT_TRUE(printed.status.exited && printed.status.code == 0) << printed.status.describe();
+  EXPECT_TRUE(printed.output.starts_with("# openbitsd configuration reference")) << printed.output;
+  EXPECT_NE(printed.output.find("\n[server]\n"), std::string::npos) << printed.output;
+  EXPECT_NE(printed.output.find("\n[[vdir]]\n"), std::string::npos) << printed.output;
+  auto const file = tmp() / "reference.toml";
+  ASSERT_TRUE(write_file(file, printed.output));
+  auto const checked = run_to_exit(openbitsd_path(), {"--check-config", file.string()});
+  EXPECT_TRUE(checked.status.exited && checked.status.code == 0)
+      << checked.status.describe() << "\n"
+      << checked.output;
+}
+
 TEST_F(ConfigCli, SigtermAndSigintExitCleanly) {
   ASSERT_TRUE(start_cli({"--log-level", "debug"}));
   {
