@@ -17,14 +17,13 @@ class tls_test : public security_test {
   /// it) and starts a plain and a TLS listener.
   ::testing::AssertionResult start_tls(bool client_ca = false) {
     if (auto ok = make_cert(tmp(), "server", "localhost"); !ok) return ok;
-    std::string extra =
-        "tls_cert = \"" + pem("server") + "\"\ntls_key = \"" + key("server") + "\"\n";
+    server_values extra{{"tls_cert", pem("server")}, {"tls_key", key("server")}};
     if (client_ca) {
       if (auto ok = make_cert(tmp(), "ca", "Test CA"); !ok) return ok;
       if (auto ok = make_cert(tmp(), "client", "alice", "ca"); !ok) return ok;
-      extra += "tls_client_ca = \"" + pem("ca") + "\"\n";
+      extra.set("tls_client_ca", pem("ca"));
     }
-    auto started = start(config(extra, {}, "\"127.0.0.1:0\", \"tls://127.0.0.1:0\""));
+    auto started = start(config(extra, {}, {"127.0.0.1:0", "tls://127.0.0.1:0"}));
     if (!started) return started;
     if (server().ports().size() != 2) {
       return ::testing::AssertionFailure()
