@@ -42,8 +42,9 @@ void add_common(CLI::App* cmd, common_settings& c, bool with_state) {
   cmd->add_option("--limit-rate", c.limit_rate, "Bandwidth cap in bytes/s (e.g. 512K, 10M)");
   cmd->add_option("-u,--user", c.user, "Credentials USER:PASSWORD");
   cmd->add_option("--auth", c.auth,
-                  "basic: send Basic credentials up front; any: let the server choose "
-                  "(Digest, NTLM, Negotiate, Basic)")
+                  "basic: send Basic credentials up front; any: answer the server's challenge "
+                  "with the best scheme it offers (Negotiate, NTLM, Digest, Basic); any "
+                  "without --user: Negotiate with the Kerberos ticket from kinit")
       ->capture_default_str();
   cmd->add_option("--cacert", c.cacert, "Trust the CA certificates in this PEM file");
   cmd->add_flag("-k,--insecure", c.insecure, "Do not verify the server's TLS certificate");

@@ -31,7 +31,7 @@ failure local_failure(boost::system::error_code const& ec, std::filesystem::path
 class range_writer final : public net::body_writer {
  public:
   range_writer(int fd, std::uint64_t offset, std::uint64_t total) noexcept
-      : fd_(fd), offset_(offset), total_(total) {}
+      : fd_(fd), offset_(offset), total_(total), end_(total) {}
 
   net::body_decision start(unsigned status, net::header_list const& headers) override {
     if (status == 200) {  // the whole file despite Range: refuse, don't read it
@@ -39,12 +39,14 @@ class range_writer final : public net::body_writer {
       return net::body_decision::abort;
     }
     if (status != 206) return net::body_decision::discard;
-    // Content-Range must name exactly the bytes asked for, of a file of the size the
-    // HEAD reported; anything else means the file changed (or a broken server).
+    // Content-Range must start at the first byte asked for, of a file of the size the
+    // HEAD reported; anything else means the file changed (or a broken server). It may
+    // end before the last byte asked for: the next GET asks for the rest.
     bool matches = false;
     if (auto const cr = net::find_header(headers, "Content-Range")) {
       auto const range = core::parse_content_range(*cr);
       matches = range && range->first == offset_ && range->total == total_;
+      if (matches) end_ = range->end();
     }
     if (matches) return net::body_decision::accept;
     range_mismatch_ = true;
@@ -52,9 +54,9 @@ class range_writer final : public net::body_writer {
   }
 
   boost::system::error_code write(std::span<char const> bytes) override {
-    if (offset_ + bytes.size() > total_) {  // more than the range promised
-      range_mismatch_ = true;
-      return make_error_code(errc::remote_file_changed);
+    if (offset_ + bytes.size() > end_) {  // more than the Content-Range promised
+      overrun_ = true;
+      return make_error_code(errc::invalid_server_response);
     }
     std::size_t done = 0;
     while (done < bytes.size()) {
@@ -73,12 +75,15 @@ class range_writer final : public net::body_writer {
   [[nodiscard]] std::uint64_t written() const noexcept { return written_; }
   [[nodiscard]] bool range_ignored() const noexcept { return range_ignored_; }
   [[nodiscard]] bool range_mismatch() const noexcept { return range_mismatch_; }
+  [[nodiscard]] bool overrun() const noexcept { return overrun_; }
 
  private:
   int fd_;
   std::uint64_t offset_;
   std::uint64_t total_;
+  std::uint64_t end_;  ///< one past the last byte the Content-Range announced
   std::uint64_t written_ = 0;
+  bool overrun_ = false;
   bool range_ignored_ = false;
   bool range_mismatch_ = false;
 };
@@ -121,6 +126,7 @@ class download_job {
   int fd_ = -1;
   bool have_head_ = false;
   bool done_ = false;
+  unsigned empty_partials_ = 0;  ///< consecutive 206 answers that brought no byte
   std::uint64_t total_ = 0;
   std::uint64_t offset_ = 0;
   download_summary summary_;
@@ -226,8 +232,15 @@ std::optional<failure> download_job::do_get() {
   if (offset_ > base) retry_.progress();  // bytes arrived: a new failure run starts later
   std::string const where = "GET " + range;
   if (!r) {
-    if (r.error() == make_error_code(errc::remote_file_changed)) have_head_ = false;
     if (h_.stop.stop_requested()) return detail::cancelled_failure();
+    if (sink.overrun()) {
+      failure f;
+      f.ec = make_error_code(errc::invalid_server_response);
+      f.hresult = hresult_of(errc::invalid_server_response);
+      f.where = where;
+      f.detail = "a 206 body longer than its Content-Range";
+      return f;
+    }
     return detail::transport_failure(r.error(), where);
   }
   event("< " + std::to_string(r->status) + " " +
@@ -246,6 +259,10 @@ std::optional<failure> download_job::do_get() {
     return std::nullopt;
   }
   if (r->status != 206) return failure_from_response(*r, where);
+  // A 206 may be shorter than asked (the loop asks for the rest), but one that brings
+  // nothing, again and again, would loop forever.
+  empty_partials_ = offset_ > base ? 0 : empty_partials_ + 1;
+  if (empty_partials_ > 2) return protocol_failure(*r, where, "206 answers without body bytes");
   report();
   return std::nullopt;
 }

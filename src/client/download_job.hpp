@@ -1,6 +1,7 @@
 // A BITS-style download (reference 10): HEAD for the size, then GET with Range from
-// where the local file ends, verifying every 206's Content-Range; a server that answers
-// a ranged GET with 200 is refused (BG_E_INSUFFICIENT_RANGE_SUPPORT), as BITS does.
+// where the local file ends, verifying every 206's Content-Range (a 206 shorter than
+// asked is fine: the next GET asks for the rest); a server that answers a ranged GET
+// with 200 is refused (BG_E_INSUFFICIENT_RANGE_SUPPORT), as BITS does.
 // A partial local file is resumed; the final size is verified. Used for `openbits
 // download` and for the reply of an upload-reply job.
 #pragma once

@@ -41,6 +41,8 @@ char const* describe(errc e) noexcept {
       return "not an absolute http or https URL";
     case errc::too_many_restarts:
       return "the server lost the upload session repeatedly";
+    case errc::insufficient_http_support:
+      return "the server lacks HTTP/1.1, which BITS uploads require";
   }
   return nullptr;
 }
@@ -78,6 +80,8 @@ std::optional<std::uint32_t> hresult_of(errc e) noexcept {
       return 0x80200011u;
     case errc::insufficient_range_support:
       return 0x80200013u;
+    case errc::insufficient_http_support:
+      return 0x80200012u;
     default:
       return std::nullopt;
   }
@@ -124,6 +128,7 @@ int exit_code_of(failure const& f) noexcept {
       case errc::missing_file_size:
       case errc::insufficient_range_support:
       case errc::no_reply_url:
+      case errc::insufficient_http_support:
         return exit_code::protocol;
       case errc::remote_file_changed:
       case errc::server_error:

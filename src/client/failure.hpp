@@ -30,6 +30,7 @@ enum class errc {
   state_invalid,               ///< the state file cannot be read, parsed or written
   invalid_url,                 ///< not an absolute http(s) URL
   too_many_restarts,           ///< the server lost the session again and again
+  insufficient_http_support,   ///< BG_E_INSUFFICIENT_HTTP_SUPPORT: an HTTP/1.0 answer
 };
 
 /// Category "openbits"; messages are short English phrases.

@@ -27,7 +27,12 @@ ping_result run_ping(transport& t, std::string const& url, job_hooks const& hook
   out.status = r->status;
   out.round_trip = r->elapsed;
   if (hooks.on_event) hooks.on_event("< " + std::to_string(r->status));
-  if (r->status / 100 != 2) out.error = failure_from_response(*r, "Ping");
+  // A 2xx Ack is a success whatever error headers it carries (reference 4.1).
+  if (auto f = check_ack(*r, "Ping")) {
+    out.error = std::move(f);
+  } else if (r->status / 100 != 2) {
+    out.error = failure_from_response(*r, "Ping");
+  }
   return out;
 }
 

@@ -308,6 +308,8 @@ cancel_result run_cancel(transport& t, std::filesystem::path const& state_path,
     failure f;
     if (!r) {
       f = detail::transport_failure(r.error(), "Cancel-Session");
+    } else if (auto bad = check_ack(*r, "Cancel-Session")) {
+      f = std::move(*bad);
     } else if (r->status / 100 == 2 || is_session_not_found(*r)) {
       if (hooks.on_event) hooks.on_event("< " + std::to_string(r->status));
       sf->remove();

@@ -10,12 +10,36 @@ namespace {
 
 constexpr std::size_t max_session_id_chars = 100;  // [DOC]: any HTTP-legal string <= 100
 
-bool is_http_token_text(std::string_view s) noexcept {
-  for (char const c : s) {
-    auto const u = static_cast<unsigned char>(c);
-    if (u < 0x21 || u == 0x7F) return false;  // no controls, spaces or DEL
+// Reference 2.3, Q11: a session id is any HTTP field value of at most 100 characters,
+// echoed verbatim: visible ASCII, with spaces or tabs inside (the ends were trimmed
+// when the header was read). Non-ASCII bytes (obs-text) are refused: the JSON state
+// file could not keep them byte for byte. Empty when `id` is usable.
+std::string session_id_problem(std::optional<std::string_view> id) {
+  if (!id || id->empty()) return "no BITS-Session-Id in the Ack";
+  if (id->size() > max_session_id_chars) {
+    return "BITS-Session-Id longer than " + std::to_string(max_session_id_chars) + " characters";
   }
-  return !s.empty();
+  for (char const c : *id) {
+    auto const u = static_cast<unsigned char>(c);
+    bool const visible = u >= 0x21 && u <= 0x7E;
+    if (!visible && c != ' ' && c != '\t') {
+      return "BITS-Session-Id with a control or non-ASCII byte";
+    }
+  }
+  return {};
+}
+
+// "Negotiate, NTLM" from the WWW-Authenticate (or Proxy-Authenticate) fields of a 401
+// (407): tells the user whether other credentials or --auth any could help.
+std::string offered_schemes(net::response const& r, std::string_view field) {
+  std::string out;
+  for (auto const& [name, value] : r.headers) {
+    if (!core::iequals(name, field)) continue;
+    std::string_view const scheme = std::string_view(value).substr(0, value.find(' '));
+    if (scheme.empty()) continue;
+    out += (out.empty() ? "" : ", ") + std::string(scheme);
+  }
+  return out.empty() ? "none named" : out;
 }
 
 }  // namespace
@@ -53,8 +77,23 @@ std::optional<std::uint32_t> bits_error_code(net::response const& r) noexcept {
   return core::parse_hresult(*text);
 }
 
+// Error headers on a 2xx mean nothing (reference 4.1): a Python server that Windows
+// works with sends BITS-Error-Code: 1 on its 200 Ping Ack.
 bool is_session_not_found(net::response const& r) noexcept {
-  return bits_error_code(r) == core::hresult::session_not_found;
+  return r.status / 100 != 2 && bits_error_code(r) == core::hresult::session_not_found;
+}
+
+std::optional<failure> check_ack(net::response const& r, std::string const& where) {
+  if (r.http_version != 0 && r.http_version < 11) {
+    return protocol_failure(r, where, "the answer was HTTP/1.0", errc::insufficient_http_support);
+  }
+  if (r.status / 100 != 2) return std::nullopt;
+  auto const type = r.header(core::header::packet_type);
+  if (type && core::iequals(*type, core::to_string(core::packet_type::ack))) return std::nullopt;
+  return protocol_failure(
+      r, where,
+      type ? "BITS-Packet-Type: " + std::string(*type) + " instead of Ack"
+           : "a success status without BITS-Packet-Type: Ack (not a BITS upload URL?)");
 }
 
 failure failure_from_response(net::response const& r, std::string where) {
@@ -73,6 +112,11 @@ failure failure_from_response(net::response const& r, std::string where) {
                           f.hresult == core::hresult::e_invalidarg ||
                           f.hresult == core::hresult::e_accessdenied;
   f.transient = !fatal_code && is_transient_status(r.status);
+  if (r.status == 401)
+    f.detail = "authentication offered: " + offered_schemes(r, "WWW-Authenticate");
+  if (r.status == 407) {
+    f.detail = "proxy authentication offered: " + offered_schemes(r, "Proxy-Authenticate");
+  }
   return f;
 }
 
@@ -96,8 +140,8 @@ std::optional<std::uint64_t> received_offset(net::response const& r, std::uint64
 
 std::optional<failure> parse_create_ack(net::response const& r, create_ack& out) {
   auto const id = r.header(core::header::session_id);
-  if (!id || id->size() > max_session_id_chars || !is_http_token_text(*id)) {
-    return protocol_failure(r, "Create-Session", "no usable BITS-Session-Id in the Ack");
+  if (auto problem = session_id_problem(id); !problem.empty()) {
+    return protocol_failure(r, "Create-Session", std::move(problem));
   }
   if (auto const proto = r.header(core::header::protocol);
       proto && !core::iequals(*proto, core::upload_protocol_guid)) {

@@ -31,13 +31,24 @@ namespace bits::client {
 /// BITS-Error-Code (or the spec's BITS-Error spelling) as a number, if present.
 [[nodiscard]] std::optional<std::uint32_t> bits_error_code(net::response const& r) noexcept;
 
-/// True when the Ack says BG_E_SESSION_NOT_FOUND (any status; reference 4.6).
+/// True when an error Ack (any status but 2xx; reference 4.1, 4.6) says
+/// BG_E_SESSION_NOT_FOUND.
 [[nodiscard]] bool is_session_not_found(net::response const& r) noexcept;
+
+/// What any answer to a BITS packet must be before its status means anything: HTTP/1.1
+/// (an HTTP/1.0 status line gives errc::insufficient_http_support,
+/// BG_E_INSUFFICIENT_HTTP_SUPPORT) and, when the status is 2xx, an Ack
+/// (BITS-Packet-Type: Ack in any case, else errc::invalid_server_response). Nothing else
+/// is required of a 2xx here: error headers on it are ignored (reference 4.1), and
+/// BITS-Session-Id, Accept-Encoding and the like are optional (reference Q7, Q12).
+/// Both failures are permanent. Empty when `r` may be read as an Ack.
+[[nodiscard]] std::optional<failure> check_ack(net::response const& r, std::string const& where);
 
 /// The failure an error Ack stands for: errc::server_error with the status, the
 /// BITS-Error-Code (else BG_E_HTTP_ERROR_<status>), the context, transient per
 /// is_transient_status unless the code is BG_E_TOO_LARGE, E_INVALIDARG or
-/// E_ACCESSDENIED, which are always final. `where` names the exchange.
+/// E_ACCESSDENIED, which are always final. `where` names the exchange; a 401 (407)
+/// lists the schemes of its WWW-Authenticate (Proxy-Authenticate) fields as detail.
 [[nodiscard]] failure failure_from_response(net::response const& r, std::string where);
 
 /// A failure of errc::invalid_server_response (or `e`) about `r`, with `what` as detail.
@@ -56,9 +67,10 @@ struct create_ack {
   std::optional<std::uint64_t> fallback_s;  ///< BITS-Host-Id-Fallback-Timeout
 };
 
-/// Reads a 200/201 Create-Session Ack: BITS-Session-Id required (any HTTP-legal string up
-/// to 100 characters, echoed verbatim; reference Q11); BITS-Protocol, when present, must
-/// be the GUID we offered. Errors as failures: errc::invalid_server_response,
+/// Reads a 200/201 Create-Session Ack: BITS-Session-Id required (any HTTP field value of
+/// 1 to 100 ASCII characters, GUID or not, echoed verbatim; reference Q11);
+/// BITS-Protocol, when present, must be the GUID we offered; Accept-Encoding is not
+/// required (reference Q12). Errors as failures: errc::invalid_server_response,
 /// errc::protocol_mismatch.
 [[nodiscard]] std::optional<failure> parse_create_ack(net::response const& r, create_ack& out);
 

@@ -27,6 +27,7 @@ std::optional<failure> upload_job::do_ping() {
   auto r = send(make_packet(core::packet_type::ping, url_, {}), job_phase::connecting);
   if (!r) return transport_failure(r.error(), "Ping");
   event(status_line(*r));
+  if (auto f = check_ack(*r, "Ping")) return f;
   if (r->status / 100 != 2) return failure_from_response(*r, "Ping");
   need_ping_ = false;
   return std::nullopt;
@@ -40,6 +41,7 @@ std::optional<failure> upload_job::do_create() {
   auto r = send(make_packet(core::packet_type::create_session, url_, {}), job_phase::creating);
   if (!r) return transport_failure(r.error(), "Create-Session");
   event(status_line(*r) + " " + std::string(r->header(core::header::session_id).value_or("")));
+  if (auto f = check_ack(*r, "Create-Session")) return f;
   if (r->status != 200 && r->status != 201) return failure_from_response(*r, "Create-Session");
   create_ack ack;
   if (auto f = parse_create_ack(*r, ack)) return f;
@@ -78,6 +80,7 @@ std::optional<failure> upload_job::do_fragment() {
   summary_.bytes_sent += range.length;
   event(status_line(*r) + " BITS-Received-Content-Range: " +
         std::string(r->header(core::header::received_content_range).value_or("(none)")));
+  if (auto f = check_ack(*r, where)) return f;
   if (is_session_not_found(*r)) return restart_session("the server does not know the session");
   if (r->status == 413) {
     ++summary_.shrinks;
@@ -203,6 +206,7 @@ std::optional<failure> upload_job::do_close() {
            job_phase::closing);
   if (!r) return transport_failure(r.error(), "Close-Session");
   event(status_line(*r));
+  if (auto f = check_ack(*r, "Close-Session")) return f;
   if (is_session_not_found(*r)) return restart_session("Close-Session: session not found");
   if (r->status / 100 != 2) return failure_from_response(*r, "Close-Session");
   phase_ = phase::done;

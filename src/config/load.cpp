@@ -170,6 +170,17 @@ void read_value(E& out, toml::node const& node, std::string const& key, collecto
   c.fail(key, node, "must be one of " + names + " (is \"" + v->get() + "\")");
 }
 
+void read_value(settings::octal_mode& out, toml::node const& node, std::string const& key,
+                collector& c) {
+  auto const* v = node.as_string();
+  if (v == nullptr) return c.fail(key, node, "expected a string, e.g. \"0750\"");
+  if (auto const bits = parse_dir_mode(v->get())) {
+    out.bits = *bits;
+  } else {
+    c.fail(key, node, "must be an octal mode such as \"0750\" (is \"" + v->get() + "\")");
+  }
+}
+
 // All or nothing: with one bad element the default stays, so that validate() never
 // reports an index that does not match the file.
 void read_value(settings::listen_list& out, toml::node const& node, std::string const& key,
@@ -317,6 +328,17 @@ std::vector<problem> parse_listen_entries(std::vector<std::string> const& texts,
   }
   if (problems.empty()) out = std::move(values);
   return problems;
+}
+
+std::optional<unsigned> parse_dir_mode(std::string_view text) noexcept {
+  if (text.size() == 5 && text.front() == '0') text.remove_prefix(1);
+  if (text.size() != 3 && text.size() != 4) return std::nullopt;
+  unsigned mode = 0;
+  for (char const ch : text) {
+    if (ch < '0' || ch > '7') return std::nullopt;
+    mode = mode * 8 + static_cast<unsigned>(ch - '0');
+  }
+  return mode;
 }
 
 }  // namespace bits::config

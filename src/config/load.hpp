@@ -5,6 +5,7 @@
 
 #include "config/daemon_config.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,5 +58,9 @@ struct load_result {
 [[nodiscard]] std::vector<problem> parse_listen_entries(std::vector<std::string> const& texts,
                                                         settings::listen_list& out,
                                                         std::string const& where);
+
+/// Parses a folder mode written in octal, as chmod takes it: 3 or 4 octal digits,
+/// optionally after a leading "0" ("750", "0750", "02770"). nullopt for anything else.
+[[nodiscard]] std::optional<unsigned> parse_dir_mode(std::string_view text) noexcept;
 
 }  // namespace bits::config

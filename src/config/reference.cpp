@@ -88,6 +88,12 @@ std::string toml_text(std::string const& value) {
   return toml_string(value);
 }
 
+std::string toml_text(settings::octal_mode value) {
+  char digits[16];
+  std::snprintf(digits, sizeof digits, "%04o", value.bits);
+  return toml_string(digits);
+}
+
 std::string toml_text(settings::listen_list const& value) {
   std::string out = "[";
   for (auto const& endpoint : value) {

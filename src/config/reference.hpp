@@ -22,6 +22,7 @@ namespace bits::config {
 [[nodiscard]] std::string toml_text(unsigned value);
 [[nodiscard]] std::string toml_text(std::chrono::seconds value);
 [[nodiscard]] std::string toml_text(std::string const& value);
+[[nodiscard]] std::string toml_text(settings::octal_mode value);
 [[nodiscard]] std::string toml_text(settings::listen_list const& value);
 template <settings::choice E>
 [[nodiscard]] std::string toml_text(E value) {

@@ -122,11 +122,19 @@ void check_notification(vdir_config const& v, std::string const& prefix, checker
   }
 }
 
+// Created folders must let the daemon itself list, enter and write them (owner rwx).
+void check_dir_mode(std::string const& key, settings::octal_mode mode, checker& c) {
+  if ((mode.bits & 0700U) != 0700U) {
+    c.fail(key, "must give the owner rwx (0700), so the daemon can use the folders it creates");
+  }
+}
+
 void check_vdir(vdir_config const& v, std::string const& prefix, checker& c) {
   if (auto why = url_problem(v.url); !why.empty()) c.fail(prefix + ".url", std::move(why));
   check_bounds(v, prefix, c);
   check_host_id(prefix + ".host_id", v.host_id, c);
   check_notification(v, prefix, c);
+  check_dir_mode(prefix + ".dir_mode", v.dir_mode, c);
 }
 
 void check_vdirs(std::vector<vdir_config> const& vdirs, checker& c) {

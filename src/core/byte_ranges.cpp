@@ -46,6 +46,39 @@ std::optional<byte_range> parse_spec(std::string_view spec, std::uint64_t size) 
   return byte_range{*first, last - *first + 1};
 }
 
+/// True when `a` and `b` share a byte or are adjacent (one ends where the other starts).
+bool touches(byte_range const& a, byte_range const& b) noexcept {
+  return a.first <= b.first + b.length && b.first <= a.first + a.length;
+}
+
+/// Adds `r` to `ranges` (pairwise disjoint and non-adjacent, and kept so): every range
+/// that `r` overlaps or adjoins is merged with it, at the place of the earliest of them,
+/// so that a request cannot ask for the same bytes twice (RFC 9110 14.2 lets a server
+/// coalesce such ranges).
+void add_coalesced(std::vector<byte_range>& ranges, byte_range r) {
+  std::size_t at = ranges.size();
+  for (std::size_t i = 0; i < ranges.size();) {
+    auto const& o = ranges[i];
+    if (!touches(o, r)) {
+      ++i;
+      continue;
+    }
+    auto const first = std::min(o.first, r.first);
+    auto const end = std::max(o.first + o.length, r.first + r.length);
+    r = byte_range{first, end - first};
+    if (at == ranges.size()) {
+      at = i++;
+    } else {
+      ranges.erase(ranges.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+  if (at == ranges.size()) {
+    ranges.push_back(r);
+  } else {
+    ranges[at] = r;
+  }
+}
+
 }  // namespace
 
 range_request parse_range(std::string_view header, std::uint64_t size) {
@@ -56,7 +89,7 @@ range_request parse_range(std::string_view header, std::uint64_t size) {
   header.remove_prefix(unit.size());
 
   std::vector<byte_range> ranges;
-  std::uint64_t requested = 0;  // sum of the satisfiable ranges' lengths, <= size
+  std::size_t satisfiable = 0;
   bool any = false;
   while (!header.empty()) {
     auto const comma = header.find(',');
@@ -66,15 +99,10 @@ range_request parse_range(std::string_view header, std::uint64_t size) {
     any = true;
     auto const r = parse_spec(spec, size);
     if (!r) return out;
-    if (r->length > 0) {
-      // Overlapping ranges could ask for the same bytes many times over; a request for
-      // more bytes than the file has is answered with the whole file instead
-      // (RFC 9110 14.2 lets a server ignore such a Range).
-      if (r->length > size - requested) return out;
-      requested += r->length;
-      ranges.push_back(*r);
-    }
-    if (ranges.size() > max_ranges) return out;
+    if (r->length == 0) continue;
+    // Many small ranges are a sign of a broken or hostile client (RFC 9110 14.2).
+    if (++satisfiable > max_ranges) return out;
+    add_coalesced(ranges, *r);
   }
   if (!any) return out;  // "bytes=" with no range at all is not a valid Range header
   if (ranges.empty()) {
@@ -95,11 +123,8 @@ std::string make_etag(std::uint64_t inode, std::uint64_t size, std::int64_t mtim
 }
 
 std::string format_http_date(std::int64_t unix_seconds) {
-  // IMF-fixdate has a four-digit year: instants outside 0000..9999 are clamped, and the
-  // year is zero-padded by hand (strftime's %Y does not pad years below 1000).
-  constexpr std::int64_t earliest = -62167219200;  // 0000-01-01T00:00:00Z
-  constexpr std::int64_t latest = 253402300799;    // 9999-12-31T23:59:59Z
-  std::time_t const t = static_cast<std::time_t>(std::clamp(unix_seconds, earliest, latest));
+  std::time_t const t =
+      static_cast<std::time_t>(std::clamp(unix_seconds, earliest_http_date, latest_http_date));
   std::tm tm{};
   gmtime_r(&t, &tm);
   static constexpr std::array<char const*, 7> days = {"Sun", "Mon", "Tue", "Wed",
@@ -131,6 +156,9 @@ std::optional<std::int64_t> parse_http_date(std::string_view text) noexcept {
     if (text.substr(8, 3) == months[i]) month = static_cast<int>(i);
   }
   if (month < 0 || *day < 1 || *day > 31 || *h > 23 || *m > 59 || *s > 60) return std::nullopt;
+  // A date before year 1000 could not be written back as it was read (and no file of
+  // ours is that old): refused like any other malformed date.
+  if (*year < 1000) return std::nullopt;
   tm.tm_mday = *day;
   tm.tm_mon = month;
   tm.tm_year = *year - 1900;

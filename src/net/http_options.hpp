@@ -10,14 +10,19 @@
 
 namespace bits::net {
 
-/// Which authentication schemes may answer a 401 (or 407 from a proxy).
+/// Which authentication schemes may answer a 401 from the server (a proxy's 407 is
+/// always answered with whatever it offers).
 enum class auth_mode {
-  basic,  ///< Basic only, sent up front (no extra round trip)
-  any,    ///< whatever the server offers and libcurl supports: Digest, NTLM, Negotiate, Basic
+  basic,  ///< Basic only, sent up front (no extra round trip); needs credentials
+  /// Whatever the server's challenge offers and libcurl supports (CURLAUTH_ANY:
+  /// Negotiate, NTLM, Digest, Basic), nothing sent before the challenge. Without
+  /// credentials: Negotiate only, with the GSS-API credentials of the process (the
+  /// Kerberos ticket cache from kinit).
+  any,
 };
 
 struct http_options {
-  /// "user:password" for the server; empty = no credentials.
+  /// "user:password" for the server; empty = no credentials (see auth_mode::any).
   std::string credentials;
   auth_mode auth = auth_mode::basic;
   /// "Name: value" lines added to every request (after the protocol's own).

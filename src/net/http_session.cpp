@@ -40,6 +40,25 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The version of the final response's status line (the client refuses HTTP/1.0 for
+// BITS packets, reference 4.4).
+unsigned http_version_of(CURL* h) {
+  long version = 0;
+  if (curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version) != CURLE_OK) return 0;
+  switch (version) {
+    case CURL_HTTP_VERSION_1_0:
+      return 10;
+    case CURL_HTTP_VERSION_1_1:
+      return 11;
+    case CURL_HTTP_VERSION_2_0:
+      return 20;
+    case CURL_HTTP_VERSION_3:
+      return 30;
+    default:
+      return 0;
+  }
+}
+
 }  // namespace
 
 struct http_session::impl {
@@ -193,6 +212,11 @@ CURLcode http_session::impl::apply_session_options() {
   if (!o.credentials.empty()) {
     set(CURLOPT_USERPWD, o.credentials.c_str());
     set(CURLOPT_HTTPAUTH, o.auth == auth_mode::basic ? CURLAUTH_BASIC : CURLAUTH_ANY);
+  } else if (o.auth == auth_mode::any) {
+    // No password: Negotiate is the one scheme that needs none (GSS-API credentials from
+    // the Kerberos ticket cache, or gss-ntlmssp's), as `curl --negotiate -u :` does.
+    set(CURLOPT_USERPWD, ":");
+    set(CURLOPT_HTTPAUTH, CURLAUTH_NEGOTIATE);
   }
   if (!o.proxy.empty()) set(CURLOPT_PROXY, o.proxy.c_str());
   set(CURLOPT_PROXYAUTH, CURLAUTH_ANY);
@@ -309,6 +333,7 @@ result<response> http_session::perform(request const& req, progress_hook const& 
   curl_off_t micros = 0;
   curl_easy_getinfo(s.handle.get(), CURLINFO_TOTAL_TIME_T, &micros);
   resp.elapsed = std::chrono::microseconds(micros);
+  resp.http_version = http_version_of(s.handle.get());
   return resp;
 }
 

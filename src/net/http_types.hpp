@@ -75,6 +75,9 @@ struct response {
   bool aborted_by_sink = false;          ///< the sink asked to stop (body_decision::abort)
   std::chrono::microseconds elapsed{0};  ///< whole exchange, connect included
   std::uint64_t body_bytes = 0;          ///< body bytes received (to the sink or not)
+  /// HTTP version of the status line, major * 10 + minor: 10 for HTTP/1.0, 11 for
+  /// HTTP/1.1; 0 when not known.
+  unsigned http_version = 0;
 
   /// First value of `name` (case-insensitive), or empty.
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const noexcept {

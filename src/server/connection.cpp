@@ -4,6 +4,7 @@
 #include "server/connection.hpp"
 
 #include "auth/basic_header.hpp"
+#include "core/request_target.hpp"
 #include "core/upload_path.hpp"
 #include "core/wire_error.hpp"
 #include "server/beast_convert.hpp"
@@ -22,6 +23,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <limits>
 
@@ -36,6 +38,14 @@ namespace {
 constexpr auto no_throw = net::as_tuple(net::use_awaitable);
 /// Unread bodies up to this size are drained to keep the connection; larger ones close it.
 constexpr std::uint64_t drain_limit = 64 * 1024;
+/// Closing a socket with unread bytes in it sends a reset, which can destroy a response
+/// the client has not read yet (a client still writing a body never sees the 413 it
+/// should shrink on). So a connection closed before its request was read whole lingers,
+/// as nginx's lingering close does: the response is written, the sending side shut down,
+/// and what the client still sends is read and discarded, within these bounds.
+constexpr auto linger_time = 5s;          ///< in all
+constexpr auto linger_read_timeout = 2s;  ///< without a byte from the client
+constexpr std::uint64_t linger_bytes = 128ULL << 20U;
 /// How often a packet for a busy session asks again (reference 6.5: bounded wait).
 constexpr auto busy_poll = 25ms;
 
@@ -85,6 +95,13 @@ class http_connection {
       conn_->idle.store(false);
       if (!co_await serve_one()) break;
     }
+    if (linger_) {
+      // Over TLS too: the client is sending records, so it would not answer a
+      // close_notify; the response is complete (Content-Length, Connection: close).
+      co_await linger();
+      conn_->lowest().close();
+      co_return;
+    }
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
       // close_notify, bounded: a peer that never answers must not hold us.
       conn_->lowest().expires_after(std::chrono::seconds(5));
@@ -117,21 +134,22 @@ class http_connection {
     if (ec) {
       if (is_parse_error(ec)) {
         // A malformed head: answer once and close; the stream position is unknown.
-        unsigned const status = ec == http::error::header_limit ? 431 : 400;
+        unsigned status = ec == http::error::header_limit ? 431 : 400;
+        if (ec == http::error::bad_version && version_refused_) status = 505;
         log.malformed(ec.message());
-        co_await write_reply(bad_request(status), false, log);
+        co_await refuse(status, log);
       }
       co_return false;
     }
     auto const& req = parser.get();
     log.start(req.method_string(), req.target());
     if (static_cast<std::size_t>(std::distance(req.begin(), req.end())) > opt_.max_header_count) {
-      co_await write_reply(bad_request(431), false, log);
+      co_await refuse(431, log);
       co_return false;
     }
 
     if (req.target().size() > opt_.max_url_bytes) {
-      co_await write_reply(bad_request(414), false, log);
+      co_await refuse(414, log);
       co_return false;
     }
 
@@ -139,6 +157,20 @@ class http_connection {
     if (auto cl = parser.content_length()) length = *cl;
     bool const chunked = parser.chunked();
     core::request_head head = to_request_head(req, length, chunked);
+    // The absolute form (RFC 9112 3.2.2), as sent through proxies: the rest of the server
+    // sees its origin form, and its authority replaces the Host header. `origin` must
+    // outlive `head`, which views it.
+    std::string origin;
+    if (core::is_absolute_form(head.target)) {
+      auto split = core::split_absolute_form(head.target);
+      if (!split) {
+        co_await refuse(400, log);
+        co_return false;
+      }
+      origin = std::move(split->origin);
+      head.target = origin;
+      head.host = split->authority;
+    }
     // principal (set by authenticate) must outlive `head`, which views it.
     head.remote = remote_;
     head.keep_alive = req.keep_alive();
@@ -176,6 +208,7 @@ class http_connection {
       reply = std::move(res.reply);
       if (res.written) {
         if (unread == 0 && !chunked) co_return req.keep_alive() && !env_.stopping.load();
+        linger_ = true;
         co_return false;
       }
     }
@@ -189,6 +222,7 @@ class http_connection {
         if (!co_await drain(unread)) co_return false;
       } else {
         reply.close = true;
+        linger_ = true;
       }
     }
     bool const keep = req.keep_alive() && !reply.close && !env_.stopping.load();
@@ -210,6 +244,9 @@ class http_connection {
             head.find("\r\n\t") != std::string_view::npos) {
           co_return http::make_error_code(http::error::bad_field);
         }
+        version_refused_ =
+            !accept_version(static_cast<char*>(buffer_.data().data()), head.find("\r\n"));
+        if (version_refused_) co_return http::make_error_code(http::error::bad_version);
         beast::error_code ec;
         auto const used = parser.put(net::buffer(data.data(), end + 4), ec);
         buffer_.consume(used);
@@ -225,6 +262,23 @@ class http_connection {
         co_return ec == net::error::eof ? http::make_error_code(http::error::end_of_stream) : ec;
       buffer_.commit(n);
     }
+  }
+
+  /// Checks the HTTP-version at the end of the request line `line[0, size)`. Beast knows
+  /// only HTTP/1.0 and 1.1; a later 1.x minor version is served as 1.1 (RFC 9110 2.5):
+  /// it is rewritten in place. False for another major version (answered 505); anything
+  /// that is not a version at all is left to the parser (400).
+  static bool accept_version(char* line, std::size_t size) noexcept {
+    constexpr std::size_t version_size = 8;  // "HTTP/d.d"
+    if (size < version_size + 1 || line[size - version_size - 1] != ' ') return true;
+    char* const v = line + size - version_size;
+    auto const digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (std::string_view(v, 5) != "HTTP/" || !digit(v[5]) || v[6] != '.' || !digit(v[7])) {
+      return true;
+    }
+    if (v[5] != '1') return false;
+    if (v[7] > '1') v[7] = '1';
+    return true;
   }
 
   /// Authentication of the request's virtual directory (validation step 2). Empty when
@@ -359,6 +413,33 @@ class http_connection {
     co_return true;
   }
 
+  /// Shuts the sending side down, then reads and discards what the client still sends
+  /// until it closes, or linger_time, linger_read_timeout or linger_bytes run out.
+  net::awaitable<void> linger() {
+    auto& tcp = conn_->lowest();
+    beast::error_code ignored;
+    tcp.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+    auto const deadline = std::chrono::steady_clock::now() + linger_time;
+    // Not a pooled body buffer: thousands of connections may linger at once.
+    std::array<char, 16384> sink{};
+    std::uint64_t discarded = 0;
+    while (discarded < linger_bytes) {
+      auto const left = deadline - std::chrono::steady_clock::now();
+      if (left <= std::chrono::steady_clock::duration::zero()) break;
+      tcp.expires_after(std::min<std::chrono::steady_clock::duration>(left, linger_read_timeout));
+      auto [ec, n] = co_await tcp.async_read_some(net::buffer(sink), no_throw);
+      if (ec) break;  // the client closed (or reset), or a timeout
+      discarded += n;
+    }
+  }
+
+  /// Answers `status` to a request that cannot be served, before its body was read; the
+  /// connection then lingers and closes.
+  net::awaitable<void> refuse(unsigned status, request_log& log) {
+    linger_ = true;
+    co_await write_reply(bad_request(status), false, log);
+  }
+
   net::awaitable<bool> write_continue() {
     static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
     conn_->lowest().expires_after(opt_.write_timeout);
@@ -388,6 +469,8 @@ class http_connection {
   server_options const& opt_;
   beast::flat_buffer buffer_;
   std::string remote_;
+  bool linger_ = false;           ///< the connection closes with request bytes possibly unread
+  bool version_refused_ = false;  ///< the last request head named another HTTP major version
 };
 
 }  // namespace

@@ -15,6 +15,8 @@
 #include <cstdio>
 #include <fstream>
 #include <latch>
+#include <string>
+#include <string_view>
 
 namespace bits::server {
 
@@ -22,6 +24,37 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
+
+/// TLS 1.2 suites: forward-secret AEAD only (the 1.3 suites are all modern).
+constexpr std::string_view modern_ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+
+/// Added after the modern ones when tls_min_version is below 1.2: what Windows 7 and
+/// Server 2008 R2 offer (CBC suites with SHA-1 or SHA-2 MACs, RSA key exchange), with or
+/// without the TLS 1.2 update. OpenSSL 3 refuses TLS 1.0/1.1 handshakes (SHA-1
+/// signatures) at any security level above 0, so the level is lowered here, and only here.
+constexpr std::string_view legacy_ciphers =
+    "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:"
+    "ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:AES128-GCM-SHA256:AES256-GCM-SHA384:"
+    "AES128-SHA256:AES256-SHA256:AES128-SHA:AES256-SHA:@SECLEVEL=0";
+
+/// OpenSSL's protocol version for tls_min_version.
+int tls_protocol_version(settings::tls_version configured) {
+  switch (configured) {
+    case settings::tls_version::v1_0:
+      return TLS1_VERSION;
+    case settings::tls_version::v1_1:
+      return TLS1_1_VERSION;
+    case settings::tls_version::v1_2:
+      return TLS1_2_VERSION;
+    case settings::tls_version::v1_3:
+      return TLS1_3_VERSION;
+  }
+  return TLS1_2_VERSION;
+}
 
 unsigned thread_count(unsigned configured) {
   if (configured > 0) return configured;
@@ -63,17 +96,19 @@ std::shared_ptr<net::ssl::context> http_server::make_tls_context(std::string& wh
   namespace ssl = net::ssl;
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   boost::system::error_code ec;
-  // TLS 1.2 and 1.3 only, forward-secret AEAD suites for 1.2 (1.3 suites are all modern).
-  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                       ssl::context::single_dh_use,
-                   ec);
-  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
-  SSL_CTX_set_cipher_list(ctx->native_handle(),
-                          "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-                          "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-                          "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
-                          "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384");
+  int const min_version = tls_protocol_version(options_.tls_min_version);
+  auto options = ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                 ssl::context::no_sslv3 | ssl::context::single_dh_use;
+  if (min_version >= TLS1_2_VERSION) options |= ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1;
+  ctx->set_options(options, ec);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), min_version);
+  if (min_version >= TLS1_2_VERSION) {
+    SSL_CTX_set_cipher_list(ctx->native_handle(), std::string(modern_ciphers).c_str());
+  } else {
+    SSL_CTX_set_cipher_list(
+        ctx->native_handle(),
+        (std::string(modern_ciphers) + ":" + std::string(legacy_ciphers)).c_str());
+  }
   auto const& o = options_;
   if (!ec) ctx->use_certificate_chain_file(o.tls_cert, ec);
   if (ec) {

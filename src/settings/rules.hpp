@@ -80,6 +80,7 @@ enum class value_kind {
   duration,   ///< non-negative integer, whole seconds
   string,     ///< any string (paths, URLs, names)
   choice,     ///< one of a few names (choice_names)
+  mode,       ///< permission bits as an octal string: "0750"
   endpoints,  ///< array of listen addresses: ["host:port", "tls://[v6]:port"]
 };
 
@@ -96,6 +97,8 @@ template <class T>
     return value_kind::string;
   } else if constexpr (choice<T>) {
     return value_kind::choice;
+  } else if constexpr (std::same_as<T, octal_mode>) {
+    return value_kind::mode;
   } else {
     static_assert(std::same_as<T, listen_list>, "a setting type needs a value_kind and a reader");
     return value_kind::endpoints;

@@ -1,5 +1,6 @@
 // The value types of settings that are more than a number or a string: enumerations
-// with the names a configuration file uses for them, and a parsed listen address.
+// with the names a configuration file uses for them, permission bits, and a parsed
+// listen address.
 #pragma once
 
 #include <array>
@@ -23,6 +24,9 @@ enum class notification_type { none, by_reference, by_value };
 /// [[vdir]] auth: how requests to the directory are authenticated.
 enum class auth_kind { none, basic };
 
+/// [server] tls_min_version: the oldest TLS protocol version accepted.
+enum class tls_version { v1_0, v1_1, v1_2, v1_3 };
+
 /// The configuration names of an enumeration's values, indexed by the value (the
 /// enumerators above are 0, 1, 2, ... in order). One specialisation per enumeration.
 template <class E>
@@ -42,6 +46,11 @@ struct choices<notification_type> {
 template <>
 struct choices<auth_kind> {
   static constexpr std::array<std::string_view, 2> names{"none", "basic"};
+};
+
+template <>
+struct choices<tls_version> {
+  static constexpr std::array<std::string_view, 4> names{"1.0", "1.1", "1.2", "1.3"};
 };
 
 /// An enumeration that settings can hold.
@@ -65,6 +74,13 @@ template <choice E>
   }
   return std::nullopt;
 }
+
+/// Permission bits, written in a file as an octal string as chmod takes it ("0750").
+struct octal_mode {
+  unsigned bits = 0;
+
+  friend bool operator==(octal_mode, octal_mode) = default;
+};
 
 /// One address to listen on, as parsed from "host:port", "[v6addr]:port" or ":port",
 /// optionally after "tls://".

@@ -1,6 +1,7 @@
 // Range headers of downloads and the If-None-Match list. Every range of a partial answer
-// must lie inside the file and be non-empty, there are at most max_ranges of them, and
-// together they ask for no more bytes than the file has.
+// must lie inside the file and be non-empty, there are at most max_ranges of them, no two
+// overlap or adjoin (they are merged), and together they ask for no more bytes than the
+// file has.
 #include "core/byte_ranges.hpp"
 
 #include "fuzz/fuzz_check.hpp"
@@ -32,6 +33,13 @@ void check_ranges(core::range_request const& r, std::uint64_t size) {
     BITS_FUZZ_CHECK(br.length <= size - br.first);  // first + length <= size, no wrap
     BITS_FUZZ_CHECK(br.length <= size - total);     // no more bytes than the file has
     total += br.length;
+  }
+  for (std::size_t i = 0; i < r.ranges.size(); ++i) {
+    for (std::size_t j = i + 1; j < r.ranges.size(); ++j) {
+      auto const& a = r.ranges[i];
+      auto const& b = r.ranges[j];
+      BITS_FUZZ_CHECK(a.first + a.length < b.first || b.first + b.length < a.first);
+    }
   }
 }
 

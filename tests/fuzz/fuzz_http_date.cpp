@@ -12,9 +12,9 @@ namespace {
 
 namespace core = bits::core;
 
-// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: every instant IMF-fixdate can write.
-constexpr std::int64_t first_second = -62167219200;
-constexpr std::int64_t last_second = 253402300799;
+// 1000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: every instant an HTTP date of ours holds.
+constexpr std::int64_t first_second = core::earliest_http_date;
+constexpr std::int64_t last_second = core::latest_http_date;
 
 void check_formatted(std::int64_t t) {
   auto const text = core::format_http_date(t);

@@ -39,6 +39,27 @@ TEST_F(auth_test, missing_or_wrong_credentials_get_401_right_ones_200) {
   EXPECT_TRUE(is_ack(right_client.bits_post("/up/", "Ping", as("alice", "wonderland")), 200));
 }
 
+TEST_F(auth_test, challenge_reaches_a_client_writing_a_large_fragment) {
+  // WinHTTP writes the whole body before it reads the answer; the 401 must not be lost
+  // to a reset when the server closes instead of reading 64 MiB.
+  ASSERT_TRUE(start_basic());
+  std::size_t const size = std::size_t{64} << 20U;
+  auto client = connect();
+  ASSERT_TRUE(
+      client.send(bits_post_head("/up/big.bin", "Fragment",
+                                 {{"BITS-Session-Id", "{5A1E0C6B-3D2F-4E8A-9B7C-1D2E3F4A5B6C}"},
+                                  {"Content-Range", content_range(0, size - 1, size)}},
+                                 static_cast<long long>(size))));
+  ASSERT_TRUE(client.send(std::string(size, 'x'))) << client.last_error();
+  auto const r = client.read_response();
+  EXPECT_EQ(r.status, 401) << to_string(r.outcome) << "\n" << r;
+  EXPECT_TRUE(r.has("WWW-Authenticate")) << r;
+  EXPECT_TRUE(client.wait_for_close(std::chrono::seconds(5)));
+  // The client resends with credentials on a new connection.
+  auto retry = connect();
+  EXPECT_TRUE(is_ack(retry.bits_post("/up/", "Ping", as("alice", "wonderland")), 200));
+}
+
 TEST_F(auth_test, apr1_entry_refuses_start_naming_the_line) {
   std::string const lines =
       htpasswd_line("alice", "wonderland") + "\nbob:$apr1$abcdefgh$0123456789abcdefghijkl\n";

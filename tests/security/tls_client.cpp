@@ -85,6 +85,17 @@ tls_client::tls_client(std::uint16_t port, tls_options const& options) {
   if (options.min_version < TLS1_2_VERSION) SSL_CTX_set_security_level(ctx_, 0);
   SSL_CTX_set_min_proto_version(ctx_, options.min_version);
   SSL_CTX_set_max_proto_version(ctx_, options.max_version);
+  if (!options.ciphers.empty() && SSL_CTX_set_cipher_list(ctx_, options.ciphers.c_str()) != 1) {
+    error_ = "cipher list: " + openssl_errors();
+    return;
+  }
+  if (!options.trusted_ca_pem.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx_, options.trusted_ca_pem.c_str(), nullptr) != 1) {
+      error_ = "trusted CA: " + openssl_errors();
+      return;
+    }
+    SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
+  }
   if (!options.cert_pem.empty() &&
       (SSL_CTX_use_certificate_chain_file(ctx_, options.cert_pem.c_str()) != 1 ||
        SSL_CTX_use_PrivateKey_file(ctx_, options.key_pem.c_str(), SSL_FILETYPE_PEM) != 1)) {
@@ -98,8 +109,12 @@ tls_client::tls_client(std::uint16_t port, tls_options const& options) {
   }
   SSL* ssl = SSL_new(ctx_);
   SSL_set_fd(ssl, fd_);
+  if (!options.trusted_ca_pem.empty()) SSL_set1_host(ssl, "localhost");
   if (SSL_connect(ssl) != 1) {
     error_ = "handshake failed: " + openssl_errors();
+    if (long const v = SSL_get_verify_result(ssl); v != X509_V_OK) {
+      error_ += std::string("verify: ") + X509_verify_cert_error_string(v);
+    }
     SSL_free(ssl);
     return;
   }

@@ -18,6 +18,10 @@ struct tls_options {
   int max_version = 0;   ///< 0 = the library's highest
   std::string cert_pem;  ///< client certificate file, "" = none
   std::string key_pem;
+  std::string ciphers;  ///< TLS 1.2 and older cipher list offered, "" = the library's default
+  /// When set, the only trusted CA: the server's chain must verify up to it, for the
+  /// host name "localhost". Otherwise the server certificate is not verified.
+  std::string trusted_ca_pem;
 };
 
 /// Lower-case hex SHA-256 of the first certificate (DER) in the PEM file, "" on failure.
@@ -26,8 +30,8 @@ struct tls_options {
 class tls_client {
  public:
   /// Connects to 127.0.0.1:`port` and completes the handshake (5 s socket timeout).
-  /// The server certificate is not verified. is_open() is false on failure and
-  /// last_error() says why.
+  /// The server certificate is verified only with options.trusted_ca_pem. is_open() is
+  /// false on failure and last_error() says why.
   tls_client(std::uint16_t port, tls_options const& options = {});
   ~tls_client();
   tls_client(tls_client const&) = delete;

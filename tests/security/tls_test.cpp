@@ -15,15 +15,17 @@ class tls_test : public security_test {
  protected:
   /// Makes server.pem/server.key (and, with `client_ca`, ca.pem and client.pem signed by
   /// it) and starts a plain and a TLS listener.
-  ::testing::AssertionResult start_tls(bool client_ca = false) {
+  ::testing::AssertionResult start_tls(bool client_ca = false, server_values extra = {},
+                                       vdir_values vdir = {}) {
     if (auto ok = make_cert(tmp(), "server", "localhost"); !ok) return ok;
-    server_values extra{{"tls_cert", pem("server")}, {"tls_key", key("server")}};
+    extra.set("tls_cert", pem("server")).set("tls_key", key("server"));
     if (client_ca) {
       if (auto ok = make_cert(tmp(), "ca", "Test CA"); !ok) return ok;
       if (auto ok = make_cert(tmp(), "client", "alice", "ca"); !ok) return ok;
       extra.set("tls_client_ca", pem("ca"));
     }
-    auto started = start(config(extra, {}, {"127.0.0.1:0", "tls://127.0.0.1:0"}));
+    auto started =
+        start(config(std::move(extra), std::move(vdir), {"127.0.0.1:0", "tls://127.0.0.1:0"}));
     if (!started) return started;
     if (server().ports().size() != 2) {
       return ::testing::AssertionFailure()
@@ -81,6 +83,110 @@ TEST_F(tls_test, tls_1_1_is_refused) {
   tls_client modern(tls_port());
   ASSERT_TRUE(modern.is_open()) << modern.last_error();
   EXPECT_TRUE(is_ack(modern.bits_post("/up/", "Ping"), 200));
+}
+
+/// A client that speaks only TLS 1.0 with `ciphers`, as Windows 7 and Server 2008 R2
+/// do without the TLS 1.2 update for WinHTTP.
+tls_options tls10(std::string ciphers) {
+  tls_options o;
+  o.min_version = TLS1_VERSION;
+  o.max_version = TLS1_VERSION;
+  o.ciphers = std::move(ciphers) + ":@SECLEVEL=0";
+  return o;
+}
+
+TEST_F(tls_test, tls_1_0_is_refused_by_default) {
+  ASSERT_TRUE(start_tls());
+  tls_client refused(tls_port(), tls10("ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA:AES256-SHA"));
+  EXPECT_FALSE(refused.is_open()) << "a TLS 1.0 handshake succeeded";
+  // TLS 1.2 with only the CBC suites of old clients is refused too: the default policy
+  // stays forward-secret AEAD.
+  tls_options cbc;
+  cbc.max_version = TLS1_2_VERSION;
+  cbc.ciphers = "ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:AES128-SHA:AES256-SHA";
+  tls_client cbc_client(tls_port(), cbc);
+  EXPECT_FALSE(cbc_client.is_open()) << "a TLS 1.2 CBC suite was accepted by default";
+}
+
+TEST_F(tls_test, tls_1_0_clients_are_served_with_tls_min_version_1_0) {
+  ASSERT_TRUE(start_tls(false, {{"tls_min_version", "1.0"}}));
+  for (std::string const suite :
+       {"ECDHE-RSA-AES256-SHA", "ECDHE-RSA-AES128-SHA", "AES256-SHA", "AES128-SHA"}) {
+    tls_client old(tls_port(), tls10(suite));
+    ASSERT_TRUE(old.is_open()) << suite << ": " << old.last_error();
+    EXPECT_TRUE(is_ack(old.bits_post("/up/", "Ping"), 200)) << suite;
+  }
+  tls_options tls11 = tls10("ECDHE-RSA-AES128-SHA");
+  tls11.min_version = tls11.max_version = TLS1_1_VERSION;
+  tls_client old11(tls_port(), tls11);
+  ASSERT_TRUE(old11.is_open()) << old11.last_error();
+  EXPECT_TRUE(is_ack(old11.bits_post("/up/", "Ping"), 200));
+  tls_client modern(tls_port());
+  ASSERT_TRUE(modern.is_open()) << modern.last_error();
+  EXPECT_TRUE(is_ack(modern.bits_post("/up/", "Ping"), 200));
+}
+
+TEST_F(tls_test, tls_min_version_1_3_refuses_tls_1_2) {
+  ASSERT_TRUE(start_tls(false, {{"tls_min_version", "1.3"}}));
+  tls_options tls12;
+  tls12.max_version = TLS1_2_VERSION;
+  tls_client refused(tls_port(), tls12);
+  EXPECT_FALSE(refused.is_open()) << "a TLS 1.2 handshake succeeded";
+  tls_client modern(tls_port());
+  ASSERT_TRUE(modern.is_open()) << modern.last_error();
+  EXPECT_TRUE(is_ack(modern.bits_post("/up/", "Ping"), 200));
+}
+
+TEST_F(tls_test, full_chain_is_sent_to_a_client_trusting_only_the_root) {
+  ASSERT_TRUE(make_cert(tmp(), "root", "Test Root CA"));
+  ASSERT_TRUE(make_cert(tmp(), "inter", "Test Intermediate CA", "root"));
+  ASSERT_TRUE(make_cert(tmp(), "leaf", "localhost", "inter"));
+  auto const chain = tmp() / "chain.pem";
+  ASSERT_TRUE(write_file(chain, read_file(pem("leaf")) + read_file(pem("inter"))));
+  ASSERT_TRUE(start(
+      config({{"tls_cert", chain.string()}, {"tls_key", key("leaf")}}, {}, {"tls://127.0.0.1:0"})));
+  tls_options trusting;
+  trusting.trusted_ca_pem = pem("root");
+  for (int max : {TLS1_2_VERSION, 0}) {
+    trusting.max_version = max;
+    tls_client client(server().port(), trusting);
+    ASSERT_TRUE(client.is_open()) << client.last_error();
+    EXPECT_EQ(client.peer_fingerprint(), cert_file_fingerprint(pem("leaf")));
+    EXPECT_TRUE(is_ack(client.bits_post("/up/", "Ping"), 200));
+  }
+}
+
+TEST_F(tls_test, leaf_alone_does_not_verify_against_the_root) {
+  // The control for the test above: without the intermediate the client cannot verify.
+  ASSERT_TRUE(make_cert(tmp(), "root", "Test Root CA"));
+  ASSERT_TRUE(make_cert(tmp(), "inter", "Test Intermediate CA", "root"));
+  ASSERT_TRUE(make_cert(tmp(), "leaf", "localhost", "inter"));
+  ASSERT_TRUE(start(
+      config({{"tls_cert", pem("leaf")}, {"tls_key", key("leaf")}}, {}, {"tls://127.0.0.1:0"})));
+  tls_options trusting;
+  trusting.trusted_ca_pem = pem("root");
+  tls_client client(server().port(), trusting);
+  EXPECT_FALSE(client.is_open()) << "verified without the intermediate certificate";
+}
+
+TEST_F(tls_test, error_before_a_large_body_reaches_a_client_still_writing) {
+  ASSERT_TRUE(start_tls(false, {}, {{"max_fragment_size", 1048576}}));
+  tls_client client(tls_port());
+  ASSERT_TRUE(client.is_open()) << client.last_error();
+  auto const created = client.bits_post("/up/big.bin", "Create-Session",
+                                        {{"BITS-Supported-Protocols", std::string(protocol_guid)}});
+  ASSERT_TRUE(is_ack(created, 200));
+  std::size_t const size = std::size_t{64} << 20U;
+  std::string const body(size, 'x');
+  ASSERT_TRUE(
+      client.send(bits_post_head("/up/big.bin", "Fragment",
+                                 {{"BITS-Session-Id", created.header_or_empty("BITS-Session-Id")},
+                                  {"Content-Range", content_range(0, size - 1, size)}},
+                                 static_cast<long long>(size))));
+  ASSERT_TRUE(client.send(body)) << client.last_error();
+  auto const r = client.read_response();
+  EXPECT_EQ(r.status, 413) << r;
+  EXPECT_TRUE(still_serving());
 }
 
 TEST_F(tls_test, sighup_reloads_certificate_and_keeps_connections) {

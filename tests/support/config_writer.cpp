@@ -20,7 +20,7 @@ bool fits(toml_value::kind what, settings::value_kind kind) {
     case toml_value::kind::integer:
       return kind == value_kind::integer || kind == value_kind::duration;
     case toml_value::kind::string:
-      return kind == value_kind::string || kind == value_kind::choice;
+      return kind == value_kind::string || kind == value_kind::choice || kind == value_kind::mode;
     case toml_value::kind::string_array:
       return kind == value_kind::endpoints;
     case toml_value::kind::raw:

@@ -241,7 +241,7 @@ read_outcome raw_client::read_body(http_response& response) {
   return read_outcome::response;
 }
 
-http_response raw_client::read_response() {
+http_response raw_client::read_response(bool no_body) {
   http_response response;
   std::size_t head_end = 0;
   response.outcome = read_until_head_end(head_end);
@@ -252,7 +252,7 @@ http_response raw_client::read_response() {
     return response;
   }
   buffer_.erase(0, head_end + 4);
-  response.outcome = read_body(response);
+  response.outcome = no_body ? read_outcome::response : read_body(response);
   return response;
 }
 

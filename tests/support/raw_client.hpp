@@ -48,8 +48,9 @@ class raw_client {
   bool send(std::string_view bytes);
 
   /// Reads one response (an interim 1xx counts as one). Body framing: none for 1xx,
-  /// 204 and 304; Content-Length; chunked; otherwise up to the close.
-  [[nodiscard]] http_response read_response();
+  /// 204 and 304; Content-Length; chunked; otherwise up to the close. With `no_body`
+  /// (the answer to a HEAD) only the status line and header fields are read.
+  [[nodiscard]] http_response read_response(bool no_body = false);
 
   /// send() then read_response().
   [[nodiscard]] http_response request(std::string_view bytes);

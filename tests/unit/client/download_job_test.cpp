@@ -82,6 +82,57 @@ TEST_F(DownloadJob, ContinuesAfterAConnectionDropFromTheBytesItHas) {
   EXPECT_EQ(r.summary.retries, 1u);
 }
 
+TEST_F(DownloadJob, ShortPartialAnswerContinuesFromWhereItEnded) {
+  std::string const data = bits::test::random_bytes(10'000, 48);
+  server.files[src] = data;
+  server.max_range_bytes = 4000;
+  auto const o = options();
+  auto const r = run_dl(o);
+  ASSERT_FALSE(r.error) << describe(*r.error);
+  EXPECT_EQ(bits::test::read_file(o.file), data);
+  EXPECT_EQ(ranges(),
+            (std::vector<std::string>{"bytes=0-9999", "bytes=4000-9999", "bytes=8000-9999"}));
+  EXPECT_EQ(r.summary.retries, 0u);
+  EXPECT_EQ(r.summary.restarts, 0u);
+}
+
+TEST_F(DownloadJob, PartialAnswersWithoutBytesFailInsteadOfLooping) {
+  server.files[src] = bits::test::random_bytes(1000, 49);
+  server.intercept = [](net::request const& req,
+                        std::size_t) -> std::optional<result<net::response>> {
+    if (req.method != "GET") return std::nullopt;
+    net::response empty;  // 206, Content-Length: 0: libcurl never calls the sink
+    empty.status = 206;
+    empty.headers = {{"Content-Range", "bytes 0-999/1000"}, {"Content-Length", "0"}};
+    return empty;
+  };
+  auto const r = run_dl(options());
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->ec, make_error_code(errc::invalid_server_response));
+  EXPECT_EQ(exit_code_of(*r.error), exit_code::protocol);
+  EXPECT_EQ(ranges().size(), 3u);
+}
+
+TEST_F(DownloadJob, BodyBeyondItsContentRangeIsAnInvalidResponse) {
+  std::string const data = bits::test::random_bytes(1000, 50);
+  server.files[src] = data;
+  server.intercept = [&](net::request const& req,
+                         std::size_t) -> std::optional<result<net::response>> {
+    if (req.method != "GET") return std::nullopt;
+    net::header_list h{{"Content-Range", "bytes 0-499/1000"}};  // but 1000 bytes follow
+    EXPECT_EQ(req.sink->start(206, h), net::body_decision::accept);
+    if (auto ec = req.sink->write(std::span<char const>(data.data(), data.size()))) return ec;
+    return fake_server::ack(206);
+  };
+  auto const r = run_dl(options());
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->ec, make_error_code(errc::invalid_server_response));
+  EXPECT_EQ(describe(*r.error),
+            "BG_E_INVALID_SERVER_RESPONSE (0x8020001B): invalid server response, GET "
+            "bytes=0-999; a 206 body longer than its Content-Range");
+  EXPECT_EQ(ranges().size(), 1u) << "not retried";
+}
+
 TEST_F(DownloadJob, RefusesAServerThatIgnoresRange) {
   server.files[src] = bits::test::random_bytes(10'000, 43);
   server.ranges = false;

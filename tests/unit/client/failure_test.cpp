@@ -40,6 +40,23 @@ TEST(Failure, BareStatusBecomesHttpErrorHresult) {
   EXPECT_EQ(describe(f), "BG_E_HTTP_ERROR_404 (0x80190194), HTTP 404, Create-Session");
 }
 
+TEST(Failure, AuthenticationFailureNamesTheOfferedSchemes) {
+  net::response r;
+  r.status = 401;
+  r.headers = {{"WWW-Authenticate", "Negotiate"}, {"www-authenticate", "NTLM"}};
+  auto f = failure_from_response(r, "Ping");
+  EXPECT_EQ(describe(f),
+            "BG_E_HTTP_ERROR_401 (0x80190191), HTTP 401, Ping; authentication offered: "
+            "Negotiate, NTLM");
+  EXPECT_EQ(exit_code_of(f), exit_code::refused);
+  r.status = 407;
+  r.headers = {{"Proxy-Authenticate", "Basic realm=\"proxy\""}};
+  f = failure_from_response(r, "Ping");
+  EXPECT_EQ(f.detail, "proxy authentication offered: Basic");
+  r.headers.clear();
+  EXPECT_EQ(failure_from_response(r, "Ping").detail, "proxy authentication offered: none named");
+}
+
 TEST(Failure, ServerErrorsAreTransientPerStatus) {
   EXPECT_TRUE(failure_from_response(error_ack(503, "0x801901F7"), "x").transient);
   EXPECT_TRUE(failure_from_response(error_ack(500, "0x80070070"), "x").transient);  // disk full

@@ -74,6 +74,7 @@ result<net::response> fake_server::exchange(net::request const& r, transfer_prog
   } else {
     resp = handle_post(r, rec.packet);
   }
+  resp.http_version = http_version;
   if (after) after(r, index, resp);
   return resp;
 }
@@ -86,13 +87,16 @@ net::response fake_server::handle_post(net::request const& r, std::string const&
     case core::packet_type::ping:
       return ack(200);
     case core::packet_type::create_session: {
-      std::string const sid = "{FAKE-" + std::to_string(++next_id_) + "}";
+      ++next_id_;
+      std::string const sid =
+          session_ids ? session_ids(next_id_) : "{FAKE-" + std::to_string(next_id_) + "}";
       sessions[sid] = fake_session{url_path(r.url), {}, std::nullopt, false};
       auto a = ack(200);
       if (!omit_session_id) a.headers.emplace_back("BITS-Session-Id", sid);
       a.headers.emplace_back("BITS-Protocol", protocol_override.empty()
                                                   ? std::string(core::upload_protocol_guid)
                                                   : protocol_override);
+      a.headers.emplace_back("Accept-Encoding", "identity");
       if (!host_id.empty()) {
         a.headers.emplace_back("BITS-Host-Id", host_id);
         if (host_id_fallback_s) {
@@ -177,8 +181,9 @@ result<net::response> fake_server::handle_get(net::request const& r, bool head) 
       resp.headers.emplace_back("Content-Range", "bytes */" + std::to_string(content.size()));
       return resp;
     }
-    std::uint64_t const last =
+    std::uint64_t last =
         std::min<std::uint64_t>(b.value_or(content.size() - 1), content.size() - 1);
+    if (max_range_bytes > 0) last = std::min(last, *a + max_range_bytes - 1);
     body = content.substr(*a, last - *a + 1);
     resp.status = 206;
     resp.headers.emplace_back("Content-Range", "bytes " + std::to_string(*a) + "-" +

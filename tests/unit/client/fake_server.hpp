@@ -61,8 +61,13 @@ class fake_server final : public transport {
   std::string reply_url;          ///< sent on completing Acks when set
   std::string protocol_override;  ///< BITS-Protocol to answer instead of ours
   bool omit_session_id = false;
-  bool ranges = true;               ///< honour Range on GET
-  bool send_content_length = true;  ///< on HEAD
+  /// Session ids handed out by Create-Session; empty = "{FAKE-1}", "{FAKE-2}", ...
+  std::function<std::string(int n)> session_ids;
+  /// Version every response reports (net::response::http_version).
+  unsigned http_version = 11;
+  bool ranges = true;                 ///< honour Range on GET
+  std::uint64_t max_range_bytes = 0;  ///< 206 bodies cut to this many bytes; 0 = none
+  bool send_content_length = true;    ///< on HEAD
 
   /// Runs before the normal handling of exchange number `index` (0-based); returning a
   /// value answers with it instead.

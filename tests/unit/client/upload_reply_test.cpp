@@ -33,6 +33,26 @@ TEST_F(UploadReply, DownloadsRelativeBackslashReplyUrlBeforeClose) {
   EXPECT_EQ(get->header("Range"), "bytes=0-6999");
 }
 
+TEST_F(UploadReply, ShortPartialAnswersAreContinuedUntilTheReplyEnds) {
+  server.reply_url = "http://replies.test/r/1";
+  std::string const reply = bits::test::random_bytes(7000, 32);
+  server.files["http://replies.test/r/1"] = reply;
+  server.max_range_bytes = 3000;  // every 206 stops after 3000 bytes, whatever was asked
+  auto o = upload(make_file("payload"));
+  o.reply_file = tmp / "reply.bin";
+  auto const r = run(o);
+  ASSERT_FALSE(r.error) << describe(*r.error) << event_text();
+  EXPECT_EQ(bits::test::read_file(o.reply_file), reply);
+  std::vector<std::string> steps;
+  for (auto const& e : server.log) {
+    if (e.method == "GET") steps.push_back("GET " + e.header("Range"));
+    if (e.packet == "Close-Session") steps.push_back("Close-Session");
+  }
+  EXPECT_EQ(steps, (std::vector<std::string>{"GET bytes=0-6999", "GET bytes=3000-6999",
+                                             "GET bytes=6000-6999", "Close-Session"}));
+  EXPECT_EQ(r.summary.retries, 0u);
+}
+
 TEST_F(UploadReply, AbsoluteReplyUrlIsUsedAsIs) {
   server.reply_url = "http://replies.test/r/1";
   server.files["http://replies.test/r/1"] = "the reply";

@@ -1,7 +1,7 @@
 // The tests' config writer follows the settings table: a misspelt key or a value of the
 // wrong type fails at once, and what it writes loads as intended.
-#include "config/load.hpp"
 #include "support/config_writer.hpp"
+#include "config/load.hpp"
 
 #include <gtest/gtest.h>
 

@@ -164,6 +164,17 @@ INSTANTIATE_TEST_SUITE_P(
         problem_case{"UnknownNotificationType", vdir1 + "notification_type = \"byvalue\"\n",
                      "t.toml:3", "vdir[1].notification_type",
                      "must be one of none, reference, value (is \"byvalue\")"},
+        problem_case{"DirModeNotOctal", vdir1 + "dir_mode = \"750a\"\n", "t.toml:3",
+                     "vdir[1].dir_mode", "must be an octal mode such as \"0750\" (is \"750a\")"},
+        problem_case{"DirModeAsDecimalDigits", vdir1 + "dir_mode = \"0890\"\n", "t.toml:3",
+                     "vdir[1].dir_mode", "must be an octal mode such as \"0750\" (is \"0890\")"},
+        problem_case{
+            "DirModeWithoutOwnerWrite", vdir1 + "dir_mode = \"0550\"\n", "t.toml:3",
+            "vdir[1].dir_mode",
+            "must give the owner rwx (0700), so the daemon can use the folders it creates"},
+        problem_case{"TlsMinVersionUnknown", "[server]\ntls_min_version = \"TLSv1.2\"\n" + vdir1,
+                     "t.toml:2", "server.tls_min_version",
+                     "must be one of 1.0, 1.1, 1.2, 1.3 (is \"TLSv1.2\")"},
         problem_case{"EnumAsInteger", vdir1 + "auth = 1\n", "t.toml:3", "vdir[1].auth",
                      "expected a string"},
         problem_case{"NegativeDuration", "[server]\nsync_interval = -5\n" + vdir1, "t.toml:2",
@@ -253,6 +264,8 @@ downloads_enabled = false
 max_upload_size = 14
 max_fragment_size = 5121
 allow_overwrites = true
+create_dirs = true
+dir_mode = "2770"
 session_timeout = 15
 cleanup_interval = 16
 host_id = "node7.example.net"
@@ -286,6 +299,8 @@ host_id_fallback_timeout = 17
   EXPECT_EQ(v.max_upload_size, 14u);
   EXPECT_EQ(v.max_fragment_size, 5121u);
   EXPECT_TRUE(v.allow_overwrites);
+  EXPECT_TRUE(v.create_dirs);
+  EXPECT_EQ(v.dir_mode, settings::octal_mode{02770});
   EXPECT_EQ(v.session_timeout, 15s);
   EXPECT_EQ(v.cleanup_interval, 16s);
   EXPECT_EQ(v.host_id, "node7.example.net");
@@ -328,6 +343,17 @@ TEST(LoadConfig, ReportsBadListenAndLogLevelTogether) {
                 "t.toml:3: server.log_level: must be one of trace, debug, info, warn, error, off "
                 "(is \"\")",
             }));
+}
+
+TEST(LoadConfig, ReadsDirModeAndTlsVersionForms) {
+  auto const result = load_config_text(
+      "[server]\ntls_min_version = \"1.0\"\n[[vdir]]\nurl = \"/a/\"\nroot = \"/a\"\n"
+      "dir_mode = \"700\"\n[[vdir]]\nurl = \"/b/\"\nroot = \"/b\"\ndir_mode = \"02770\"\n",
+      "t.toml");
+  ASSERT_TRUE(result.ok()) << all(result.problems);
+  EXPECT_EQ(result.config.server.tls_min_version, settings::tls_version::v1_0);
+  EXPECT_EQ(result.config.vdirs.at(0).dir_mode, settings::octal_mode{0700});
+  EXPECT_EQ(result.config.vdirs.at(1).dir_mode, settings::octal_mode{02770});
 }
 
 TEST(LoadConfig, AcceptsLargestValues) {
