@@ -114,7 +114,7 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   // Upload-reply directories hand the file to the application instead of storing it, so
   // the URL need not name a place on disk (it is checked at commit if the application
   // asks for a copy).
-  if (policy_.notification == notification_type::none) {
+  if (policy_.notification_type == notification_type::none) {
     if (auto ec = store_->check_destination(destination, policy_.allow_overwrites)) {
       return core::make_error_ack(to_bits_error(ec));
     }
@@ -194,9 +194,30 @@ bool upload_service::is_expired(session const& s, std::int64_t now) const {
   return now - s.record.last_activity > policy_.session_timeout.count();
 }
 
+void upload_service::load_session(core::session_id const& id) {
+  // One load at a time: two packets of a session new to this node must not both add it.
+  std::lock_guard lock(load_mu_);
+  if (sessions_.find(id) || sessions_.find_tombstone(id)) return;
+  auto rec = store_->load(id);
+  if (!rec) return;  // not in the store (the local store never has such sessions)
+  auto s = std::make_shared<session>(std::move(*rec));
+  s->durable = s->record.received;
+  s->active_at.store(clock_(), std::memory_order_relaxed);
+  remember_reply(s->record);
+  auto owner = s->record.principal.empty() ? std::string() : "user:" + s->record.principal;
+  bool const receiving = s->record.state == storage::session_state::receiving;
+  quotas_.restore(*s, std::move(owner), !receiving, receiving ? s->record.total.value_or(0) : 0);
+  sessions_.insert(std::move(s));
+}
+
 result<session_lease> upload_service::acquire(core::session_id const& id,
                                               request_context const& ctx) {
   auto lease = sessions_.lease(id);
+  if (!lease && lease.error() == error::session_not_found && !sessions_.find_tombstone(id)) {
+    // Created by another node sharing the store, or before this node restarted.
+    load_session(id);
+    lease = sessions_.lease(id);
+  }
   if (!lease) return lease.error();
   session& s = **lease;
   std::lock_guard lock(s.mu);
@@ -308,7 +329,7 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
   std::lock_guard lock(s.mu);
   auto& rec = s.record;
   if (rec.state == storage::session_state::receiving && !rec.total && rec.received == 0 &&
-      policy_.notification == notification_type::none) {
+      policy_.notification_type == notification_type::none) {
     if (auto ec = store_->commit(rec, policy_.allow_overwrites)) {
       return {session_error(to_bits_error(ec), id, rec.received), nullptr, false};
     }

@@ -32,14 +32,13 @@ client_test::client_test() {
   std::filesystem::create_directories(tmp() / "state");
 }
 
-::testing::AssertionResult client_test::start(vdir_options vdir, server_options server,
-                                              std::string vdir_toml) {
+::testing::AssertionResult client_test::start(vdir_options vdir, server_options server) {
   vdir.url = "/up/";
   vdir.root = root();
   daemon_options options;
   options.vdirs = {vdir};
   options.server = server;
-  return start_toml(to_toml_with(options, {vdir_toml}));
+  return start_config(options);
 }
 
 std::string client_test::url(std::string const& name) const {

@@ -42,10 +42,9 @@ class client_test : public daemon_test {
   client_test();
 
   /// Starts openbitsd with `vdir` (url and root are filled in) and `server` (listen is
-  /// 127.0.0.1:0 unless set); `vdir_toml` ("key = value" lines) is added to the vdir
-  /// table, for keys vdir_options does not know (auth, upload-reply).
-  [[nodiscard]] ::testing::AssertionResult start(vdir_options vdir = {}, server_options server = {},
-                                                 std::string vdir_toml = {});
+  /// 127.0.0.1:0 unless set).
+  [[nodiscard]] ::testing::AssertionResult start(vdir_options vdir = {},
+                                                 server_options server = {});
 
   /// http://127.0.0.1:<port>/up/<name>
   [[nodiscard]] std::string url(std::string const& name) const;

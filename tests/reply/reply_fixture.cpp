@@ -1,30 +1,10 @@
-// reply_test: the upload-reply configuration and the packet helpers with a Host.
+// reply_test: the upload-reply virtual directories and the packet helpers with a Host.
 #include "reply/reply_fixture.hpp"
 
 #include <csignal>
 #include <iostream>
 
 namespace bits::test {
-
-std::string reply_keys_toml(reply_vdir const& v) {
-  std::string out = "notification_type = " + toml_string(v.notification_type) + "\n";
-  if (v.notification_url) out += "notification_url = " + toml_string(*v.notification_url) + "\n";
-  if (v.notification_timeout) {
-    out += "notification_timeout = " + std::to_string(*v.notification_timeout) + "\n";
-  }
-  return out;
-}
-
-std::string reply_config_toml(server_options const& server, std::vector<reply_vdir> const& vdirs) {
-  daemon_options options;
-  options.server = server;
-  std::vector<std::string> extra;
-  for (auto const& v : vdirs) {
-    options.vdirs.push_back(v.base);
-    extra.push_back(reply_keys_toml(v));
-  }
-  return to_toml_with(options, extra);
-}
 
 reply_test::reply_test() {
   send_port_in_host();
@@ -39,18 +19,18 @@ void reply_test::TearDown() {
   app_.stop();
 }
 
-::testing::AssertionResult reply_test::start_server(std::vector<reply_vdir> vdirs) {
-  return start_toml(reply_config_toml({}, vdirs), vdirs.empty() ? "/" : vdirs.front().base.url);
+::testing::AssertionResult reply_test::start_server(std::vector<vdir_options> vdirs) {
+  return start_config(daemon_options{{}, std::move(vdirs)});
 }
 
 ::testing::AssertionResult reply_test::start_reply(std::string type, std::string url) {
-  return start_reply(std::move(type), std::move(url), [](reply_vdir&) {});
+  return start_reply(std::move(type), std::move(url), [](vdir_options&) {});
 }
 
-reply_vdir reply_test::plain_vdir() const {
-  reply_vdir v;
-  v.base.url = "/up/";
-  v.base.root = root();
+vdir_options reply_test::plain_vdir() const {
+  vdir_options v;
+  v.url = "/up/";
+  v.root = root();
   return v;
 }
 

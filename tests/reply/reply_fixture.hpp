@@ -11,27 +11,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace bits::test {
-
-/// One [[vdir]] with the upload-reply keys that config_writer does not know.
-struct reply_vdir {
-  vdir_options base;
-  std::string notification_type = "none";  ///< "none", "reference" or "value"
-  std::optional<std::string> notification_url;
-  std::optional<std::uint64_t> notification_timeout;
-};
-
-/// The upload-reply keys of `v` as TOML lines.
-[[nodiscard]] std::string reply_keys_toml(reply_vdir const& v);
-
-/// The TOML text for a [server] table and these virtual directories.
-[[nodiscard]] std::string reply_config_toml(server_options const& server,
-                                            std::vector<reply_vdir> const& vdirs);
 
 /// A 200 Ack with BITS-Received-Content-Range == `next` and no error headers.
 [[nodiscard]] inline ::testing::AssertionResult is_progress_ack(http_response const& r,
@@ -45,7 +29,7 @@ class reply_test : public daemon_test {
   void TearDown() override;
 
   /// Starts openbitsd on a config with `vdirs` and the default [server] settings.
-  [[nodiscard]] ::testing::AssertionResult start_server(std::vector<reply_vdir> vdirs);
+  [[nodiscard]] ::testing::AssertionResult start_server(std::vector<vdir_options> vdirs);
   /// One vdir "/up/" -> root() with `type` and notification URL `url`; `tweak` may
   /// change anything before the start.
   template <typename Tweak>
@@ -53,7 +37,7 @@ class reply_test : public daemon_test {
                                                        Tweak tweak);
   [[nodiscard]] ::testing::AssertionResult start_reply(std::string type, std::string url);
   /// One plain (notification "none") vdir "/up/" -> root().
-  [[nodiscard]] reply_vdir plain_vdir() const;
+  [[nodiscard]] vdir_options plain_vdir() const;
 
   /// "http://127.0.0.1:<application port>/" + path. The application is started by the
   /// first call of app_url() or app_port().
@@ -107,9 +91,8 @@ class reply_test : public daemon_test {
 
 template <typename Tweak>
 ::testing::AssertionResult reply_test::start_reply(std::string type, std::string url, Tweak tweak) {
-  reply_vdir v = plain_vdir();
-  v.notification_type = std::move(type);
-  v.notification_url = std::move(url);
+  vdir_options v = plain_vdir();
+  v.set("notification_type", type).set("notification_url", url);
   tweak(v);
   return start_server({v});
 }

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bits::test {
 
@@ -36,11 +37,10 @@ class security_test : public daemon_test {
   [[nodiscard]] ::testing::AssertionResult start(std::string const& toml) {
     return start_toml(toml, "/up/");
   }
-  /// "[server]\nlisten = [...]\n<server_extra>\n[[vdir]]\nurl = \"/up/\"\nroot =
-  /// ...\n<vdir_extra>".
-  [[nodiscard]] std::string config(std::string const& server_extra = {},
-                                   std::string const& vdir_extra = {},
-                                   std::string const& listen = "\"127.0.0.1:0\"") const;
+  /// The TOML text of [server] on `listen` with log_level "debug" and `server`, and one
+  /// [[vdir]] "/up/" -> root() with `vdir`.
+  [[nodiscard]] std::string config(server_values server = {}, vdir_values vdir = {},
+                                   std::vector<std::string> listen = {"127.0.0.1:0"}) const;
 
   /// Sends the remaining fragments of `data` from `first` on, checked, then Close-Session
   /// and compares the published file `name` byte for byte.

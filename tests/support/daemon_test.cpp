@@ -14,23 +14,6 @@ std::string openbitsd_path() {
   return OPENBITSD_PATH;
 }
 
-std::string to_toml_with(daemon_options const& options,
-                         std::vector<std::string> const& vdir_extra) {
-  // to_toml writes each vdir as one table opened by "[[vdir]]", after the [server]
-  // table: each table's extra lines go just before the next one opens.
-  std::string const text = to_toml(options);
-  std::string const marker = "\n[[vdir]]\n";
-  std::size_t pos = text.find(marker);
-  std::string out = text.substr(0, pos);
-  for (std::size_t i = 0; pos != std::string::npos; ++i) {
-    auto const next = text.find(marker, pos + marker.size());
-    out += text.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
-    if (i < vdir_extra.size()) out += vdir_extra[i];
-    pos = next;
-  }
-  return out;
-}
-
 daemon_test::daemon_test() {
   std::filesystem::create_directory(root());
 }

@@ -26,11 +26,6 @@ namespace bits::test {
 /// The openbitsd binary under test (the one built here, or BITS_TEST_OPENBITSD).
 [[nodiscard]] std::string openbitsd_path();
 
-/// to_toml(options) with `vdir_extra[i]` ("key = value" lines) added to the i-th
-/// [[vdir]] table, for keys vdir_options does not know (authentication, upload-reply).
-[[nodiscard]] std::string to_toml_with(daemon_options const& options,
-                                       std::vector<std::string> const& vdir_extra);
-
 class daemon_test : public ::testing::Test {
  protected:
   daemon_test();
