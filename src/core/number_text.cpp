@@ -17,6 +17,20 @@ std::optional<std::uint64_t> parse_decimal_u64(std::string_view text) noexcept {
   return value;
 }
 
+std::optional<std::int64_t> parse_decimal_i64(std::string_view text) noexcept {
+  bool const negative = text.starts_with('-');
+  if (negative) text.remove_prefix(1);
+  auto const magnitude = parse_decimal_u64(text);
+  if (!magnitude) return std::nullopt;
+  constexpr auto max = static_cast<std::uint64_t>(INT64_MAX);
+  if (!negative) {
+    if (*magnitude > max) return std::nullopt;
+    return static_cast<std::int64_t>(*magnitude);
+  }
+  if (*magnitude > max + 1) return std::nullopt;
+  return *magnitude == max + 1 ? INT64_MIN : -static_cast<std::int64_t>(*magnitude);
+}
+
 std::optional<std::uint64_t> parse_hex_u64(std::string_view text) noexcept {
   if (text.empty()) return std::nullopt;
   std::uint64_t value = 0;
@@ -26,6 +40,18 @@ std::optional<std::uint64_t> parse_hex_u64(std::string_view text) noexcept {
     value = (value << 4U) | static_cast<std::uint64_t>(digit);
   }
   return value;
+}
+
+std::optional<std::vector<std::uint8_t>> parse_hex_bytes(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::vector<std::uint8_t> out;
+  out.reserve(text.size() / 2);
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    auto const byte = hex_byte(text[i], text[i + 1]);
+    if (!byte) return std::nullopt;
+    out.push_back(*byte);
+  }
+  return out;
 }
 
 void append_hex_byte(std::string& out, std::uint8_t byte, hex_case letters) {

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bits::core {
 
@@ -50,6 +51,9 @@ enum class hex_case { upper, lower };
 /// BITS-Received-Content-Range, ...) and the decimal fields of the spool.
 [[nodiscard]] std::optional<std::uint64_t> parse_decimal_u64(std::string_view text) noexcept;
 
+/// parse_decimal_u64 with an optional leading '-', for values that fit int64.
+[[nodiscard]] std::optional<std::int64_t> parse_decimal_i64(std::string_view text) noexcept;
+
 /// Parses hex digits of either case into a uint64: no prefix, no sign, at least one
 /// digit, no overflow (leading zeros are allowed).
 [[nodiscard]] std::optional<std::uint64_t> parse_hex_u64(std::string_view text) noexcept;
@@ -61,6 +65,10 @@ enum class hex_case { upper, lower };
   if (h < 0 || l < 0) return std::nullopt;
   return static_cast<std::uint8_t>((h << 4) | l);
 }
+
+/// The bytes written as `text` (two hex digits of either case per byte); nullopt for an
+/// odd length or anything that is not a hex digit.
+[[nodiscard]] std::optional<std::vector<std::uint8_t>> parse_hex_bytes(std::string_view text);
 
 /// Appends `byte` as two hex digits.
 void append_hex_byte(std::string& out, std::uint8_t byte, hex_case letters = hex_case::upper);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bits::core {
 namespace {
@@ -35,6 +36,25 @@ INSTANTIATE_TEST_SUITE_P(
                       hex_case_row{"", std::nullopt}, hex_case_row{"0x1", std::nullopt},
                       hex_case_row{"-1", std::nullopt}, hex_case_row{"1g", std::nullopt},
                       hex_case_row{" 1", std::nullopt}));
+
+TEST(NumberText, SignedDecimalsFitInt64) {
+  EXPECT_EQ(parse_decimal_i64("0"), 0);
+  EXPECT_EQ(parse_decimal_i64("-17"), -17);
+  EXPECT_EQ(parse_decimal_i64("9223372036854775807"), INT64_MAX);
+  EXPECT_EQ(parse_decimal_i64("-9223372036854775808"), INT64_MIN);
+  EXPECT_EQ(parse_decimal_i64("9223372036854775808"), std::nullopt);
+  EXPECT_EQ(parse_decimal_i64("-9223372036854775809"), std::nullopt);
+  EXPECT_EQ(parse_decimal_i64("-"), std::nullopt);
+  EXPECT_EQ(parse_decimal_i64("+1"), std::nullopt);
+  EXPECT_EQ(parse_decimal_i64("--1"), std::nullopt);
+}
+
+TEST(NumberText, HexBytesNeedPairsOfDigits) {
+  EXPECT_EQ(parse_hex_bytes(""), std::vector<std::uint8_t>{});
+  EXPECT_EQ(parse_hex_bytes("00fFa5"), (std::vector<std::uint8_t>{0x00, 0xFF, 0xA5}));
+  EXPECT_EQ(parse_hex_bytes("abc"), std::nullopt);
+  EXPECT_EQ(parse_hex_bytes("0g"), std::nullopt);
+}
 
 TEST(NumberText, HexValueOfEveryDigitAndNothingElse) {
   EXPECT_EQ(hex_value('0'), 0);
