@@ -17,13 +17,13 @@ function(bits_add_library name)
 endfunction()
 
 # bits_add_tests(<target> SOURCES <file>... LIBS <lib>... [LABEL <label>]
-#                [TIMEOUT <seconds>] [DAEMON])
+#                [TIMEOUT <seconds>] [DAEMON] [PROPERTIES <name> <value>...])
 # A GoogleTest executable linked with <lib>..., GTest::gtest_main and the project's
-# warnings, whose tests CTest discovers with LABELS <label> (default: unit) and, when
-# given, TIMEOUT. DAEMON: its tests start openbitsd, which is then built first (unless
-# BITS_TEST_OPENBITSD names a binary to test instead).
+# warnings, whose tests CTest discovers with LABELS <label> (default: unit), TIMEOUT
+# and PROPERTIES when given. DAEMON: its tests start openbitsd, which is then built
+# first (unless BITS_TEST_OPENBITSD names a binary to test instead).
 function(bits_add_tests target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "DAEMON" "LABEL;TIMEOUT" "SOURCES;LIBS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "DAEMON" "LABEL;TIMEOUT" "SOURCES;LIBS;PROPERTIES")
   if(NOT arg_LABEL)
     set(arg_LABEL unit)
   endif()
@@ -33,6 +33,7 @@ function(bits_add_tests target)
   if(arg_TIMEOUT)
     list(APPEND properties TIMEOUT ${arg_TIMEOUT})
   endif()
+  list(APPEND properties ${arg_PROPERTIES})
   if(arg_DAEMON AND NOT BITS_TEST_OPENBITSD)
     add_dependencies(${target} openbitsd)
   endif()
