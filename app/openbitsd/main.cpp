@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
   app.add_option("--check-config", check_file, "validate FILE, list every problem, exit 0/1");
   app.add_option("--port-file", port_file, "write the bound port(s) to FILE once listening");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off");
-  app.set_version_flag("--version", "openbitsd 0.1.0");
+  app.set_version_flag("--version", "openbitsd " BITS_VERSION);
   CLI11_PARSE(app, argc, argv);
 
   if (!check_file.empty()) return check_config(check_file);
