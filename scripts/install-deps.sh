@@ -18,6 +18,7 @@ packages=(
   clang libclang-rt-14-dev clang-format  # fuzzing, sanitizers, formatting
   openssl curl python3        # test certificates, examples, upload-reply test back-end
   ceph-mon ceph-osd radosgw   # a real S3 store for the tests (scripts/ceph-rgw.sh)
+  debhelper dpkg-dev lintian  # make deb, scripts/test-package.sh
 )
 
 missing=()
