@@ -4,11 +4,9 @@
   genman.py cli  BINARY SECTION PROSE OUTPUT
       openbitsd(8), openbits(1): the options, commands and exit codes of BINARY --help
       (CLI11's layout; each subcommand's --help for a program with subcommands).
-  genman.py toml OPENBITSD FALLBACK PROSE OUTPUT
-      openbitsd.toml(5): every key of the settings reference, with its default and help.
-      The reference is `OPENBITSD --print-config-reference` when the daemon has that
-      option, else the file FALLBACK (docs/openbitsd.example.toml, which holds the same
-      text).
+  genman.py toml OPENBITSD PROSE OUTPUT
+      openbitsd.toml(5): every key of `OPENBITSD --print-config-reference` (the
+      settings table as TOML), with its default and help, by section.
 
 PROSE is roff written by hand (what --help cannot say: signals, files, examples), in
 sections that start with `.SH`: a DESCRIPTION section follows the SYNOPSIS, the others
@@ -215,12 +213,9 @@ def split_comment(line):
     return line.rstrip(), ""
 
 
-def toml_page(openbitsd, fallback, prose_path):
+def toml_page(openbitsd, prose_path):
     version = output_of([openbitsd, "--version"]).split()[-1]
-    code, reference = run([openbitsd, "--print-config-reference"])
-    if code != 0 or "[server]" not in reference:
-        with open(fallback, encoding="utf-8") as f:
-            reference = f.read()
+    reference = output_of([openbitsd, "--print-config-reference"])
 
     sections = []  # (header, help, [(key, value, help)])
     pending_help = []
@@ -255,11 +250,11 @@ def toml_page(openbitsd, fallback, prose_path):
 def main(argv):
     if len(argv) == 6 and argv[1] == "cli":
         page = cli_page(argv[2], argv[3], argv[4])
-    elif len(argv) == 6 and argv[1] == "toml":
-        page = toml_page(argv[2], argv[3], argv[4])
+    elif len(argv) == 5 and argv[1] == "toml":
+        page = toml_page(argv[2], argv[3])
     else:
         sys.exit(__doc__)
-    with open(argv[5], "w", encoding="utf-8") as f:
+    with open(argv[-1], "w", encoding="utf-8") as f:
         f.write("\n".join(page) + "\n")
 
 
