@@ -29,7 +29,6 @@
 #                                    (bobntlmpw), TESTDOM\carol (carolntlmpw)
 #   DIR/ntlm_client_bob, DIR/ntlm_client_carol, DIR/ntlm_client_wrong
 #                                    one-line files for an NTLM initiator (the last one
-#                                    holds a wrong password for bob)
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
@@ -37,28 +36,28 @@ usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
 cmd=$1
 D=$(realpath -m "$2")
 REALM=EXAMPLE.TEST
+kdc_pid=""  # the KDC launch_kdc started last
+ready=0     # set once start has made everything
 
 log() { echo "krb5-realm: $*" >&2; }
+
+# True while process `pid` runs (a killed KDC whose parent is gone stays a zombie
+# until init reaps it: that counts as stopped).
+running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat:0:1}" != Z ]
+}
 
 # SIGKILL at once: the realm is thrown away with its folder, the KDC keeps nothing in
 # memory that the database lacks, and it spends a second or more on a graceful stop.
 stop_kdc() {
-  [ -f "$D/env" ] || return 0
-  local pid
-  pid=$(sed -n 's/^BITS_KRB5_KDC_PID=\([0-9]*\)$/\1/p' "$D/env")
+  local pid=$kdc_pid
+  [ -z "$pid" ] && [ -f "$D/env" ] && pid=$(sed -n 's/^BITS_KRB5_KDC_PID=\([0-9]*\)$/\1/p' "$D/env")
   [ -n "$pid" ] || return 0
   kill -9 "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.01; done
-}
-
-# A port nothing listens on (TCP) now; the KDC's start is retried should it be taken.
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-  done
-  echo "$port"
+  for _ in $(seq 100); do running "$pid" || return 0; sleep 0.01; done
 }
 
 fail() {
@@ -68,11 +67,26 @@ fail() {
   exit 1
 }
 
+# A port nothing listens on now, below the range the kernel hands out to outgoing
+# connections (a kinit's own port must not be picked while it runs). launch_kdc tries
+# again should it be taken all the same.
+free_port() {
+  local low top port
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+  top=$((low > 12000 ? low : 61000))
+  while :; do
+    port=$((10000 + RANDOM % (top - 10000)))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
+  echo "$port"
+}
+
+# krb5.conf (clients) and kdc.conf (the KDC) for a KDC on `port`.
 write_config() {
-  local port=$1
+  local port=$1 krb5_conf=$2 kdc_conf=$3
   # Deterministic names: no DNS canonicalisation or reverse lookups, so a client asks
   # for exactly HTTP/<host in the URL>.
-  cat >"$D/krb5.conf" <<EOC
+  cat >"$krb5_conf" <<EOC
 [libdefaults]
   default_realm = $REALM
   dns_lookup_kdc = false
@@ -90,7 +104,7 @@ write_config() {
   localhost = $REALM
   127.0.0.1 = $REALM
 EOC
-  cat >"$D/kdc.conf" <<EOC
+  cat >"$kdc_conf" <<EOC
 [kdcdefaults]
   kdc_listen = 127.0.0.1:$port
   kdc_tcp_listen = 127.0.0.1:$port
@@ -108,6 +122,30 @@ EOC
 EOC
 }
 
+# Starts krb5kdc in the foreground (in the background of this script) with the configs
+# `name`.krb5.conf and `name`.kdc.conf on a free port, with the extra environment
+# `VAR=value` arguments, and waits until it answers. Sets kdc_pid and kdc_port.
+launch_kdc() {
+  local name=$1 attempt
+  shift
+  for attempt in 1 2 3; do
+    kdc_port=$(free_port)
+    write_config "$kdc_port" "$D/$name.krb5.conf" "$D/$name.kdc.conf"
+    env KRB5_KDC_PROFILE="$D/$name.kdc.conf" "$@" krb5kdc -n -r "$REALM" </dev/null >>"$D/kdc.out" 2>&1 &
+    kdc_pid=$!
+    for _ in $(seq 300); do
+      kill -0 "$kdc_pid" 2>/dev/null || break
+      (exec 3<>"/dev/tcp/127.0.0.1/$kdc_port") 2>/dev/null && kill -0 "$kdc_pid" 2>/dev/null && return 0
+      sleep 0.01
+    done
+    kill -9 "$kdc_pid" 2>/dev/null || true
+    wait "$kdc_pid" 2>/dev/null || true
+    kdc_pid=""
+    log "the $name KDC did not start on port $kdc_port (attempt $attempt)"
+  done
+  return 1
+}
+
 # Sets the clock offset in the header of a FILE ccache (format version 4, header tag 1:
 # seconds the client adds to its clock, as kdc_timesync records them), big-endian.
 set_ccache_offset() {
@@ -118,65 +156,32 @@ set_ccache_offset() {
     dd of="$file" bs=1 seek=8 conv=notrunc status=none
 }
 
-# The library that runs a command two hours in the past (preloaded with `env`, so that
-# the command keeps the PID it was started with).
-faketime_library() {
-  local lib
+# The service ticket comes with the initial request (-S): with the clock an hour ahead,
+# the KDC would refuse to issue it later.
+make_skewed_ticket() {
+  echo alicepw | kinit -S HTTP/localhost -c "FILE:$D/alice_skewed.ccache" alice >/dev/null &&
+    set_ccache_offset "$D/alice_skewed.ccache" 3600
+}
+
+# A second KDC on the same database, two hours in the past (libfaketime, preloaded with
+# `env` so that the PID is the KDC's), for one kinit run in the past too (so that the
+# ticket's requested end lies in the past as well).
+make_expired_ticket() {
+  local lib rc=0
   lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
-  [ -n "$lib" ] || fail "libfaketime not found (scripts/install-deps.sh installs faketime)"
-  echo "$lib"
+  [ -n "$lib" ] || { log "libfaketime not found (scripts/install-deps.sh installs faketime)"; return 1; }
+  launch_kdc past LD_PRELOAD="$lib" FAKETIME=-7200 || return 1
+  echo alicepw | env KRB5_CONFIG="$D/past.krb5.conf" LD_PRELOAD="$lib" FAKETIME=-7200 \
+    kinit -l 1h -S HTTP/localhost -c "FILE:$D/alice_expired.ccache" alice >/dev/null || rc=1
+  kill -9 "$kdc_pid" 2>/dev/null || true
+  wait "$kdc_pid" 2>/dev/null || true
+  [ $rc = 0 ] && set_ccache_offset "$D/alice_expired.ccache" -7200
 }
 
-make_skewed_tickets() {
-  echo alicepw | kinit -S HTTP/localhost -c "FILE:$D/alice_skewed.ccache" alice >/dev/null 2>>"$D/setup.log" ||
-    fail "kinit alice for HTTP/localhost failed"
-  set_ccache_offset "$D/alice_skewed.ccache" 3600 || fail "could not write alice_skewed.ccache"
-  # A second KDC on the same database, two hours in the past, for one kinit that runs
-  # in the past too (so that the ticket's requested end lies in the past as well).
-  local port pid rc=0 lib
-  lib=$(faketime_library)
-  port=$(free_port)
-  sed "s/127.0.0.1:[0-9]*/127.0.0.1:$port/" "$D/kdc.conf" >"$D/kdc-past.conf"
-  sed "s/127.0.0.1:[0-9]*/127.0.0.1:$port/" "$D/krb5.conf" >"$D/krb5-past.conf"
-  env KRB5_KDC_PROFILE="$D/kdc-past.conf" LD_PRELOAD="$lib" FAKETIME=-7200 krb5kdc -n -r "$REALM" </dev/null >>"$D/kdc.out" 2>&1 &
-  pid=$!
-  for _ in $(seq 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.01
-  done
-  echo alicepw | env KRB5_CONFIG="$D/krb5-past.conf" LD_PRELOAD="$lib" FAKETIME=-7200 \
-    kinit -l 1h -S HTTP/localhost -c "FILE:$D/alice_expired.ccache" alice >/dev/null 2>>"$D/setup.log" ||
-    rc=1
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -f "$D/kdc-past.conf" "$D/krb5-past.conf"
-  [ $rc = 0 ] || fail "kinit against the KDC in the past failed"
-  set_ccache_offset "$D/alice_expired.ccache" -7200 || fail "could not write alice_expired.ccache"
-}
-
-start() {
-  for tool in kdb5_util kadmin.local krb5kdc kinit; do
-    command -v "$tool" >/dev/null ||
-      { log "$tool not found (scripts/install-deps.sh installs krb5-kdc, krb5-admin-server, krb5-user, faketime)"; exit 1; }
-  done
-  stop_kdc
-  rm -rf "$D"
-  mkdir -p "$D"
-  export KRB5_CONFIG=$D/krb5.conf KRB5_KDC_PROFILE=$D/kdc.conf
-  # The tools must not touch anything outside DIR.
-  export KRB5CCNAME=FILE:$D/default.ccache KRB5_KTNAME=FILE:$D/default.keytab KRB5RCACHETYPE=none
-  : >"$D/kadm5.acl"
-
-  local attempt port pid
-  for attempt in 1 2 3; do
-    port=$(free_port)
-    write_config "$port"
-    if [ ! -f "$D/principal" ]; then
-      kdb5_util create -s -r "$REALM" -P masterpw >/dev/null 2>>"$D/setup.log" ||
-        fail "kdb5_util create failed (see $D/setup.log)"
-      # One kadmin.local for every principal and keytab: it reads the requests from stdin.
-      kadmin.local -r "$REALM" >>"$D/setup.log" 2>&1 <<EOK || fail "kadmin.local failed (see $D/setup.log)"
+make_database() {
+  kdb5_util create -s -r "$REALM" -P masterpw >/dev/null || return 1
+  # One kadmin.local for every principal and keytab: it reads the requests from stdin.
+  kadmin.local -r "$REALM" <<EOK || return 1
 addprinc -randkey HTTP/localhost
 addprinc -randkey HTTP/127.0.0.1
 addprinc -randkey HTTP/other.example.test
@@ -188,44 +193,59 @@ addprinc -pw bobpw bob
 addprinc -randkey WS01\$
 ktadd -k $D/ws01.keytab WS01\$
 EOK
-      [ -s "$D/http.keytab" ] && [ -s "$D/ws01.keytab" ] || fail "kadmin.local made no keytab (see $D/setup.log)"
-    fi
-    krb5kdc -n -r "$REALM" </dev/null >>"$D/kdc.out" 2>&1 &
-    pid=$!
-    for _ in $(seq 200); do
-      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.01
-    done
-    if kill -0 "$pid" 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      break
-    fi
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    pid=""
-    log "the KDC did not start on port $port (attempt $attempt)"
+  [ -s "$D/http.keytab" ] && [ -s "$D/ws01.keytab" ]
+}
+
+start() {
+  for tool in kdb5_util kadmin.local krb5kdc kinit; do
+    command -v "$tool" >/dev/null ||
+      { log "$tool not found (scripts/install-deps.sh installs krb5-kdc, krb5-admin-server, krb5-user)"; exit 1; }
   done
-  [ -n "$pid" ] || fail "the KDC did not start"
+  stop_kdc
+  rm -rf "$D"
+  mkdir -p "$D"
+  trap '[ $ready = 1 ] || stop_kdc' EXIT  # no KDC outlives a failed start
+  # The tools read the realm's files only, and write nothing outside DIR.
+  export KRB5_CONFIG=$D/krb5.conf KRB5_KDC_PROFILE=$D/kdc.conf
+  export KRB5CCNAME=FILE:$D/default.ccache KRB5_KTNAME=FILE:$D/default.keytab KRB5RCACHETYPE=none
+  : >"$D/kadm5.acl"
+  write_config 0 "$D/krb5.conf" "$D/kdc.conf"
+  make_database >>"$D/setup.log" 2>&1 || fail "kdb5_util or kadmin.local failed (see $D/setup.log)"
+
+  launch_kdc realm || fail "the KDC did not start"
+  mv "$D/realm.krb5.conf" "$D/krb5.conf"
+  mv "$D/realm.kdc.conf" "$D/kdc.conf"
   cat >"$D/env" <<EOE
 KRB5_CONFIG=$D/krb5.conf
 KRB5_KDC_PROFILE=$D/kdc.conf
 BITS_KRB5_REALM=$REALM
 BITS_KRB5_DIR=$D
-BITS_KRB5_KDC_PORT=$port
-BITS_KRB5_KDC_PID=$pid
+BITS_KRB5_KDC_PORT=$kdc_port
+BITS_KRB5_KDC_PID=$kdc_pid
 EOE
 
-  # kinit reads the password from its standard input when that is not a terminal.
-  echo alicepw | kinit -c "FILE:$D/alice.ccache" alice >/dev/null 2>>"$D/setup.log" || fail "kinit alice failed"
-  echo bobpw | kinit -c "FILE:$D/bob.ccache" bob >/dev/null 2>>"$D/setup.log" || fail "kinit bob failed"
-  kinit -k -t "$D/ws01.keytab" -c "FILE:$D/ws01.ccache" 'WS01$' 2>>"$D/setup.log" || fail "kinit WS01\$ failed"
+  # The tickets, all at once: each kinit mostly waits for the KDC. kinit reads the
+  # password from its standard input when that is not a terminal.
+  local jobs=() job ok=1
+  { echo alicepw | kinit -c "FILE:$D/alice.ccache" alice >/dev/null; } 2>>"$D/setup.log" &
+  jobs+=($!)
+  { echo bobpw | kinit -c "FILE:$D/bob.ccache" bob >/dev/null; } 2>>"$D/setup.log" &
+  jobs+=($!)
+  kinit -k -t "$D/ws01.keytab" -c "FILE:$D/ws01.ccache" 'WS01$' 2>>"$D/setup.log" &
+  jobs+=($!)
+  make_skewed_ticket 2>>"$D/setup.log" &
+  jobs+=($!)
+  make_expired_ticket 2>>"$D/setup.log" &
+  jobs+=($!)
+  for job in "${jobs[@]}"; do wait "$job" || ok=0; done
+  [ $ok = 1 ] || fail "getting the test tickets failed (see $D/setup.log)"
+  rm -f "$D"/past.*.conf
 
-  make_skewed_tickets
   printf 'TESTDOM:bob:bobntlmpw\nTESTDOM:carol:carolntlmpw\n' >"$D/ntlm_users"
-  make_skewed_tickets
   printf 'TESTDOM:bob:bobntlmpw\n' >"$D/ntlm_client_bob"
   printf 'TESTDOM:carol:carolntlmpw\n' >"$D/ntlm_client_carol"
   printf 'TESTDOM:bob:not-the-password\n' >"$D/ntlm_client_wrong"
+  ready=1
   cat "$D/env"
 }
 
