@@ -152,7 +152,7 @@ set_ccache_offset() {
   local file=$1 offset=$2 hex
   [ "$(head -c 8 "$file" | od -An -tx1 | tr -d ' \n')" = 0504000c00010008 ] || return 1
   hex=$(printf '%08x' $((offset & 0xffffffff)))
-  printf "\\x${hex:0:2}\\x${hex:2:2}\\x${hex:4:2}\\x${hex:6:2}" |
+  printf '%b' "\\x${hex:0:2}\\x${hex:2:2}\\x${hex:4:2}\\x${hex:6:2}" |
     dd of="$file" bs=1 seek=8 conv=notrunc status=none
 }
 
@@ -167,9 +167,9 @@ make_skewed_ticket() {
 # `env` so that the PID is the KDC's), for one kinit run in the past too (so that the
 # ticket's requested end lies in the past as well).
 make_expired_ticket() {
-  local lib rc=0
-  lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
-  [ -n "$lib" ] || { log "libfaketime not found (scripts/install-deps.sh installs faketime)"; return 1; }
+  local libs=(/usr/lib/*/faketime/libfaketime.so.1) lib rc=0
+  lib=${libs[0]}
+  [ -e "$lib" ] || { log "libfaketime not found (scripts/install-deps.sh installs faketime)"; return 1; }
   launch_kdc past LD_PRELOAD="$lib" FAKETIME=-7200 || return 1
   echo alicepw | env KRB5_CONFIG="$D/past.krb5.conf" LD_PRELOAD="$lib" FAKETIME=-7200 \
     kinit -l 1h -S HTTP/localhost -c "FILE:$D/alice_expired.ccache" alice >/dev/null || rc=1
