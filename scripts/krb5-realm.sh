@@ -25,8 +25,9 @@
 #                                    on a client whose clock is two hours behind (so the
 #                                    client still uses it): issued by this realm's KDC
 #                                    run two hours in the past under faketime
-#   DIR/ntlm_users                   NTLM accounts (DOMAIN:user:password): TESTDOM\bob
-#                                    (bobntlmpw), TESTDOM\carol (carolntlmpw)
+#   DIR/ntlm_users                   NTLM accounts as smbpasswd lines (NT hashes):
+#                                    TESTDOM\bob (bobntlmpw), TESTDOM\carol (carolntlmpw)
+#   DIR/ntlm_users_plain             the same accounts as DOMAIN:user:password lines
 #   DIR/ntlm_client_bob, DIR/ntlm_client_carol, DIR/ntlm_client_wrong
 #                                    one-line files for an NTLM initiator (the last one
 set -euo pipefail
@@ -178,6 +179,17 @@ make_expired_ticket() {
   [ $rc = 0 ] && set_ccache_offset "$D/alice_expired.ccache" -7200
 }
 
+# One smbpasswd line: the NT hash is MD4 over the UTF-16LE password (OpenSSL keeps MD4
+# in its legacy provider).
+smbpasswd_line() {
+  local user=$1 uid=$2 password=$3 hash
+  hash=$(printf '%s' "$password" | iconv -f UTF-8 -t UTF-16LE |
+    openssl dgst -md4 -provider legacy -provider default | sed 's/.*= *//' | tr a-f A-F)
+  [ ${#hash} = 32 ] || fail "openssl could not compute an NT hash"
+  printf '%s:%s:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX:%s:[U          ]:LCT-00000000:\n' \
+    "$user" "$uid" "$hash"
+}
+
 make_database() {
   kdb5_util create -s -r "$REALM" -P masterpw >/dev/null || return 1
   # One kadmin.local for every principal and keytab: it reads the requests from stdin.
@@ -241,7 +253,9 @@ EOE
   [ $ok = 1 ] || fail "getting the test tickets failed (see $D/setup.log)"
   rm -f "$D"/past.*.conf
 
-  printf 'TESTDOM:bob:bobntlmpw\nTESTDOM:carol:carolntlmpw\n' >"$D/ntlm_users"
+  smbpasswd_line 'TESTDOM\bob' 1001 bobntlmpw >"$D/ntlm_users"
+  smbpasswd_line 'TESTDOM\carol' 1002 carolntlmpw >>"$D/ntlm_users"
+  printf 'TESTDOM:bob:bobntlmpw\nTESTDOM:carol:carolntlmpw\n' >"$D/ntlm_users_plain"
   printf 'TESTDOM:bob:bobntlmpw\n' >"$D/ntlm_client_bob"
   printf 'TESTDOM:carol:carolntlmpw\n' >"$D/ntlm_client_carol"
   printf 'TESTDOM:bob:not-the-password\n' >"$D/ntlm_client_wrong"

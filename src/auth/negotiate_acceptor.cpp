@@ -5,6 +5,7 @@
 #include "auth/negotiate_acceptor.hpp"
 
 #include "auth/gss_internal.hpp"
+#include "auth/ntlm_users.hpp"
 
 #include <gssapi/gssapi_ext.h>
 #include <unistd.h>
@@ -12,8 +13,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <vector>
 
@@ -21,9 +20,6 @@ namespace bits::auth {
 namespace {
 
 using detail::gss_credentials;
-
-/// Largest NTLM user file we check (gss-ntlmssp itself reads any size).
-constexpr std::uintmax_t max_ntlm_users_bytes = std::uintmax_t{16} * 1024 * 1024;
 
 negotiate_failure failure(negotiate_errc kind, std::string message, OM_uint32 major = 0,
                           OM_uint32 minor = 0) {
@@ -74,38 +70,6 @@ negotiate_result<service_name> parse_service_principal(std::string const& text) 
 
 std::string errno_text(int e) {
   return std::strerror(e);  // NOLINT(concurrency-mt-unsafe): start-up only
-}
-
-// gss-ntlmssp fails at logon time, without saying which file, when its user file
-// cannot be read; we check the file now so that start-up reports it.
-std::optional<negotiate_failure> check_ntlm_users(std::string const& path) {
-  auto const unavailable = [&](std::string why) {
-    return failure(negotiate_errc::credentials_unavailable, "ntlm_users " + path + ": " + why);
-  };
-  std::error_code ec;
-  auto const status = std::filesystem::status(path, ec);
-  if (ec) return unavailable(ec.message());
-  if (!std::filesystem::is_regular_file(status)) return unavailable("not a regular file");
-  if (std::filesystem::file_size(path, ec) > max_ntlm_users_bytes || ec) {
-    return unavailable("larger than 16 MiB");
-  }
-  std::ifstream in(path);
-  if (!in) return unavailable(errno_text(errno));
-  std::string line;
-  std::size_t accounts = 0;
-  std::size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.size() >= 1023) {
-      // gss-ntlmssp reads lines with a 1024-byte buffer: the rest would become a line.
-      return unavailable("line " + std::to_string(number) + " is longer than 1022 bytes");
-    }
-    if (line.empty() || line.front() == '#') continue;
-    auto const first = line.find(':');
-    if (first != std::string::npos && line.find(':', first + 1) != std::string::npos) ++accounts;
-  }
-  if (accounts == 0) return unavailable("holds no DOMAIN:user:password line");
-  return std::nullopt;
 }
 
 // The store every credential of this acceptor is acquired from. The strings live in
@@ -209,6 +173,7 @@ negotiate_result<std::shared_ptr<negotiate_acceptor const>> negotiate_acceptor::
 
   cred_store store;
   std::vector<gss_OID_desc> mechs;
+  std::vector<std::string> warnings;
   if (!options.keytab.empty()) {
     // GSSAPI says only "No key table entry found" for a keytab it cannot open.
     if (::access(options.keytab.c_str(), R_OK) != 0) {
@@ -226,7 +191,11 @@ negotiate_result<std::shared_ptr<negotiate_acceptor const>> negotiate_acceptor::
     mechs.push_back(*detail::krb5_oid());
   }
   if (!options.ntlm_users.empty()) {
-    if (auto problem = check_ntlm_users(options.ntlm_users)) return *problem;
+    // gss-ntlmssp reads the file only at logon time, and then does not say which file
+    // it could not read: check it now, so that start-up reports it.
+    auto users = check_ntlm_users(options.ntlm_users);
+    if (!users) return users.error();
+    warnings = std::move(users->warnings);
     store.ntlm_users = options.ntlm_users;
     auto ntlm =
         acquire(name.name, {*detail::ntlm_oid()}, store, "ntlm_users " + options.ntlm_users);
@@ -256,6 +225,7 @@ negotiate_result<std::shared_ptr<negotiate_acceptor const>> negotiate_acceptor::
   acceptor->kerberos_ = !options.keytab.empty();
   acceptor->ntlm_ = !options.ntlm_users.empty();
   acceptor->credentials_ = std::move(credentials);
+  acceptor->warnings_ = std::move(warnings);
   return std::shared_ptr<negotiate_acceptor const>(std::move(acceptor));
 }
 

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace bits::auth {
 
@@ -23,9 +24,9 @@ struct negotiate_options {
   /// has keys of, for a server reached under several names). Empty means
   /// `HTTP/<this machine's host name>` (gethostname, not canonicalised).
   std::string service_principal;
-  /// Path of the NTLM user file (one `DOMAIN:user:password` line per account, or
-  /// smbpasswd lines); empty = no NTLM. gss-ntlmssp reads it on every NTLM logon, so
-  /// edits apply at once. Passed with the credential (the `ntlmssp_keyfile` cred-store
+  /// Path of the NTLM user file (see ntlm_users.hpp: smbpasswd lines with NT hashes, or
+  /// `DOMAIN:user:password` lines); empty = no NTLM. gss-ntlmssp reads it on every NTLM
+  /// logon, so edits apply at once. Passed with the credential (the `ntlmssp_keyfile` cred-store
   /// key), not through NTLM_USER_FILE: each acceptor has its own file.
   std::string ntlm_users;
   /// Path of a private Kerberos replay cache file (MIT's file2 format, created on first
@@ -64,10 +65,15 @@ class negotiate_acceptor {
   /// The service principal in use (the configured one, or the default).
   [[nodiscard]] std::string const& service_principal() const noexcept;
 
+  /// What start-up should log about the options that still work (check_ntlm_users's
+  /// warnings: plain-text NTLM passwords, skipped lines).
+  [[nodiscard]] std::vector<std::string> const& warnings() const noexcept { return warnings_; }
+
  private:
   negotiate_acceptor() = default;
 
   std::shared_ptr<detail::gss_credentials const> credentials_;
+  std::vector<std::string> warnings_;
   bool kerberos_ = false;
   bool ntlm_ = false;
 };

@@ -83,6 +83,28 @@ TEST(NegotiateNtlm, RawNtlmIsAcceptedAsDomainBackslashUser) {
   EXPECT_EQ(context.identity()->mechanism, negotiate_mechanism::ntlm);
 }
 
+TEST(NegotiateNtlm, UserFileOfNtHashesNeedsNoWarning) {
+  auto acceptor = make_acceptor(ntlm_only());  // smbpasswd lines
+  ASSERT_TRUE(acceptor);
+  EXPECT_TRUE(acceptor->warnings().empty()) << acceptor->warnings().front();
+}
+
+TEST(NegotiateNtlm, UserFileOfPlainPasswordsWorksWithAWarning) {
+  auto options = ntlm_only();
+  options.ntlm_users = krb5().file("ntlm_users_plain");
+  auto acceptor = make_acceptor(options);
+  ASSERT_TRUE(acceptor);
+  ASSERT_EQ(acceptor->warnings().size(), 1U);
+  EXPECT_NE(acceptor->warnings()[0].find("plain-text password"), std::string::npos)
+      << acceptor->warnings()[0];
+  EXPECT_EQ(acceptor->warnings()[0].find("bobntlmpw"), std::string::npos);
+  auto context = acceptor->begin(negotiate_scheme::ntlm);
+  gss_initiator bob(ntlm_client("TESTDOM\\bob", "ntlm_client_bob"));
+  auto const outcome = run_handshake(context, bob);
+  ASSERT_TRUE(outcome.last) << outcome.last.error().describe();
+  EXPECT_EQ(context.identity()->name, "TESTDOM\\bob");
+}
+
 TEST(NegotiateNtlm, NtlmInsideNegotiateIsAcceptedWithMechListMic) {
   auto acceptor = make_acceptor(kerberos_and_ntlm());
   ASSERT_TRUE(acceptor);
