@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <stdexcept>
@@ -30,6 +31,7 @@ void stop_own_realm() {
   if (own_dir.empty()) return;
   std::string const command = std::string(BITS_KRB5_REALM_SCRIPT) + " stop '" + own_dir + "'";
   static_cast<void>(std::system(command.c_str()));
+  std::filesystem::remove(std::filesystem::path(own_dir).parent_path());  // the mkdtemp folder
 }
 
 // Without ctest's fixture: a realm of our own under $TMPDIR.
