@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -21,7 +22,6 @@ namespace bits::test {
 namespace {
 
 constexpr std::size_t max_head_bytes = 1U << 20U;
-constexpr std::string_view hex_digits = "0123456789abcdefABCDEF";
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -195,7 +195,9 @@ read_outcome raw_client::read_chunked(std::string& body) {
     }
     // The size's hex digits, before any chunk extension.
     auto const line = std::string_view(buffer_).substr(0, eol);
-    auto const parsed = core::parse_hex_u64(line.substr(0, line.find_first_not_of(hex_digits)));
+    auto const digits = std::find_if_not(line.begin(), line.end(), core::is_hex_digit);
+    auto const parsed =
+        core::parse_hex_u64(line.substr(0, static_cast<std::size_t>(digits - line.begin())));
     if (!parsed) return read_outcome::malformed;
     auto const size = static_cast<std::size_t>(*parsed);
     buffer_.erase(0, eol + 2);
