@@ -2,6 +2,7 @@
 #include "auth/htpasswd.hpp"
 #include "config/load.hpp"
 #include "notify/notify_client.hpp"
+#include "server/basic_authentication.hpp"
 #include "server/http_server.hpp"
 #include "service/router.hpp"
 #include "storage/upload_store.hpp"
@@ -100,8 +101,10 @@ service::vdir_policy to_policy(config::vdir_config const& v) {
   return p;
 }
 
-/// Opens every virtual directory's store and recovers its sessions.
-bool build_router(config::daemon_config const& cfg, service::router& router) {
+/// Opens every virtual directory's store and recovers its sessions; the directories
+/// with auth = "basic" get their authentication policy in `authn`.
+bool build_router(config::daemon_config const& cfg, service::router& router,
+                  server::authenticators& authn) {
   service::service_options const opts{std::chrono::seconds(cfg.server.sync_interval),
                                       std::chrono::seconds(cfg.server.tombstone_ttl)};
   for (auto const& v : cfg.vdirs) {
@@ -124,8 +127,7 @@ bool build_router(config::daemon_config const& cfg, service::router& router) {
         spdlog::error("vdir {}: htpasswd {}: {}", v.url, v.htpasswd, table.error().message());
         return false;
       }
-      svc->set_authenticator(std::make_shared<auth::basic_authenticator>(std::move(*table)),
-                             v.realm);
+      authn[v.url] = std::make_shared<server::basic_authentication>(std::move(*table), v.realm);
     }
     auto recovered = svc->recover();
     if (!recovered) {
@@ -172,32 +174,16 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(log_level.empty() ? cfg.server.log_level : log_level));
 
   service::router router;
-  if (!build_router(cfg, router)) return 1;
+  server::authenticators authn;
+  if (!build_router(cfg, router, authn)) return 1;
   notify::global_init();
-  server::http_server srv(to_server_options(cfg.server, port_file), router,
+  server::http_server srv(to_server_options(cfg.server, port_file), router, authn,
                           notify::call_application);
-  std::string why;
-  if (!srv.listen(why)) {
-    spdlog::error("{}", why);
+  // SIGHUP reloads the TLS certificate and the htpasswd files (in the server).
+  if (auto listening = srv.listen(); !listening) {
+    spdlog::error("{}", listening.error().message());
     return 1;
   }
-  // SIGHUP: the server reloads its TLS certificate, then the htpasswd files here.
-  srv.on_reload([&cfg, &router] {
-    for (std::size_t i = 0; i < cfg.vdirs.size(); ++i) {
-      auto const& v = cfg.vdirs[i];
-      if (v.auth != "basic") continue;
-      for (auto const& svc : router.vdirs()) {
-        if (svc->policy().url != v.url || !svc->authenticator()) continue;
-        std::vector<std::string> problems;
-        if (auto ec = svc->authenticator()->reload(v.htpasswd, problems)) {
-          for (auto const& p : problems) spdlog::error("vdir {}: {}", v.url, p);
-          spdlog::error("SIGHUP: keeping the old users of {}: {}", v.url, ec.message());
-        } else {
-          spdlog::info("SIGHUP: reloaded {}", v.htpasswd);
-        }
-      }
-    }
-  });
   srv.run();
   return 0;
 }
