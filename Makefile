@@ -46,7 +46,7 @@ fuzz: deps
 # The benchmark suite against a Release build (build-bench/): one table with ratios to
 # this machine's baseline, JSON in bench/results.json.
 bench: deps
-	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBITS_BUILD_TESTS=OFF
+	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBITS_BUILD_TESTS=OFF -DBITS_FAULT_INJECTION=OFF
 	cmake --build build-bench --target openbitsd openbits_loadgen openbits_sink
 	BUILD=$(CURDIR)/build-bench python3 bench/run.py
 

@@ -110,7 +110,9 @@ bool build_router(config::daemon_config const& cfg, service::router& router,
   for (auto const& v : cfg.vdirs) {
     std::string const spool = v.spool_dir.empty() ? v.root + "/.bits-spool" : v.spool_dir;
     std::string why;
-    auto store = storage::open_fs_store(v.root, spool, &why);
+    storage::fs_store_options const folders{v.create_dirs,
+                                            config::parse_dir_mode(v.dir_mode).value_or(0750)};
+    auto store = storage::open_fs_store(v.root, spool, &why, folders);
     if (!store) {
       spdlog::error("vdir {}: {}", v.url, why.empty() ? store.error().message() : why);
       return false;

@@ -209,6 +209,8 @@ constexpr key_spec<vc> vdir_keys[] = {
     {"max_upload_size", &vc::max_upload_size},
     {"max_fragment_size", &vc::max_fragment_size},
     {"allow_overwrites", &vc::allow_overwrites},
+    {"create_dirs", &vc::create_dirs},
+    {"dir_mode", &vc::dir_mode},
     {"session_timeout", &vc::session_timeout},
     {"cleanup_interval", &vc::cleanup_interval},
     {"host_id", &vc::host_id},

@@ -4,6 +4,7 @@
 
 #include "config/daemon_config.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,10 @@ struct load_result {
 /// makes no sense. Filesystem checks (root exists, same filesystem as the spool) are
 /// the daemon's, at start-up.
 [[nodiscard]] std::vector<problem> validate(daemon_config const& cfg, std::string const& file);
+
+/// Parses a folder mode written in octal, as chmod takes it: 3 or 4 octal digits,
+/// optionally after a leading "0" ("750", "0750", "02770"). nullopt for anything else.
+[[nodiscard]] std::optional<unsigned> parse_dir_mode(std::string_view text) noexcept;
 
 /// Parses a listen entry: "host:port", "[v6addr]:port", ":port" (all addresses).
 /// Port 0 means "pick a free one". Returns false on anything else.

@@ -147,6 +147,16 @@ void check_notification(vdir_config const& v, std::string const& prefix, checker
   c.at_least_one_second(prefix + ".notification_timeout", v.notification_timeout);
 }
 
+// Created folders must let the daemon itself list, enter and write them (owner rwx).
+void check_dir_mode(std::string const& key, std::string const& text, checker& c) {
+  auto const mode = parse_dir_mode(text);
+  if (!mode) {
+    c.fail(key, "must be an octal mode such as \"0750\" (is \"" + text + "\")");
+  } else if ((*mode & 0700U) != 0700U) {
+    c.fail(key, "must give the owner rwx (0700), so the daemon can use the folders it creates");
+  }
+}
+
 void check_vdir(vdir_config const& v, std::string const& prefix, checker& c) {
   if (auto why = url_problem(v.url); !why.empty()) c.fail(prefix + ".url", std::move(why));
   if (v.root.empty()) c.fail(prefix + ".root", "must not be empty");
@@ -160,6 +170,7 @@ void check_vdir(vdir_config const& v, std::string const& prefix, checker& c) {
     c.fail(prefix + ".host_id_fallback_timeout", "must be at most 4294967295");
   }
   check_notification(v, prefix, c);
+  check_dir_mode(prefix + ".dir_mode", v.dir_mode, c);
   if (v.max_sessions == 0) c.fail(prefix + ".max_sessions", "must be at least 1");
   if (v.max_sessions_per_user == 0) c.fail(prefix + ".max_sessions_per_user", "must be at least 1");
   c.at_least_one_second(prefix + ".evict_idle_after", v.evict_idle_after);
@@ -228,6 +239,17 @@ void check_security(daemon_config const& cfg, checker& c) {
 }
 
 }  // namespace
+
+std::optional<unsigned> parse_dir_mode(std::string_view text) noexcept {
+  if (text.size() == 5 && text.front() == '0') text.remove_prefix(1);
+  if (text.size() != 3 && text.size() != 4) return std::nullopt;
+  unsigned mode = 0;
+  for (char const ch : text) {
+    if (ch < '0' || ch > '7') return std::nullopt;
+    mode = mode * 8 + static_cast<unsigned>(ch - '0');
+  }
+  return mode;
+}
 
 std::vector<problem> validate(daemon_config const& cfg, std::string const& file) {
   checker c(file);

@@ -1,5 +1,5 @@
 // Background work of a virtual directory: periodic syncs of open sessions (the
-// durability policy), expiry of idle sessions, and tombstone pruning. Runs on the
+// durability policy), expiry of idle sessions, and tombstone syncing and pruning. Runs on the
 // maintenance thread, never on an I/O thread.
 #include "service/upload_service.hpp"
 
@@ -79,11 +79,17 @@ void upload_service::maintain(run_all_fn const& run_all) {
       session_counters::bump(counters_.expired);
     }
   }
-  sessions_.prune_tombstones(now - options_.tombstone_ttl.count());
+  auto const oldest = now - options_.tombstone_ttl.count();
+  sessions_.prune_tombstones(oldest);
+  // Syncs the tombstones recorded since the last tick and deletes expired ones; a
+  // failure is tried again next tick.
+  static_cast<void>(store_->maintain_tombstones(now, oldest));
 }
 
 void upload_service::flush_all(run_all_fn const& run_all) {
   sync_all(sessions_.snapshot(), run_all);
+  auto const now = clock_();
+  static_cast<void>(store_->maintain_tombstones(now, now - options_.tombstone_ttl.count()));
 }
 
 }  // namespace bits::service

@@ -44,9 +44,19 @@ std::shared_ptr<session> session_registry::find(core::session_id const& id) cons
 
 void session_registry::forget(core::session_id const& id, std::optional<tombstone> how,
                               std::int64_t now) {
+  // Outside mu_: the journal may block on disk. A failed write only loses the
+  // tombstone's survival of a restart; the answer to this packet does not change.
+  if (how && journal_ != nullptr) {
+    static_cast<void>(journal_->add_tombstone({id, *how, now}, durable_));
+  }
   std::lock_guard lock(mu_);
   open_.erase(id);
   if (how) ended_.insert_or_assign(id, ended{*how, now});
+}
+
+void session_registry::restore_tombstone(storage::tombstone_record const& t) {
+  std::lock_guard lock(mu_);
+  ended_.insert_or_assign(t.id, ended{t.how, t.at});
 }
 
 std::optional<tombstone> session_registry::find_tombstone(core::session_id const& id) const {

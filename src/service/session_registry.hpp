@@ -61,10 +61,17 @@ class session_lease {
 };
 
 /// How a session ended, remembered for tombstone_ttl (reference 6.4).
-enum class tombstone { closed, cancelled };
+using storage::tombstone;
 
 class session_registry {
  public:
+  /// Tombstones in memory only.
+  session_registry() = default;
+  /// Tombstones are also recorded in `journal` (not owned; must outlive this), so they
+  /// survive a restart; with `durable` they are synced there before forget() returns.
+  session_registry(storage::upload_store* journal, bool durable) noexcept
+      : journal_(journal), durable_(durable) {}
+
   /// Adds a new session (its spool entry exists already).
   void insert(std::shared_ptr<session> s);
 
@@ -74,8 +81,13 @@ class session_registry {
   /// The open session `id`, without leasing it (readers that take `mu`), or null.
   [[nodiscard]] std::shared_ptr<session> find(core::session_id const& id) const;
 
-  /// Removes the session; with a tombstone when `how` is given.
+  /// Removes the session; with a tombstone when `how` is given, recorded in the journal
+  /// first (so call this before removing the session's spool entry). Best effort: when
+  /// the journal cannot be written the tombstone still lives in memory.
   void forget(core::session_id const& id, std::optional<tombstone> how, std::int64_t now);
+
+  /// Puts back a tombstone found at start-up (it is in the journal already).
+  void restore_tombstone(storage::tombstone_record const& t);
 
   /// The tombstone of `id`, if it ended within the ttl.
   [[nodiscard]] std::optional<tombstone> find_tombstone(core::session_id const& id) const;
@@ -93,6 +105,8 @@ class session_registry {
     tombstone how;
     std::int64_t at;
   };
+  storage::upload_store* journal_ = nullptr;
+  bool durable_ = false;
   mutable std::mutex mu_;
   std::unordered_map<core::session_id, std::shared_ptr<session>, core::session_id_hash> open_;
   std::unordered_map<core::session_id, ended, core::session_id_hash> ended_;

@@ -54,7 +54,8 @@ upload_service::upload_service(vdir_policy policy, service_options options,
       options_(options),
       store_(std::move(store)),
       clock_(std::move(clock)),
-      quotas_(policy_.max_sessions, policy_.max_spool_bytes, policy_.evict_idle_after.count()) {}
+      quotas_(policy_.max_sessions, policy_.max_spool_bytes, policy_.evict_idle_after.count()),
+      sessions_(store_.get(), options_.sync_interval.count() == 0) {}
 
 result<std::vector<std::string>> upload_service::recover() {
   auto report = store_->recover();
@@ -71,6 +72,13 @@ result<std::vector<std::string>> upload_service::recover() {
     quotas_.restore(*s, std::move(owner), !receiving, receiving ? s->record.total.value_or(0) : 0);
     sessions_.insert(std::move(s));
   }
+  auto const now = clock_();
+  auto const oldest = now - options_.tombstone_ttl.count();
+  for (auto const& t : report->tombstones) {
+    if (t.at >= oldest) sessions_.restore_tombstone(t);
+  }
+  // Deletes what expired while the daemon was down; failures are retried by maintain().
+  static_cast<void>(store_->maintain_tombstones(now, oldest));
   return std::move(report->discarded);
 }
 
@@ -186,9 +194,30 @@ bool upload_service::is_expired(session const& s, std::int64_t now) const {
   return now - s.record.last_activity > policy_.session_timeout.count();
 }
 
+void upload_service::load_session(core::session_id const& id) {
+  // One load at a time: two packets of a session new to this node must not both add it.
+  std::lock_guard lock(load_mu_);
+  if (sessions_.find(id) || sessions_.find_tombstone(id)) return;
+  auto rec = store_->load(id);
+  if (!rec) return;  // not in the store (the local store never has such sessions)
+  auto s = std::make_shared<session>(std::move(*rec));
+  s->durable = s->record.received;
+  s->active_at.store(clock_(), std::memory_order_relaxed);
+  remember_reply(s->record);
+  auto owner = s->record.principal.empty() ? std::string() : "user:" + s->record.principal;
+  bool const receiving = s->record.state == storage::session_state::receiving;
+  quotas_.restore(*s, std::move(owner), !receiving, receiving ? s->record.total.value_or(0) : 0);
+  sessions_.insert(std::move(s));
+}
+
 result<session_lease> upload_service::acquire(core::session_id const& id,
                                               request_context const& ctx) {
   auto lease = sessions_.lease(id);
+  if (!lease && lease.error() == error::session_not_found && !sessions_.find_tombstone(id)) {
+    // Created by another node sharing the store, or before this node restarted.
+    load_session(id);
+    lease = sessions_.lease(id);
+  }
   if (!lease) return lease.error();
   session& s = **lease;
   std::lock_guard lock(s.mu);
@@ -209,8 +238,11 @@ result<session_lease> upload_service::acquire(core::session_id const& id,
 }
 
 void upload_service::finish_session(session& s, std::optional<tombstone> how) {
-  // Caller holds s.mu. A failed discard leaves files in the spool; the next start-up
-  // recovers or removes them, so the protocol answer does not depend on it.
+  // Caller holds s.mu. The tombstone is recorded (forget) before the spool entry goes,
+  // so a crash in between leaves an entry that recovery removes, never an ended session
+  // that nothing remembers. A failed discard leaves files in the spool; the next
+  // start-up recovers or removes them, so the protocol answer does not depend on it.
+  sessions_.forget(s.record.id, how, clock_());
   (void)store_->discard(s.record.id);
   s.gone = true;
   quotas_.release(s);
@@ -218,7 +250,6 @@ void upload_service::finish_session(session& s, std::optional<tombstone> how) {
     std::lock_guard lock(replies_mu_);
     replies_.erase(s.record.reply_token);
   }
-  sessions_.forget(s.record.id, how, clock_());
 }
 
 // Fragment (reference 3.3, 5.2): plan against what is held; the body follows.

@@ -105,6 +105,9 @@ class upload_service {
   /// destination's and this principal's. Expired sessions are removed here.
   [[nodiscard]] result<session_lease> acquire(core::session_id const& id,
                                               request_context const& ctx);
+  /// Adds the session `id` from the store when the store has it (store::load) and this
+  /// node holds no session or tombstone of that id.
+  void load_session(core::session_id const& id);
   /// Ends a session: removes its spool entry and remembers how it ended.
   void finish_session(session& s, std::optional<tombstone> how);
   void sync_session(session& s);
@@ -136,6 +139,7 @@ class upload_service {
   log_fn log_;
   session_registry sessions_;
   std::int64_t next_cleanup_ = 0;
+  std::mutex load_mu_;  ///< serialises load_session
   mutable std::mutex replies_mu_;
   std::unordered_map<std::string, core::session_id> replies_;  ///< reply token -> session
 

@@ -94,9 +94,38 @@ bits::result<unique_fd> open_folder(confinement const& c, int parent, std::strin
   return child;
 }
 
+// A missing folder, made and opened without following a symlink raced in its place.
+bits::result<unique_fd> make_folder(confinement const& c, int parent, std::string const& name,
+                                    mode_t mode) {
+  bool const created = ::mkdirat(parent, name.c_str(), mode) == 0;
+  if (!created && errno != EEXIST) {
+    int const err = errno;
+    if (err == ENOENT) return make_error_code(error::parent_not_found);  // removed meanwhile
+    return io_failure("create destination folder", err);
+  }
+  // Read access for fchmod and fsync: a folder we just made grants it (dir_mode keeps
+  // the owner's rwx); one made by someone else is only walked through.
+  int const flags = (created ? O_RDONLY : O_PATH) | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  unique_fd child{::openat(parent, name.c_str(), flags)};
+  if (!child) {
+    int const err = errno;
+    if (err == ENOENT) return make_error_code(error::parent_not_found);
+    if (err == ENOTDIR || err == ELOOP) return make_error_code(error::forbidden_path);
+    return io_failure("open destination folder", err);
+  }
+  if (auto ec = check_walked_dir(c, child.get())) return ec;
+  if (created && ::fchmod(child.get(), mode) != 0) return io_failure("chmod new folder", errno);
+  // The new name must be durable before the commit's Ack; after EEXIST as well, since
+  // the session that created the folder may not have synced its parent yet.
+  if (auto ec = sync_dir(parent, ".")) return ec;
+  return child;
+}
+
 }  // namespace
 
-bits::result<destination_place> walk_to_parent(confinement const& c, std::string_view destination) {
+bits::result<std::optional<destination_place>> walk(confinement const& c,
+                                                    std::string_view destination,
+                                                    missing_folder missing, mode_t mode) {
   if (destination.empty()) return make_error_code(error::destination_is_directory);
   auto const segments = split_segments(destination);
   for (auto const segment : segments) {
@@ -107,11 +136,23 @@ bits::result<destination_place> walk_to_parent(confinement const& c, std::string
   if (!current) return io_failure("open root", errno);
   if (auto ec = check_walked_dir(c, current.get())) return ec;
   for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
-    auto child = open_folder(c, current.get(), std::string{segments[i]});
+    std::string const name{segments[i]};
+    auto child = open_folder(c, current.get(), name);
+    if (!child && child.error() == error::parent_not_found && missing != missing_folder::fail) {
+      if (missing == missing_folder::stop) return std::optional<destination_place>{};
+      child = make_folder(c, current.get(), name, mode);
+    }
     if (!child) return child.error();
     current = std::move(*child);
   }
-  return destination_place{std::move(current), std::string{segments.back()}};
+  return std::optional<destination_place>{
+      destination_place{std::move(current), std::string{segments.back()}}};
+}
+
+bits::result<destination_place> walk_to_parent(confinement const& c, std::string_view destination) {
+  auto place = walk(c, destination, missing_folder::fail);
+  if (!place) return place.error();
+  return std::move(**place);
 }
 
 error_code check_leaf(confinement const& c, destination_place const& place, bool allow_overwrite) {

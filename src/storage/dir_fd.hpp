@@ -9,6 +9,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <sys/types.h>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -83,6 +84,25 @@ struct destination_place {
 /// storage_failure (anything else, recorded by io_failure).
 [[nodiscard]] bits::result<destination_place> walk_to_parent(confinement const& c,
                                                              std::string_view destination);
+
+/// What a walk does about a folder on the way that does not exist.
+enum class missing_folder {
+  fail,    ///< parent_not_found
+  stop,    ///< end the walk successfully, with no place (nothing below can exist yet)
+  create,  ///< create it (see walk)
+};
+
+/// walk_to_parent with a choice for missing folders. With missing_folder::create each
+/// missing folder is made with mkdirat, given exactly `mode` (fchmod: the umask does not
+/// apply), and its parent is fsynced, so the new name survives power loss once this
+/// returns; a folder that another caller creates at the same moment (EEXIST) is used
+/// as found, and its parent synced too. The result is empty only with
+/// missing_folder::stop. Errors as walk_to_parent; creating may also fail with
+/// disk_full or storage_failure.
+[[nodiscard]] bits::result<std::optional<destination_place>> walk(confinement const& c,
+                                                                  std::string_view destination,
+                                                                  missing_folder missing,
+                                                                  mode_t mode = 0750);
 
 /// Checks what is at `place` now: nothing (fine), the spool folder (forbidden_path), a
 /// directory (destination_is_directory), anything but a regular file, e.g. a symlink,

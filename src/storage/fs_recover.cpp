@@ -36,20 +36,32 @@ std::string read_boot_id() {
 }
 
 result<recovery_report> fs_store::recover() {
+  recovery_report report;
+  if (auto ec = tombstones_.load(report.tombstones)) return ec;
   std::vector<std::string> names;
   if (auto ec = list_names(spool_.get(), names)) return ec;
+  std::erase(names, std::string{tombstone_dir_name});
+  // The spool's entries are few, the tombstones may be millions: look these up in those.
+  ended_set entries;
+  for (auto const& name : names) {
+    if (auto const id = core::parse_session_hex(name)) entries.insert(*id);
+  }
+  ended_set ended;
+  for (auto const& t : report.tombstones) {
+    if (entries.contains(t.id)) ended.insert(t.id);
+  }
   {
     std::lock_guard const lock{mutex_};
     states_.clear();
   }
   // Folder names are upper-case hex of the id, so this also orders sessions by id.
   std::sort(names.begin(), names.end());
-  recovery_report report;
-  for (auto const& name : names) recover_entry(name, report);
+  for (auto const& name : names) recover_entry(name, ended, report);
   return report;
 }
 
-void fs_store::recover_entry(std::string const& name, recovery_report& report) {
+void fs_store::recover_entry(std::string const& name, ended_set const& ended,
+                             recovery_report& report) {
   auto const drop = [&](std::string const& reason) {
     std::string line = name + ": " + reason;
     if (remove_entry(name)) {
@@ -63,6 +75,10 @@ void fs_store::recover_entry(std::string const& name, recovery_report& report) {
   };
   auto const id = core::parse_session_hex(name);
   if (!id || id->to_hex() != name) return drop("not a session folder");
+  // Close or Cancel had recorded its tombstone when the process stopped, before it
+  // could remove the entry: finish that removal. (A data file linked at its
+  // destination stays there: only the spool's name goes.)
+  if (ended.contains(*id)) return drop("session had ended (tombstone found)");
   unique_fd const entry = open_entry(name);
   if (!entry) {
     int const err = errno;
@@ -81,14 +97,23 @@ void fs_store::recover_entry(std::string const& name, recovery_report& report) {
   auto& meta = current->meta;
   if (meta.record.id != *id) return drop("metadata names another session");
   if (meta.record.state == session_state::receiving) {
-    if (auto why = recover_received(entry.get(), meta); !why.empty()) return drop(why);
+    if (auto why = recover_received(entry.get(), name, meta); !why.empty()) return drop(why);
+  } else {
+    // Complete: a data file with a second name is the published file, whose spool name
+    // commit() had not removed yet. A data file with one name is an upload-reply
+    // request kept for the application.
+    struct stat st {};
+    if (::fstatat(entry.get(), data_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+        st.st_nlink > 1) {
+      static_cast<void>(::unlinkat(entry.get(), data_name, 0));
+    }
   }
-  // A complete session has no data file left (commit moved it); it is kept as loaded.
   remember(meta.record.id, meta_state{meta.durable, current->seq, false});
   report.sessions.push_back(std::move(meta.record));
 }
 
-std::string fs_store::recover_received(int entry, stored_metadata& meta) const {
+std::string fs_store::recover_received(int entry, std::string const& hex,
+                                       stored_metadata& meta) const {
   unique_fd const data{::openat(entry, data_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC)};
   if (!data) {
     int const err = errno;
@@ -98,6 +123,16 @@ std::string fs_store::recover_received(int entry, stored_metadata& meta) const {
   if (::fstat(data.get(), &st) != 0) return "cannot stat data file (" + errno_text(errno) + ")";
   auto const size = static_cast<std::uint64_t>(st.st_size);
   auto& record = meta.record;
+  if (st.st_nlink > 1) {
+    // commit() had linked the file after syncing all of it: every byte is there,
+    // whatever the boot, and the file may be the published one, so it is never cut.
+    // A temporary link not yet renamed onto the destination is removed; the resent
+    // last fragment then commits again, which finishes that commit.
+    remove_commit_link(hex, record.destination, file_identity{st.st_dev, st.st_ino});
+    record.received = size;
+    meta.durable = size;
+    return {};
+  }
   // Same boot: only the process died and the page cache kept every byte written; each
   // byte in the file came from the client at its own offset (writes only ever extend
   // the file from the held prefix), so all of them count. Another boot (or an unknown
@@ -113,6 +148,20 @@ std::string fs_store::recover_received(int entry, stored_metadata& meta) const {
   record.received = keep;
   meta.durable = std::min(meta.durable, keep);
   return {};
+}
+
+void fs_store::remove_commit_link(std::string const& hex, std::string_view destination,
+                                  file_identity data) const {
+  // Best effort: a folder that is gone or refused has no link of ours to remove.
+  auto place = walk(conf_, destination, missing_folder::stop);
+  if (!place || !*place) return;
+  std::string const temp = std::string(commit_link_prefix) + hex;
+  int const parent = (*place)->parent.get();
+  struct stat st {};
+  if (::fstatat(parent, temp.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+      file_identity{st.st_dev, st.st_ino} == data) {
+    static_cast<void>(::unlinkat(parent, temp.c_str(), 0));
+  }
 }
 
 }  // namespace bits::storage::detail

@@ -2,6 +2,7 @@
 // open_fs_store. Recovery lives in fs_recover.cpp.
 #include "storage/fs_store.hpp"
 
+#include "storage/crash_point.hpp"
 #include "storage/data_file.hpp"
 
 #include <fcntl.h>
@@ -18,8 +19,13 @@
 namespace bits::storage {
 namespace detail {
 
-fs_store::fs_store(unique_fd root, unique_fd spool, confinement conf, std::string boot_id)
-    : root_(std::move(root)), spool_(std::move(spool)), conf_(conf), boot_id_(std::move(boot_id)) {}
+fs_store::fs_store(unique_fd root, unique_fd spool, confinement conf, std::string boot_id,
+                   fs_store_options options)
+    : root_(std::move(root)),
+      spool_(std::move(spool)),
+      conf_(conf),
+      boot_id_(std::move(boot_id)),
+      options_(options) {}
 
 unique_fd fs_store::open_entry(std::string const& hex) const noexcept {
   return unique_fd{
@@ -27,9 +33,13 @@ unique_fd fs_store::open_entry(std::string const& hex) const noexcept {
 }
 
 error_code fs_store::check_destination(std::string_view destination, bool allow_overwrite) {
-  auto place = walk_to_parent(conf_, destination);
+  // With create_dirs a missing folder is fine: commit creates it (not now, so that an
+  // abandoned session leaves no empty folders), and nothing can exist below it.
+  auto place =
+      walk(conf_, destination, options_.create_dirs ? missing_folder::stop : missing_folder::fail);
   if (!place) return place.error();
-  return check_leaf(conf_, *place, allow_overwrite);
+  if (!*place) return {};
+  return check_leaf(conf_, **place, allow_overwrite);
 }
 
 error_code fs_store::create(session_record const& record) {
@@ -127,16 +137,20 @@ fs_store::meta_state fs_store::state_of(core::session_id const& id, int entry) {
 }
 
 error_code fs_store::commit(session_record const& record, bool allow_overwrite) {
-  unique_fd const entry = open_entry(record.id.to_hex());
+  std::string const hex = record.id.to_hex();
+  unique_fd const entry = open_entry(hex);
   if (!entry) return io_failure("open spool entry", errno);
+  file_identity data_id;
   {
     unique_fd const data{::openat(entry.get(), data_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC)};
     if (!data) return io_failure("open data file", errno);
     struct stat st {};
     if (::fstat(data.get(), &st) != 0) return io_failure("fstat data file", errno);
+    data_id = file_identity{st.st_dev, st.st_ino};
     auto const size = static_cast<std::uint64_t>(st.st_size);
     // Publish exactly the bytes acknowledged: fewer means the spool lost data (refuse
-    // rather than publish a damaged file); more are unacknowledged leftovers.
+    // rather than publish a damaged file); more are unacknowledged leftovers. A file
+    // with another name already (a commit cut short by a crash) was cut and synced then.
     if (size < record.received) return io_failure("data file shorter than received", EIO);
     if (size > record.received &&
         ::ftruncate(data.get(), static_cast<off_t>(record.received)) != 0) {
@@ -144,14 +158,32 @@ error_code fs_store::commit(session_record const& record, bool allow_overwrite) 
     }
     if (::fdatasync(data.get()) != 0) return io_failure("fdatasync data", errno);
   }
-  auto place = walk_to_parent(conf_, record.destination);
+  auto place = walk(conf_, record.destination,
+                    options_.create_dirs ? missing_folder::create : missing_folder::fail,
+                    static_cast<mode_t>(options_.dir_mode));
   if (!place) return place.error();
-  if (auto ec = check_leaf(conf_, *place, allow_overwrite)) return ec;
-  if (auto ec = publish(entry.get(), *place, allow_overwrite)) return ec;
-  if (auto ec = sync_dir(place->parent.get(), ".")) return ec;
+  auto const& at = **place;
+  // Already published by a commit that a crash cut short: finish that one.
+  struct stat leaf {};
+  bool const published =
+      ::fstatat(at.parent.get(), at.leaf.c_str(), &leaf, AT_SYMLINK_NOFOLLOW) == 0 &&
+      S_ISREG(leaf.st_mode) && file_identity{leaf.st_dev, leaf.st_ino} == data_id;
+  if (!published) {
+    if (auto ec = check_leaf(conf_, at, allow_overwrite)) return ec;
+    if (auto ec = publish(entry.get(), hex, at, allow_overwrite)) return ec;
+  }
+  if (auto ec = sync_dir(at.parent.get(), ".")) return ec;
+  crash_point("commit.after_sync");
   stored_metadata meta{record, record.received, boot_id_};
   meta.record.state = session_state::complete;
-  return write_metadata(entry.get(), meta, true);
+  if (auto ec = write_metadata(entry.get(), meta, true)) return ec;
+  crash_point("commit.after_save");
+  // The destination's name is durable now, so the spool's may go. Not synced: if a
+  // crash undoes this unlink, recover() repeats it.
+  if (::unlinkat(entry.get(), data_name, 0) != 0 && errno != ENOENT) {
+    return io_failure("unlink published data", errno);
+  }
+  return {};
 }
 
 namespace {
@@ -160,33 +192,70 @@ error_code rename_failure(int err) noexcept {
   if (err == EEXIST) return make_error_code(error::destination_exists);
   if (err == EISDIR || err == ENOTEMPTY) return make_error_code(error::destination_is_directory);
   if (err == ENOENT) return make_error_code(error::parent_not_found);  // folder removed meanwhile
-  return io_failure("rename into destination", err);
+  return io_failure("link into destination", err);
+}
+
+// The filesystem cannot make hard links (EPERM also when protected_hardlinks refuses).
+bool cannot_link(int err) noexcept {
+  return err == EPERM || err == EOPNOTSUPP;
 }
 
 }  // namespace
 
-error_code fs_store::publish(int entry, destination_place const& place,
-                             bool allow_overwrite) const {
+error_code fs_store::publish(int entry, std::string const& hex, destination_place const& place,
+                             bool allow_overwrite) {
   int const parent = place.parent.get();
   char const* const leaf = place.leaf.c_str();
-  if (allow_overwrite) {
-    if (::renameat(entry, data_name, parent, leaf) != 0) return rename_failure(errno);
-    return {};
+  // A second name beside the destination first, then a rename onto it: the data file
+  // keeps its spool name until commit() has saved the session as complete, and
+  // programs watching the folder see the file arrive by a rename, as they always did.
+  std::string const temp = std::string(commit_link_prefix) + hex;
+  int linked = ::linkat(entry, data_name, parent, temp.c_str(), 0);
+  if (linked != 0 && errno == EEXIST) {  // left by an earlier try of this session's commit
+    if (::unlinkat(parent, temp.c_str(), 0) != 0 && errno != ENOENT) {
+      return io_failure("remove old commit link", errno);
+    }
+    linked = ::linkat(entry, data_name, parent, temp.c_str(), 0);
   }
-  // RENAME_NOREPLACE closes the race between check_leaf and the rename: a file that
-  // appeared meanwhile is never replaced.
-  if (::renameat2(entry, data_name, parent, leaf, RENAME_NOREPLACE) == 0) return {};
-  if (errno != EINVAL) return rename_failure(errno);
-  // The filesystem cannot do RENAME_NOREPLACE: link() refuses an existing name as well.
-  if (::linkat(entry, data_name, parent, leaf, 0) != 0) return rename_failure(errno);
-  // The file is published; a leftover link in the spool is removed with the entry.
-  static_cast<void>(::unlinkat(entry, data_name, 0));
+  if (linked != 0) {
+    if (!cannot_link(errno)) return rename_failure(errno);
+    // No hard links on this filesystem: a plain rename, which leaves a crash window.
+    int const moved = allow_overwrite
+                          ? ::renameat(entry, data_name, parent, leaf)
+                          : ::renameat2(entry, data_name, parent, leaf, RENAME_NOREPLACE);
+    return moved == 0 ? error_code{} : rename_failure(errno);
+  }
+  crash_point("commit.after_link");
+  // Without overwrites RENAME_NOREPLACE (or, where the filesystem lacks it, link(),
+  // which refuses an existing name as well) never replaces a file that appeared since
+  // check_leaf.
+  int err = 0;
+  if (allow_overwrite) {
+    if (::renameat(parent, temp.c_str(), parent, leaf) != 0) err = errno;
+  } else if (::renameat2(parent, temp.c_str(), parent, leaf, RENAME_NOREPLACE) != 0) {
+    err = errno;
+    if (err == EINVAL) err = ::linkat(parent, temp.c_str(), parent, leaf, 0) == 0 ? 0 : errno;
+    if (err == 0) static_cast<void>(::unlinkat(parent, temp.c_str(), 0));
+  }
+  if (err != 0) {
+    static_cast<void>(::unlinkat(parent, temp.c_str(), 0));
+    return rename_failure(err);
+  }
+  crash_point("commit.after_rename");
   return {};
 }
 
 error_code fs_store::discard(core::session_id const& id) {
   forget(id);
   return remove_entry(id.to_hex());
+}
+
+error_code fs_store::add_tombstone(tombstone_record const& t, bool durable) {
+  return tombstones_.append(t, durable);
+}
+
+error_code fs_store::maintain_tombstones(std::int64_t now, std::int64_t oldest) {
+  return tombstones_.maintain(now, oldest);
 }
 
 error_code fs_store::remove_entry(std::string const& name) const {
@@ -257,7 +326,8 @@ result<meta_version> read_metadata(int entry) {
 }  // namespace detail
 
 result<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
-                                                    std::string const& spool, std::string* why) {
+                                                    std::string const& spool, std::string* why,
+                                                    fs_store_options options) {
   auto const fail = [why](std::string text, char const* operation, int err) -> error_code {
     if (err != 0) text += ": " + std::generic_category().message(err);
     if (why != nullptr) *why = std::move(text);
@@ -299,7 +369,7 @@ result<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
     return fail("cannot resolve spool '" + spool + "'", "resolve spool", err);
   }
   auto store = std::make_unique<detail::fs_store>(std::move(root_fd), std::move(spool_fd), conf,
-                                                  detail::read_boot_id());
+                                                  detail::read_boot_id(), options);
   store->set_spool_path(resolved);
   return std::unique_ptr<upload_store>{std::move(store)};
 }

@@ -7,16 +7,26 @@
 //   <spool>/<HEX>/data            the bytes received so far (published by commit)
 //   <spool>/<HEX>/meta.json       two slots rewritten in place, see metadata.hpp
 //   <spool>/<HEX>/meta.json.tmp   left by versions that saved through a rename; removed
+//   <spool>/tombstones/           the tombstone journal, see tombstone_journal.hpp
+//
+// Commit publishes the synced data file under a second name: a link to
+// <dest folder>/.bits-commit-<HEX>, renamed onto the destination (RENAME_NOREPLACE
+// unless overwrites are allowed); then it fsyncs the destination folder, saves the
+// metadata as complete, and only then unlinks the spool's name. Until that unlink the
+// data file has two names, which is how recover() knows that a commit had begun: such
+// a file was synced whole, and may be the published file itself, so it is never cut.
 #pragma once
 
 #include "storage/dir_fd.hpp"
 #include "storage/metadata.hpp"
+#include "storage/tombstone_journal.hpp"
 #include "storage/upload_store.hpp"
 
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace bits::storage::detail {
 
@@ -24,11 +34,15 @@ inline constexpr char const* data_name = "data";
 inline constexpr char const* meta_name = "meta.json";
 inline constexpr char const* reply_name = "reply";
 inline constexpr char const* meta_tmp_name = "meta.json.tmp";
+/// Prefix of the temporary name a commit links in the destination folder before the
+/// rename onto the destination (".bits-" names are reserved: no URL can reach them).
+inline constexpr char const* commit_link_prefix = ".bits-commit-";
 
 class fs_store final : public upload_store {
  public:
   /// Takes the opened root and spool; `boot_id` is the kernel's, "" if unknown.
-  fs_store(unique_fd root, unique_fd spool, confinement conf, std::string boot_id);
+  fs_store(unique_fd root, unique_fd spool, confinement conf, std::string boot_id,
+           fs_store_options options);
 
   error_code check_destination(std::string_view destination, bool allow_overwrite) override;
   error_code create(session_record const& record) override;
@@ -36,6 +50,8 @@ class fs_store final : public upload_store {
   error_code save(session_record const& record, bool durable) override;
   error_code commit(session_record const& record, bool allow_overwrite) override;
   error_code discard(core::session_id const& id) override;
+  error_code add_tombstone(tombstone_record const& t, bool durable) override;
+  error_code maintain_tombstones(std::int64_t now, std::int64_t oldest) override;
   result<readable_file> open_published(std::string_view destination) override;
   std::string spool_file_path(core::session_id const& id, spool_file which) const override;
   result<std::uint64_t> free_bytes() const override;
@@ -64,19 +80,30 @@ class fs_store final : public upload_store {
   /// The remembered state of `id`, else read from its meta.json (zeros if unreadable).
   [[nodiscard]] meta_state state_of(core::session_id const& id, int entry);
 
-  /// Renames the data file of `entry` to `place` (no replacing unless allowed).
-  [[nodiscard]] error_code publish(int entry, destination_place const& place,
-                                   bool allow_overwrite) const;
+  /// Links the data file of `entry` at `place` (no replacing unless allowed) through
+  /// the temporary name commit_link_prefix + `hex` in the same folder.
+  [[nodiscard]] static error_code publish(int entry, std::string const& hex,
+                                          destination_place const& place, bool allow_overwrite);
+
+  /// For a data file with more than one name (a commit had begun, see above): removes
+  /// the temporary link an overwriting commit may have left in the destination folder.
+  void remove_commit_link(std::string const& hex, std::string_view destination,
+                          file_identity data) const;
 
   /// Removes the spool entry `name` (a session folder or a stray file). ENOENT is fine.
   [[nodiscard]] error_code remove_entry(std::string const& name) const;
 
-  /// Loads one spool entry into `report` (sessions or discarded).
-  void recover_entry(std::string const& name, recovery_report& report);
+  /// Session ids (of spool entries, or of those that ended).
+  using ended_set = std::unordered_set<core::session_id, core::session_id_hash>;
+
+  /// Loads one spool entry into `report` (sessions or discarded); entries of `ended`
+  /// sessions are removed.
+  void recover_entry(std::string const& name, ended_set const& ended, recovery_report& report);
 
   /// Corrects `meta` of a receiving session to what its data file really holds.
   /// Returns an empty string, or why the entry must be discarded.
-  [[nodiscard]] std::string recover_received(int entry, stored_metadata& meta) const;
+  [[nodiscard]] std::string recover_received(int entry, std::string const& hex,
+                                             stored_metadata& meta) const;
 
   void remember(core::session_id const& id, meta_state state);
   void forget(core::session_id const& id);
@@ -85,6 +112,8 @@ class fs_store final : public upload_store {
   unique_fd spool_;
   confinement conf_;
   std::string boot_id_;
+  fs_store_options options_;
+  tombstone_journal tombstones_{spool_.get()};
   std::string spool_path_;
   std::mutex mutex_;  ///< guards states_ (calls for different sessions run concurrently)
   std::unordered_map<core::session_id, meta_state, core::session_id_hash> states_;

@@ -61,16 +61,39 @@ class data_writer {
   [[nodiscard]] virtual error_code sync() = 0;
 };
 
-/// A published file opened for reading; owns its descriptor.
+/// Bytes of a published file or reply that are not in a local file (an object store).
+class byte_source {
+ public:
+  virtual ~byte_source() = default;
+
+  /// Reads up to `into.size()` bytes at `offset` into `into`; returns how many (0 at the
+  /// end). Blocks on the network. Errors: storage_failure, or the store's own error
+  /// (e.g. the object was replaced since it was opened).
+  [[nodiscard]] virtual result<std::size_t> read_at(std::uint64_t offset,
+                                                    std::span<std::byte> into) = 0;
+};
+
+/// A published file opened for reading: a local descriptor (fd() >= 0, which it owns),
+/// or a byte_source (fd() == -1). read_at() reads either.
 class readable_file {
  public:
   readable_file() = default;
   readable_file(int fd, std::uint64_t size, std::int64_t mtime_ns, std::uint64_t inode) noexcept
       : fd_(fd), size_(size), mtime_ns_(mtime_ns), inode_(inode) {}
+  /// A file read through `source`; `inode` is any number that changes when the content
+  /// does (it goes into the ETag).
+  readable_file(std::unique_ptr<byte_source> source, std::uint64_t size, std::int64_t mtime_ns,
+                std::uint64_t inode) noexcept
+      : source_(std::move(source)), size_(size), mtime_ns_(mtime_ns), inode_(inode) {}
   readable_file(readable_file&& o) noexcept
-      : fd_(std::exchange(o.fd_, -1)), size_(o.size_), mtime_ns_(o.mtime_ns_), inode_(o.inode_) {}
+      : fd_(std::exchange(o.fd_, -1)),
+        source_(std::move(o.source_)),
+        size_(o.size_),
+        mtime_ns_(o.mtime_ns_),
+        inode_(o.inode_) {}
   readable_file& operator=(readable_file&& o) noexcept {
     std::swap(fd_, o.fd_);
+    std::swap(source_, o.source_);
     size_ = o.size_;
     mtime_ns_ = o.mtime_ns_;
     inode_ = o.inode_;
@@ -80,22 +103,42 @@ class readable_file {
   readable_file& operator=(readable_file const&) = delete;
   ~readable_file();
 
+  /// The descriptor, or -1 when the bytes come from a byte_source.
   [[nodiscard]] int fd() const noexcept { return fd_; }
   [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
   [[nodiscard]] std::int64_t mtime_ns() const noexcept { return mtime_ns_; }
   [[nodiscard]] std::uint64_t inode() const noexcept { return inode_; }
 
+  /// Up to `into.size()` bytes at `offset` (pread, or the source); 0 at the end.
+  /// Errors: storage_failure, or the source's.
+  [[nodiscard]] result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> into) const;
+
  private:
   int fd_ = -1;
+  std::unique_ptr<byte_source> source_;
   std::uint64_t size_ = 0;
   std::int64_t mtime_ns_ = 0;
   std::uint64_t inode_ = 0;
+};
+
+/// How a session ended, remembered for a while so that a replayed Close or Cancel (its
+/// Ack lost) is answered 200 (reference 6.4).
+enum class tombstone : std::uint8_t { closed, cancelled };
+
+/// One ended session, as the tombstone journal keeps it.
+struct tombstone_record {
+  core::session_id id;
+  tombstone how = tombstone::closed;
+  std::int64_t at = 0;  ///< unix seconds when it ended
 };
 
 /// What recover() found in the spool.
 struct recovery_report {
   std::vector<session_record> sessions;  ///< loaded, `received` corrected (see recover)
   std::vector<std::string> discarded;    ///< one line per spool entry that was removed, and why
+  /// Every tombstone still on disk, in the order recorded. Some may have ended longer
+  /// ago than the caller's ttl (they are deleted in whole files): the caller drops them.
+  std::vector<tombstone_record> tombstones;
 };
 
 /// Durable storage of one virtual directory: its root and its spool.
@@ -110,7 +153,9 @@ class upload_store {
   /// Checks that `destination` (relative, validated segments) can receive an upload
   /// now: every folder on the way exists and is a real directory inside the root (no
   /// symlink is followed), the name is not a directory, and, unless `allow_overwrite`,
-  /// nothing exists there. Errors: parent_not_found, forbidden_path,
+  /// nothing exists there. A store that creates folders (fs_store_options) accepts
+  /// missing folders, but still refuses a file or symlink where a folder should be.
+  /// Nothing is created here. Errors: parent_not_found, forbidden_path,
   /// destination_is_directory, destination_exists, storage_failure.
   [[nodiscard]] virtual error_code check_destination(std::string_view destination,
                                                      bool allow_overwrite) = 0;
@@ -129,17 +174,41 @@ class upload_store {
   /// survives power loss. Errors: disk_full, storage_failure.
   [[nodiscard]] virtual error_code save(session_record const& record, bool durable) = 0;
 
-  /// Makes the session's data durable and publishes it at its destination: fdatasync,
-  /// rename into the destination folder (refusing to replace an existing file unless
-  /// `allow_overwrite`), fsync that folder. The folders on the way are walked again
-  /// without following symlinks. Afterwards only the metadata is left in the spool: it
-  /// is saved durably with state complete, whatever `record.state` says.
+  /// Makes the session's data durable and publishes it at its destination atomically
+  /// (refusing to replace an existing file unless `allow_overwrite`), durably. The
+  /// folders on the way are walked again without following symlinks (and created when
+  /// the store creates folders). Afterwards only the metadata is left in the spool: it
+  /// is saved durably with state complete, whatever `record.state` says. A commit cut
+  /// short by a crash is finished by calling commit() again after recover(): a
+  /// destination that already is this session's data does not count as existing.
   /// Errors: parent_not_found, forbidden_path, destination_is_directory,
   /// destination_exists, disk_full, storage_failure.
   [[nodiscard]] virtual error_code commit(session_record const& record, bool allow_overwrite) = 0;
 
   /// Removes everything of the session from the spool. Idempotent.
   [[nodiscard]] virtual error_code discard(core::session_id const& id) = 0;
+
+  /// A session this node does not hold, loaded from the store on demand: a store shared
+  /// by several nodes (any node continues any session) has sessions that recover() did
+  /// not return. `received` is the durable offset, which may be less than another node
+  /// reported to the client (the client then resends the rest). Afterwards the session
+  /// is used like one returned by create() or recover(). Errors: session_not_found (the
+  /// default: every session of a local store is returned by recover()), storage_failure.
+  [[nodiscard]] virtual result<session_record> load(core::session_id const& id);
+
+  /// Records that a session ended. Called before its spool entry is discarded and
+  /// before the Close or Cancel is answered, so the tombstone outlives a crash of the
+  /// process: recover() returns it, and removes a spool entry it names. With `durable`
+  /// it also survives power loss when this returns; otherwise after the next
+  /// maintain_tombstones(). Cheap: no new file and no sync per call without `durable`.
+  /// Errors: disk_full, storage_failure.
+  [[nodiscard]] virtual error_code add_tombstone(tombstone_record const& t, bool durable) = 0;
+
+  /// Periodic upkeep of the tombstones on disk, about once a second: makes those added
+  /// so far survive power loss, and deletes those that ended before `oldest` (unix
+  /// seconds), possibly some time after (see recovery_report::tombstones). `now` is the
+  /// current time. Errors: disk_full, storage_failure (the next call tries again).
+  [[nodiscard]] virtual error_code maintain_tombstones(std::int64_t now, std::int64_t oldest) = 0;
 
   /// Opens the published file at `destination` for reading (downloads), walking the
   /// folders without following symlinks; the file itself must be a regular file (not a
@@ -165,11 +234,15 @@ class upload_store {
   /// file. Errors: session_not_found (no spool entry), forbidden_path, storage_failure.
   [[nodiscard]] virtual result<readable_file> open_reply(core::session_id const& id) = 0;
 
-  /// Loads every session in the spool (at start-up). For a receiving session `received`
-  /// is set to what is really held: after a process crash on the same boot, the data
-  /// file's size (every byte in it came from the client at its offset); after a reboot,
-  /// at most the last durably saved offset, and the data file is cut to it. Entries
-  /// without readable metadata are removed and listed in `discarded`.
+  /// Loads every session in the spool and every tombstone (at start-up). For a
+  /// receiving session `received` is set to what is really held: after a process crash
+  /// on the same boot, the data file's size (every byte in it came from the client at
+  /// its offset); after a reboot, at most the last durably saved offset, and the data
+  /// file is cut to it; but a data file that commit() had already synced and started to
+  /// publish is held whole and never cut (it may be the published file itself), so
+  /// that the resent last fragment commits it again. Entries without readable metadata,
+  /// and entries of sessions that have a tombstone (they ended; the crash came before
+  /// their removal), are removed and listed in `discarded`.
   [[nodiscard]] virtual result<recovery_report> recover() = 0;
 };
 
@@ -185,13 +258,22 @@ struct system_failure {
 /// The calling thread's last system_failure (see above).
 [[nodiscard]] system_failure last_system_failure() noexcept;
 
+/// How the filesystem store treats the folders of a destination.
+struct fs_store_options {
+  /// Missing folders on the way to a destination are created at commit (inside the
+  /// root, never through a symlink, synced before commit returns). Off: they must exist.
+  bool create_dirs = false;
+  unsigned dir_mode = 0750;  ///< permission bits of created folders (the umask does not apply)
+};
+
 /// The filesystem store: the root and the spool are directories on the same
-/// filesystem (so commit is one rename). The spool is created (mode 0700) if missing.
-/// Errors: storage_failure when the root is not a directory, the spool cannot be
-/// created, the spool is the root itself, or the two are on different filesystems
+/// filesystem (so commit is one link or rename). The spool is created (mode 0700) if
+/// missing. Errors: storage_failure when the root is not a directory, the spool cannot
+/// be created, the spool is the root itself, or the two are on different filesystems
 /// (`why` says which).
 [[nodiscard]] result<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
                                                                   std::string const& spool,
-                                                                  std::string* why = nullptr);
+                                                                  std::string* why = nullptr,
+                                                                  fs_store_options options = {});
 
 }  // namespace bits::storage

@@ -2,6 +2,7 @@
 #include "client/cli_fixture.hpp"
 
 #include "support/digest.hpp"
+#include "support/spool.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -132,12 +133,7 @@ std::filesystem::path client_test::random_file(std::string const& name, std::siz
 }
 
 std::size_t client_test::spool_sessions() const {
-  std::size_t n = 0;
-  std::error_code ec;
-  for (auto const& e : std::filesystem::directory_iterator(root() / ".bits-spool", ec)) {
-    if (e.is_directory(ec)) ++n;
-  }
-  return n;
+  return spool_session_folders(root() / ".bits-spool").size();
 }
 
 }  // namespace bits::test

@@ -1,6 +1,8 @@
 // daemon_test and the Ack checks.
 #include "integration/fixture.hpp"
 
+#include "support/spool.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -105,6 +107,7 @@ void daemon_test::TearDown() {
 
 ::testing::AssertionResult daemon_test::launch(std::vector<std::string> args) {
   daemon_ = std::make_unique<bits::test::daemon>(openbitsd_path(), std::move(args), tmp());
+  daemon_->set_env(env_);
   if (daemon_->start()) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure()
          << "openbitsd did not start: " << daemon_->last_error() << "\n"
@@ -131,6 +134,11 @@ daemon_options daemon_test::up_options() const {
   vdir.root = root();
   options.vdirs.push_back(vdir);
   return options;
+}
+
+void daemon_test::set_env(std::vector<std::string> env) {
+  env_ = std::move(env);
+  if (daemon_) daemon_->set_env(env_);
 }
 
 ::testing::AssertionResult daemon_test::restart() {
@@ -169,12 +177,7 @@ std::string daemon_test::upload(raw_client& client, std::string_view url, std::s
 }
 
 std::vector<std::string> daemon_test::spool_session_dirs() const {
-  std::vector<std::string> dirs;
-  std::error_code ec;
-  for (auto const& entry : std::filesystem::directory_iterator(spool(), ec)) {
-    if (entry.is_directory(ec)) dirs.push_back(entry.path().filename().string());
-  }
-  return dirs;
+  return spool_session_folders(spool());
 }
 
 }  // namespace bits::test

@@ -67,6 +67,9 @@ class daemon_test : public ::testing::Test {
   [[nodiscard]] ::testing::AssertionResult start_config(daemon_options const& options);
   /// One vdir "/up/" -> root(), everything else default.
   [[nodiscard]] daemon_options up_options() const;
+  /// "NAME=value" entries for the environment of the daemons started from now on
+  /// (start_cli, start_config, restart); {} for the plain environment.
+  void set_env(std::vector<std::string> env);
   /// Starts the stopped daemon again with the same arguments (new port).
   [[nodiscard]] ::testing::AssertionResult restart();
 
@@ -93,6 +96,7 @@ class daemon_test : public ::testing::Test {
 
   temp_dir tmp_;
   std::unique_ptr<bits::test::daemon> daemon_;
+  std::vector<std::string> env_;
   std::string ping_path_ = "/";
 };
 

@@ -2,6 +2,7 @@
 #include "reply/reply_fixture.hpp"
 
 #include "support/digest.hpp"
+#include "support/spool.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -318,12 +319,7 @@ std::string reply_test::path_of(std::string_view url) {
 }
 
 std::vector<std::string> reply_test::spool_entries() const {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (auto const& entry : std::filesystem::directory_iterator(spool(), ec)) {
-    if (entry.is_directory(ec)) names.push_back(entry.path().filename().string());
-  }
-  return names;
+  return spool_session_folders(spool());
 }
 
 bool reply_test::spool_empties_within(double seconds) const {

@@ -45,6 +45,8 @@ void put_vdir(std::string& out, vdir_options const& v) {
   put(out, "max_upload_size", v.max_upload_size);
   put(out, "max_fragment_size", v.max_fragment_size);
   put(out, "allow_overwrites", v.allow_overwrites);
+  put(out, "create_dirs", v.create_dirs);
+  put(out, "dir_mode", v.dir_mode);
   put(out, "session_timeout", v.session_timeout);
   put(out, "cleanup_interval", v.cleanup_interval);
   put(out, "host_id", v.host_id);

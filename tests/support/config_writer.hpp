@@ -20,6 +20,8 @@ struct vdir_options {
   std::optional<std::uint64_t> max_upload_size;
   std::optional<std::uint64_t> max_fragment_size;
   std::optional<bool> allow_overwrites;
+  std::optional<bool> create_dirs;
+  std::optional<std::string> dir_mode;
   std::optional<std::uint64_t> session_timeout;
   std::optional<std::uint64_t> cleanup_interval;
   std::optional<std::string> host_id;

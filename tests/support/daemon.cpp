@@ -31,9 +31,11 @@ exit_status decode(int status) {
   return out;
 }
 
-/// fork + execv with stdin from /dev/null and stdout/stderr on `out_fd`. Everything
-/// the child needs is prepared before fork, so the child only makes system calls.
-pid_t spawn(std::string const& binary, std::vector<std::string> const& args, int out_fd) {
+/// fork + execve with stdin from /dev/null and stdout/stderr on `out_fd`, the
+/// environment plus `env` ("NAME=value" entries). Everything the child needs is
+/// prepared before fork, so the child only makes system calls.
+pid_t spawn(std::string const& binary, std::vector<std::string> const& args, int out_fd,
+            std::vector<std::string> env = {}) {
   std::vector<std::string> storage;
   storage.reserve(args.size() + 1);
   storage.push_back(binary);
@@ -41,6 +43,10 @@ pid_t spawn(std::string const& binary, std::vector<std::string> const& args, int
   std::vector<char*> argv;
   for (auto& arg : storage) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+  for (auto& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   int const null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   pid_t const parent = ::getpid();
   pid_t const pid = ::fork();
@@ -52,7 +58,7 @@ pid_t spawn(std::string const& binary, std::vector<std::string> const& args, int
     ::dup2(out_fd, STDOUT_FILENO);
     ::dup2(out_fd, STDERR_FILENO);
     ::syscall(SYS_close_range, 3U, ~0U, 0U);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   if (null_fd >= 0) ::close(null_fd);
@@ -138,7 +144,7 @@ bool daemon::start() {
   std::vector<std::string> args = args_;
   args.push_back("--port-file");
   args.push_back(port_file_.string());
-  pid_ = spawn(binary_, args, log_fd);
+  pid_ = spawn(binary_, args, log_fd, env_);
   ::close(log_fd);
   if (pid_ < 0) {
     error_ = std::string("fork: ") + std::strerror(errno);

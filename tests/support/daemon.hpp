@@ -55,6 +55,10 @@ class daemon {
   /// child is then reaped.
   [[nodiscard]] bool start();
 
+  /// "NAME=value" entries added to the environment of the processes start() starts
+  /// from now on (e.g. OPENBITSD_CRASH_AT); {} for the plain environment.
+  void set_env(std::vector<std::string> env) { env_ = std::move(env); }
+
   /// First port from the port file (0 before a successful start()).
   [[nodiscard]] std::uint16_t port() const noexcept { return ports_.empty() ? 0 : ports_[0]; }
   /// Every port from the port file.
@@ -86,6 +90,7 @@ class daemon {
 
   std::string binary_;
   std::vector<std::string> args_;
+  std::vector<std::string> env_;
   std::filesystem::path port_file_;
   std::filesystem::path log_path_;
   pid_t pid_ = -1;

@@ -214,9 +214,27 @@ result<storage::readable_file> memory_upload_store::open_reply(core::session_id 
   return as_file(*it->second.reply, disk_->next_inode++);
 }
 
+storage::error_code memory_upload_store::add_tombstone(storage::tombstone_record const& t,
+                                                       bool /*durable*/) {
+  std::lock_guard lock(disk_->mu);
+  disk_->tombstones.push_back(t);
+  return {};
+}
+
+storage::error_code memory_upload_store::maintain_tombstones(std::int64_t /*now*/,
+                                                             std::int64_t oldest) {
+  std::lock_guard lock(disk_->mu);
+  std::erase_if(disk_->tombstones, [oldest](auto const& t) { return t.at < oldest; });
+  return {};
+}
+
 result<storage::recovery_report> memory_upload_store::recover() {
   std::lock_guard lock(disk_->mu);
   storage::recovery_report report;
+  report.tombstones = disk_->tombstones;
+  for (auto const& t : disk_->tombstones) {
+    if (disk_->spool.erase(t.id) != 0) report.discarded.push_back(t.id.to_hex() + ": ended");
+  }
   for (auto& [id, entry] : disk_->spool) {
     auto& rec = entry.saved;
     if (rec.state == storage::session_state::receiving) {

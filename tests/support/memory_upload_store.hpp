@@ -61,6 +61,7 @@ struct memory_disk {
   std::set<std::string> folders;                        ///< relative, '/'-joined; "" = root
   std::map<std::string, std::vector<std::byte>> files;  ///< published files by path
   std::map<core::session_id, spool_entry> spool;
+  std::vector<storage::tombstone_record> tombstones;  ///< the journal, in the order added
   std::vector<published> commits;
   /// One-shot failures: the next call of that kind returns the error, then it is cleared.
   std::array<std::optional<error>, store_call_count> fail_next{};
@@ -77,7 +78,9 @@ struct memory_disk {
 /// folders must exist, a folder is never replaced, commit publishes exactly `received`
 /// bytes and refuses a data file shorter than that, discard is idempotent. recover()
 /// returns the saved records, with a receiving session's data cut to its saved offset (as
-/// after a reboot that kept only what was saved). Published files and replies are handed
+/// after a reboot that kept only what was saved), and every tombstone; it removes the
+/// spool entries of sessions that have one. Tombstones are exact: maintain_tombstones
+/// drops each one as soon as it is older than `oldest`. Published files and replies are handed
 /// out as memfd descriptors.
 class memory_upload_store final : public storage::upload_store {
  public:
@@ -98,6 +101,10 @@ class memory_upload_store final : public storage::upload_store {
   [[nodiscard]] storage::error_code commit(storage::session_record const& record,
                                            bool allow_overwrite) override;
   [[nodiscard]] storage::error_code discard(core::session_id const& id) override;
+  [[nodiscard]] storage::error_code add_tombstone(storage::tombstone_record const& t,
+                                                  bool durable) override;
+  [[nodiscard]] storage::error_code maintain_tombstones(std::int64_t now,
+                                                        std::int64_t oldest) override;
   [[nodiscard]] result<storage::readable_file> open_published(
       std::string_view destination) override;
   [[nodiscard]] result<std::uint64_t> free_bytes() const override;

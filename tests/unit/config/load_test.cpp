@@ -229,6 +229,8 @@ downloads_enabled = false
 max_upload_size = 14
 max_fragment_size = 5121
 allow_overwrites = true
+create_dirs = true
+dir_mode = "2770"
 session_timeout = 15
 cleanup_interval = 16
 host_id = "node7.example.net"
@@ -261,6 +263,8 @@ host_id_fallback_timeout = 17
   EXPECT_EQ(v.max_upload_size, 14u);
   EXPECT_EQ(v.max_fragment_size, 5121u);
   EXPECT_TRUE(v.allow_overwrites);
+  EXPECT_TRUE(v.create_dirs);
+  EXPECT_EQ(v.dir_mode, "2770");
   EXPECT_EQ(v.session_timeout, 15u);
   EXPECT_EQ(v.cleanup_interval, 16u);
   EXPECT_EQ(v.host_id, "node7.example.net");

@@ -123,6 +123,26 @@ INSTANTIATE_TEST_SUITE_P(
                   },
                   {"c.toml: vdir[1].session_timeout: must be at least 1 (seconds)",
                    "c.toml: vdir[1].cleanup_interval: must be at least 1 (seconds)"}},
+        rule_case{"DirModeNotOctal",
+                  [](auto& c) { c.vdirs[0].dir_mode = "750a"; },
+                  {"c.toml: vdir[1].dir_mode: must be an octal mode such as \"0750\" (is "
+                   "\"750a\")"}},
+        rule_case{"DirModeAsDecimalDigits",
+                  [](auto& c) { c.vdirs[0].dir_mode = "0890"; },
+                  {"c.toml: vdir[1].dir_mode: must be an octal mode such as \"0750\" (is "
+                   "\"0890\")"}},
+        rule_case{"DirModeWithoutOwnerWrite",
+                  [](auto& c) { c.vdirs[0].dir_mode = "0550"; },
+                  {"c.toml: vdir[1].dir_mode: must give the owner rwx (0700), so the daemon "
+                   "can use the folders it creates"}},
+        rule_case{"DirModeForms",
+                  [](auto& c) {
+                    c.vdirs[0].dir_mode = "700";
+                    c.vdirs.push_back(c.vdirs[0]);
+                    c.vdirs[1].url = "/second/";
+                    c.vdirs[1].dir_mode = "02770";
+                  },
+                  {}},
         rule_case{"EmptyRoot",
                   [](auto& c) { c.vdirs[0].root.clear(); },
                   {"c.toml: vdir[1].root: must not be empty"}},
@@ -306,6 +326,16 @@ TEST(Validate, ReportsEveryProblem) {
                 "c.toml: vdir[2].max_fragment_size: must be at least 5120 (5 KiB)",
                 "c.toml: vdir[2].url: duplicate of vdir[1].url (\"/\")",
             }));
+}
+
+TEST(ParseDirMode, ReadsOctalAsChmodDoes) {
+  EXPECT_EQ(parse_dir_mode("0750"), 0750u);
+  EXPECT_EQ(parse_dir_mode("750"), 0750u);
+  EXPECT_EQ(parse_dir_mode("2770"), 02770u);
+  EXPECT_EQ(parse_dir_mode("02770"), 02770u);
+  for (char const* bad : {"", "75", "07", "12345", "000750", "0x1ED", "-750", "750 ", "8"}) {
+    EXPECT_FALSE(parse_dir_mode(bad)) << bad;
+  }
 }
 
 }  // namespace

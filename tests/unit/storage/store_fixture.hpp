@@ -43,10 +43,10 @@ class StoreTest : public ::testing::Test {
   }
 
   /// (Re)opens the store on root_ and spool_, as a restarted daemon would.
-  void open_store() {
+  void open_store(fs_store_options options = {}) {
     store_.reset();
     std::string why;
-    auto r = open_fs_store(root_.string(), spool_.string(), &why);
+    auto r = open_fs_store(root_.string(), spool_.string(), &why, options);
     ASSERT_TRUE(r) << why;
     store_ = std::move(*r);
   }
