@@ -51,9 +51,9 @@ class connection_registry {
   std::size_t const max_;
   std::size_t const max_per_address_;
   mutable std::mutex mu_;
-  std::set<std::shared_ptr<connection_state>> live_;       ///< guarded by mu_
+  std::set<std::shared_ptr<connection_state>> live_;          ///< guarded by mu_
   std::unordered_map<std::string, std::size_t> per_address_;  ///< guarded by mu_
-  std::size_t admitted_ = 0;                               ///< guarded by mu_
+  std::size_t admitted_ = 0;                                  ///< guarded by mu_
   std::atomic<bool> limit_logged_{false};
   std::atomic<bool> stopping_{false};
 };

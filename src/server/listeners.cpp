@@ -97,21 +97,21 @@ void listeners::close() {
 }
 
 void listeners::accept_next(listener& l) {
-  l.acceptor->async_accept(
-      loops_.next(), [this, &l](boost::system::error_code ec, tcp::socket socket) {
-        if (closed_) return;
-        if (ec) {
-          // EMFILE and friends: log, pause briefly instead of spinning, keep accepting.
-          spdlog::warn("accept: {}", ec.message());
-          auto t = std::make_shared<net::steady_timer>(loops_.main(), std::chrono::milliseconds(50));
-          t->async_wait([this, &l, t](boost::system::error_code) {
-            if (!closed_) accept_next(l);
-          });
-          return;
-        }
-        on_accept_(std::move(socket), l.tls);
-        accept_next(l);
+  l.acceptor->async_accept(loops_.next(), [this, &l](boost::system::error_code ec,
+                                                     tcp::socket socket) {
+    if (closed_) return;
+    if (ec) {
+      // EMFILE and friends: log, pause briefly instead of spinning, keep accepting.
+      spdlog::warn("accept: {}", ec.message());
+      auto t = std::make_shared<net::steady_timer>(loops_.main(), std::chrono::milliseconds(50));
+      t->async_wait([this, &l, t](boost::system::error_code) {
+        if (!closed_) accept_next(l);
       });
+      return;
+    }
+    on_accept_(std::move(socket), l.tls);
+    accept_next(l);
+  });
 }
 
 }  // namespace bits::server

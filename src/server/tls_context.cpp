@@ -70,8 +70,7 @@ setup_result<std::shared_ptr<ssl::context>> make_tls_context(tls_files const& fi
   ctx->use_private_key_file(files.key, ssl::context::pem, ec);
   if (ec) return setup_error{"TLS key " + files.key, ec};
   if (::SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
-    return setup_error{"TLS key " + files.key + " does not match the certificate",
-                       openssl_error()};
+    return setup_error{"TLS key " + files.key + " does not match the certificate", openssl_error()};
   }
   if (!files.client_ca.empty()) {
     ctx->load_verify_file(files.client_ca, ec);

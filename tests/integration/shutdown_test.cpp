@@ -16,11 +16,12 @@ class Shutdown : public daemon_test {
   /// daemon is inside the request, not between requests), without its body.
   ::testing::AssertionResult begin_fragment(raw_client& client, std::string const& id,
                                             std::string const& data) {
-    if (!client.send(bits_post_head("/f.bin", "Fragment",
-                                    {{"BITS-Session-Id", id},
-                                     {"Content-Range", content_range(0, data.size() - 1, data.size())},
-                                     {"Expect", "100-continue"}},
-                                    static_cast<long long>(data.size())))) {
+    if (!client.send(
+            bits_post_head("/f.bin", "Fragment",
+                           {{"BITS-Session-Id", id},
+                            {"Content-Range", content_range(0, data.size() - 1, data.size())},
+                            {"Expect", "100-continue"}},
+                           static_cast<long long>(data.size())))) {
       return ::testing::AssertionFailure() << "send: " << client.last_error();
     }
     auto const interim = client.read_response();

@@ -53,7 +53,8 @@ class basic_authentication_test : public ::testing::Test {
     net::co_spawn(
         loop,
         [&]() -> net::awaitable<void> {
-          out = co_await policy_->authenticate({head, "192.0.2.1:4000", state, pool.get_executor()});
+          out =
+              co_await policy_->authenticate({head, "192.0.2.1:4000", state, pool.get_executor()});
         },
         net::detached);
     loop.run();

@@ -81,13 +81,14 @@ TEST(ConnectionRegistry, StopClosesIdleConnectionsAndReportsTheLastEnd) {
   bool idle_read_ended = false;
   bool busy_read_ended = false;
   char byte = 0;
-  conns[0]->lowest().socket().async_read_some(
-      net::buffer(&byte, 1), [&](boost::system::error_code ec, std::size_t) {
-        idle_read_ended = true;
-        EXPECT_EQ(ec, net::error::operation_aborted);
-      });
+  conns[0]->lowest().socket().async_read_some(net::buffer(&byte, 1),
+                                              [&](boost::system::error_code ec, std::size_t) {
+                                                idle_read_ended = true;
+                                                EXPECT_EQ(ec, net::error::operation_aborted);
+                                              });
   conns[1]->lowest().socket().async_read_some(
-      net::buffer(&byte, 1), [&](boost::system::error_code, std::size_t) { busy_read_ended = true; });
+      net::buffer(&byte, 1),
+      [&](boost::system::error_code, std::size_t) { busy_read_ended = true; });
 
   EXPECT_FALSE(registry.stop()) << "two connections are still live";
   EXPECT_TRUE(registry.stopping().load());

@@ -49,7 +49,8 @@ TEST(Listeners, PortInUseNamesTheAddressAndErrno) {
   auto const bound = second.bind({{"127.0.0.1", port, false}});
   ASSERT_FALSE(bound);
   EXPECT_EQ(bound.error().context, "cannot listen on 127.0.0.1:" + std::to_string(port));
-  EXPECT_EQ(bound.error().cause, boost::system::error_code(EADDRINUSE, boost::system::system_category()));
+  EXPECT_EQ(bound.error().cause,
+            boost::system::error_code(EADDRINUSE, boost::system::system_category()));
 }
 
 TEST(Listeners, UnwritablePortFileCarriesErrno) {
@@ -59,7 +60,8 @@ TEST(Listeners, UnwritablePortFileCarriesErrno) {
   test::temp_dir tmp;
   auto const written = l.write_port_file((tmp.path() / "no-such-dir" / "ports").string());
   ASSERT_FALSE(written);
-  EXPECT_EQ(written.error().cause, boost::system::error_code(ENOENT, boost::system::system_category()));
+  EXPECT_EQ(written.error().cause,
+            boost::system::error_code(ENOENT, boost::system::system_category()));
   EXPECT_NE(written.error().message().find("no-such-dir"), std::string::npos);
 }
 

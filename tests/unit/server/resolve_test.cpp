@@ -1,8 +1,8 @@
 // The resolve step over a route table: the decoded path, the directory and its
 // authentication, and for a BITS_POST the checked packet or the error that answers it,
 // in the validation order's sequence.
-#include "server/basic_authentication.hpp"
 #include "server/resolve.hpp"
+#include "server/basic_authentication.hpp"
 #include "support/memory_upload_store.hpp"
 
 #include <gtest/gtest.h>
@@ -36,8 +36,9 @@ class resolve_test : public ::testing::Test {
   }
 
   /// A BITS_POST head for `target` of packet `type` with `fields`.
-  static core::request_head post(std::string_view target, std::string_view type,
-                                 std::vector<std::pair<std::string_view, std::string_view>> fields = {}) {
+  static core::request_head post(
+      std::string_view target, std::string_view type,
+      std::vector<std::pair<std::string_view, std::string_view>> fields = {}) {
     core::request_head h;
     h.method = core::bits_post_method;
     h.target = target;
@@ -61,8 +62,8 @@ class resolve_test : public ::testing::Test {
 };
 
 TEST_F(resolve_test, CreateSessionResolvesDirectoryDestinationAndPacket) {
-  auto const head = post("/up/a%20b/c.bin?x=1", "Create-Session",
-                         {{"BITS-Supported-Protocols", guid}});
+  auto const head =
+      post("/up/a%20b/c.bin?x=1", "Create-Session", {{"BITS-Supported-Protocols", guid}});
   auto const r = resolve(head, *routes_);
   ASSERT_TRUE(r.path);
   EXPECT_EQ(*r.path, "/up/a b/c.bin");

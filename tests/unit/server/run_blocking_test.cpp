@@ -54,9 +54,8 @@ TEST(RunBlocking, ExceptionReachesTheAwaitingCoroutine) {
       loop,
       [&]() -> net::awaitable<void> {
         try {
-          (void)co_await run_blocking(pool.get_executor(), []() -> int {
-            throw std::runtime_error("disk on fire");
-          });
+          (void)co_await run_blocking(pool.get_executor(),
+                                      []() -> int { throw std::runtime_error("disk on fire"); });
         } catch (std::runtime_error const& e) {
           caught = e.what();
         }

@@ -35,8 +35,7 @@ bool make_cert(std::filesystem::path const& dir, std::string const& name) {
     std::unique_ptr<FILE, decltype(&std::fclose)> f(std::fopen(path.c_str(), "w"), std::fclose);
     return f && writer(f.get()) == 1;
   };
-  return write(dir / (name + ".pem"),
-               [&](FILE* f) { return PEM_write_X509(f, cert.get()); }) &&
+  return write(dir / (name + ".pem"), [&](FILE* f) { return PEM_write_X509(f, cert.get()); }) &&
          write(dir / (name + ".key"), [&](FILE* f) {
            return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
          });
@@ -75,8 +74,7 @@ TEST_F(tls_context_test, MissingCertificateNamesTheFileAndTheCause) {
   ASSERT_FALSE(ctx);
   EXPECT_EQ(ctx.error().context, "TLS certificate " + f.cert);
   EXPECT_TRUE(ctx.error().cause) << "no cause from OpenSSL";
-  EXPECT_NE(ctx.error().message().find(f.cert + ": "), std::string::npos)
-      << ctx.error().message();
+  EXPECT_NE(ctx.error().message().find(f.cert + ": "), std::string::npos) << ctx.error().message();
 }
 
 TEST_F(tls_context_test, KeyOfAnotherCertificateIsRefused) {
