@@ -18,6 +18,9 @@ packages=(
   clang libclang-rt-14-dev clang-format  # fuzzing, sanitizers, formatting
   openssl curl python3        # test certificates, examples, upload-reply test back-end
   ceph-mon ceph-osd radosgw   # a real S3 store for the tests (scripts/ceph-rgw.sh)
+  libkrb5-dev                 # GSSAPI (MIT Kerberos) for Negotiate
+  gss-ntlmssp                 # NTLM as a GSSAPI mechanism
+  krb5-kdc krb5-admin-server krb5-user faketime  # a real KDC for the tests (scripts/krb5-realm.sh)
 )
 
 missing=()

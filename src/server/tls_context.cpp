@@ -32,11 +32,18 @@ constexpr std::string_view legacy_ciphers =
     "ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:AES128-GCM-SHA256:AES256-GCM-SHA384:"
     "AES128-SHA256:AES256-SHA256:AES128-SHA:AES256-SHA:@SECLEVEL=0";
 
-/// OpenSSL's protocol version for tls_min_version ("1.0" ... "1.3"; validated).
-int tls_protocol_version(std::string_view configured) {
-  if (configured == "1.0") return TLS1_VERSION;
-  if (configured == "1.1") return TLS1_1_VERSION;
-  if (configured == "1.3") return TLS1_3_VERSION;
+/// OpenSSL's protocol version for tls_min_version.
+int tls_protocol_version(settings::tls_version configured) {
+  switch (configured) {
+    case settings::tls_version::v1_0:
+      return TLS1_VERSION;
+    case settings::tls_version::v1_1:
+      return TLS1_1_VERSION;
+    case settings::tls_version::v1_2:
+      return TLS1_2_VERSION;
+    case settings::tls_version::v1_3:
+      return TLS1_3_VERSION;
+  }
   return TLS1_2_VERSION;
 }
 
@@ -58,7 +65,8 @@ setup_result<std::shared_ptr<ssl::context>> make_tls_context(tls_files const& fi
   if (ec) return setup_error{"TLS options", ec};
   ::ERR_clear_error();
   if (::SSL_CTX_set_min_proto_version(ctx->native_handle(), min_version) != 1) {
-    return setup_error{"TLS minimum version " + files.min_version, openssl_error()};
+    return setup_error{"TLS minimum version " + std::string(settings::name_of(files.min_version)),
+                       openssl_error()};
   }
   std::string ciphers(modern_ciphers);
   if (min_version < TLS1_2_VERSION) ciphers += ":" + std::string(legacy_ciphers);

@@ -2,15 +2,27 @@
 // and tls_min_version, swapped on SIGHUP, handed to each new connection.
 #pragma once
 
-#include "server/server_options.hpp"
 #include "server/setup_error.hpp"
+#include "settings/types.hpp"
 
 #include <boost/asio/ssl/context.hpp>
 
 #include <memory>
 #include <mutex>
+#include <string>
 
 namespace bits::server {
+
+/// What the TLS context is made of: the [server] settings tls_cert, tls_key,
+/// tls_client_ca and tls_min_version. Reloaded on SIGHUP.
+struct tls_files {
+  std::string cert;       ///< certificate chain
+  std::string key;        ///< private key
+  std::string client_ca;  ///< when set, clients must present a certificate signed by it
+  /// Oldest protocol accepted. Below 1.2 the legacy CBC suites and OpenSSL security
+  /// level 0 are enabled for old Windows clients.
+  settings::tls_version min_version = settings::tls_version::v1_2;
+};
 
 /// A TLS server context for `files`: the whole chain of files.cert, files.key (checked
 /// against the certificate), clients verified against files.client_ca when it is set.

@@ -107,7 +107,7 @@ bool fragment_job::needs_notification() const {
   session& s = *lease_;
   std::lock_guard lock(s.mu);
   return plan_.completes_upload && s.record.state == storage::session_state::receiving &&
-         svc_.policy_.notification != notification_type::none;
+         svc_.policy_.notification_type != notification_type::none;
 }
 
 result<notification_request> fragment_job::notification() {
@@ -116,7 +116,7 @@ result<notification_request> fragment_job::notification() {
   if (auto ec = svc_.store_->reset_reply(id)) return ec;
   auto const& p = svc_.policy_;
   notification_request req;
-  req.type = p.notification;
+  req.type = p.notification_type;
   req.url = resolve_notification_url(p.notification_url, scheme_, host_, target_);
   req.original_url = absolute_url(scheme_, host_, target_);
   req.request_file = svc_.store_->spool_file_path(id, storage::spool_file::request);

@@ -114,7 +114,7 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   // Upload-reply directories hand the file to the application instead of storing it, so
   // the URL need not name a place on disk (it is checked at commit if the application
   // asks for a copy).
-  if (policy_.notification == notification_type::none) {
+  if (policy_.notification_type == notification_type::none) {
     if (auto ec = store_->check_destination(destination, policy_.allow_overwrites)) {
       return core::make_error_ack(to_bits_error(ec));
     }
@@ -329,7 +329,7 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
   std::lock_guard lock(s.mu);
   auto& rec = s.record;
   if (rec.state == storage::session_state::receiving && !rec.total && rec.received == 0 &&
-      policy_.notification == notification_type::none) {
+      policy_.notification_type == notification_type::none) {
     if (auto ec = store_->commit(rec, policy_.allow_overwrites)) {
       return {session_error(to_bits_error(ec), id, rec.received), nullptr, false};
     }

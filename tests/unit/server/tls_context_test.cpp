@@ -58,11 +58,12 @@ class tls_context_test : public ::testing::Test {
 };
 
 TEST_F(tls_context_test, MatchingFilesGiveAContextForEveryMinimumVersion) {
-  for (std::string const version : {"1.0", "1.1", "1.2", "1.3"}) {
+  for (auto const version : {settings::tls_version::v1_0, settings::tls_version::v1_1,
+                             settings::tls_version::v1_2, settings::tls_version::v1_3}) {
     auto f = files("a", "a");
     f.min_version = version;
     auto ctx = make_tls_context(f);
-    ASSERT_TRUE(ctx) << version << ": " << ctx.error().message();
+    ASSERT_TRUE(ctx) << settings::name_of(version) << ": " << ctx.error().message();
     EXPECT_NE(*ctx, nullptr);
   }
 }
