@@ -1,5 +1,5 @@
 // run_blocking: the call runs on the pool, the coroutine resumes on its own loop with
-// the result, and an exception reaches the awaiting coroutine.
+// the result, and an exception reaches the awaiting coroutine there.
 #include "server/run_blocking.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -46,24 +46,29 @@ TEST(RunBlocking, RunsOnThePoolAndResumesOnTheLoop) {
   EXPECT_EQ(resumed_thread, loop_thread) << "the coroutine did not come back to its loop";
 }
 
-TEST(RunBlocking, ExceptionReachesTheAwaitingCoroutine) {
+TEST(RunBlocking, ExceptionReachesTheAwaitingCoroutineOnItsLoop) {
   net::io_context loop;
   net::thread_pool pool(1);
   std::string caught;
+  std::thread::id loop_thread;
+  std::thread::id catch_thread;
   net::co_spawn(
       loop,
       [&]() -> net::awaitable<void> {
+        loop_thread = std::this_thread::get_id();
         try {
           (void)co_await run_blocking(pool.get_executor(),
                                       []() -> int { throw std::runtime_error("disk on fire"); });
         } catch (std::runtime_error const& e) {
           caught = e.what();
+          catch_thread = std::this_thread::get_id();
         }
       },
       net::detached);
   loop.run();
   pool.join();
   EXPECT_EQ(caught, "disk on fire");
+  EXPECT_EQ(catch_thread, loop_thread) << "the exception was handled off the loop";
 }
 
 }  // namespace
