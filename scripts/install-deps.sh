@@ -21,6 +21,7 @@ packages=(
   libkrb5-dev                 # GSSAPI (MIT Kerberos) for Negotiate
   gss-ntlmssp                 # NTLM as a GSSAPI mechanism
   krb5-kdc krb5-admin-server krb5-user faketime  # a real KDC for the tests (scripts/krb5-realm.sh)
+  debhelper dpkg-dev lintian  # make deb, scripts/test-package.sh
 )
 
 missing=()

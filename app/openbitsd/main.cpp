@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off");
   app.add_flag("--print-config-reference", print_reference,
                "print every configuration key with its default and meaning, as TOML");
-  app.set_version_flag("--version", "openbitsd 0.1.0");
+  app.set_version_flag("--version", "openbitsd " BITS_VERSION);
   CLI11_PARSE(app, argc, argv);
 
   if (print_reference) {

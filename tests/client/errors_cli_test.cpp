@@ -114,6 +114,12 @@ TEST_F(ErrorsCli, LocalProblemsAndUsageErrors) {
   EXPECT_NE(help.out.find("130  interrupted"), std::string::npos);
 }
 
+TEST_F(ErrorsCli, VersionPrintsTheProjectVersion) {
+  auto const version = openbits({"--version"});
+  EXPECT_EQ(version.code(), 0) << version.describe();
+  EXPECT_EQ(version.out, "openbits " BITS_VERSION "\n") << version.describe();
+}
+
 TEST_F(ErrorsCli, TlsToAPlainHttpServerFails) {
   ASSERT_TRUE(start());
   auto const r = openbits(

@@ -64,6 +64,18 @@ TEST_F(ConfigCli, CheckConfigReportsEveryProblemWithFileAndLine) {
                              << result.output;
 }
 
+TEST_F(ConfigCli, PackagedConfigurationIsValid) {
+  auto const result = run_to_exit(openbitsd_path(), {"--check-config", PACKAGED_CONFIG});
+  EXPECT_TRUE(result.status.exited && result.status.code == 0) << result.status.describe() << "\n"
+                                                               << result.output;
+}
+
+TEST_F(ConfigCli, VersionPrintsTheProjectVersion) {
+  auto const result = run_to_exit(openbitsd_path(), {"--version"});
+  EXPECT_TRUE(result.status.exited && result.status.code == 0) << result.status.describe();
+  EXPECT_EQ(result.output, "openbitsd " BITS_VERSION "\n");
+}
+
 TEST_F(ConfigCli, CheckConfigReportsSyntaxErrors) {
   auto const file = tmp() / "syntax.toml";
   ASSERT_TRUE(write_file(file, "[server]\nlisten = [\"127.0.0.1:0\"\n"));
