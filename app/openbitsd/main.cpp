@@ -3,6 +3,7 @@
 #include "config/load.hpp"
 #include "config/reference.hpp"
 #include "notify/notify_client.hpp"
+#include "server/basic_authentication.hpp"
 #include "server/http_server.hpp"
 #include "service/router.hpp"
 #include "storage/upload_store.hpp"
@@ -52,8 +53,10 @@ config::load_result build_config(std::string const& file, std::vector<std::strin
   return r;
 }
 
-/// Opens every virtual directory's store and recovers its sessions.
-bool build_router(config::daemon_config const& cfg, service::router& router) {
+/// Opens every virtual directory's store and recovers its sessions; the directories
+/// with auth = "basic" get their authentication policy in `authn`.
+bool build_router(config::daemon_config const& cfg, service::router& router,
+                  server::authenticators& authn) {
   auto const opts = service::service_options::from(cfg.server);
   for (auto const& v : cfg.vdirs) {
     std::string const spool = v.spool_dir.empty() ? v.root + "/.bits-spool" : v.spool_dir;
@@ -75,8 +78,7 @@ bool build_router(config::daemon_config const& cfg, service::router& router) {
         spdlog::error("vdir {}: htpasswd {}: {}", v.url, v.htpasswd, table.error().message());
         return false;
       }
-      svc->set_authenticator(std::make_shared<auth::basic_authenticator>(std::move(*table)),
-                             v.realm);
+      authn[v.url] = std::make_shared<server::basic_authentication>(std::move(*table), v.realm);
     }
     auto recovered = svc->recover();
     if (!recovered) {
@@ -131,32 +133,16 @@ int main(int argc, char** argv) {
       log_level.empty() ? std::string(settings::name_of(cfg.server.log_level)) : log_level));
 
   service::router router;
-  if (!build_router(cfg, router)) return 1;
+  server::authenticators authn;
+  if (!build_router(cfg, router, authn)) return 1;
   notify::global_init();
-  server::http_server srv(server::server_options{cfg.server, port_file}, router,
+  server::http_server srv(server::server_options{cfg.server, port_file}, router, authn,
                           notify::call_application);
-  std::string why;
-  if (!srv.listen(why)) {
-    spdlog::error("{}", why);
+  // SIGHUP reloads the TLS certificate and the htpasswd files (in the server).
+  if (auto listening = srv.listen(); !listening) {
+    spdlog::error("{}", listening.error().message());
     return 1;
   }
-  // SIGHUP: the server reloads its TLS certificate, then the htpasswd files here.
-  srv.on_reload([&cfg, &router] {
-    for (std::size_t i = 0; i < cfg.vdirs.size(); ++i) {
-      auto const& v = cfg.vdirs[i];
-      if (v.auth != settings::auth_kind::basic) continue;
-      for (auto const& svc : router.vdirs()) {
-        if (svc->policy().url != v.url || !svc->authenticator()) continue;
-        std::vector<std::string> problems;
-        if (auto ec = svc->authenticator()->reload(v.htpasswd, problems)) {
-          for (auto const& p : problems) spdlog::error("vdir {}: {}", v.url, p);
-          spdlog::error("SIGHUP: keeping the old users of {}: {}", v.url, ec.message());
-        } else {
-          spdlog::info("SIGHUP: reloaded {}", v.htpasswd);
-        }
-      }
-    }
-  });
   srv.run();
   return 0;
 }

@@ -1,16 +1,16 @@
-// The connection coroutine. Request heads are parsed by Beast; Fragment bodies are read
-// straight from the socket into a pooled buffer and handed to the service, so a body
-// is never held whole in memory and never copied through Beast's parser.
+// The connection coroutine. Each request goes read -> limits -> resolve -> authenticate
+// -> dispatch -> write. Request heads are parsed by Beast; Fragment bodies are read
+// straight from the socket into a pooled buffer and handed to the service, so a body is
+// never held whole in memory and never copied through Beast's parser.
 #include "server/connection.hpp"
 
-#include "auth/basic_header.hpp"
 #include "core/request_target.hpp"
-#include "core/upload_path.hpp"
 #include "core/wire_error.hpp"
 #include "server/beast_convert.hpp"
 #include "server/buffer_pool.hpp"
 #include "server/other_methods.hpp"
 #include "server/request_log.hpp"
+#include "server/resolve.hpp"
 #include "server/run_blocking.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -67,14 +67,51 @@ service::notification_response call_application(service::notify_fn const& fn,
   }
 }
 
-/// Packets whose handling waits for the disk (spool entries created, committed or
-/// removed); Ping and a Fragment's checks run inline.
-bool blocks_on_disk(core::request_head const& head) {
-  auto const type = head.header(core::header::packet_type);
-  auto const parsed = type ? core::parse_packet_type(*type) : std::nullopt;
-  return parsed == core::packet_type::create_session ||
-         parsed == core::packet_type::close_session || parsed == core::packet_type::cancel_session;
+/// Checks the HTTP-version at the end of the request line `line[0, size)`. Beast knows
+/// only HTTP/1.0 and 1.1; a later 1.x minor version is served as 1.1 (RFC 9110 2.5): it
+/// is rewritten in place. False for another major version (answered 505); anything that
+/// is not a version at all is left to the parser (400).
+bool accept_version(char* line, std::size_t size) noexcept {
+  constexpr std::size_t version_size = 8;  // "HTTP/d.d"
+  if (size < version_size + 1 || line[size - version_size - 1] != ' ') return true;
+  char* const v = line + size - version_size;
+  auto const digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (std::string_view(v, 5) != "HTTP/" || !digit(v[5]) || v[6] != '.' || !digit(v[7])) {
+    return true;
+  }
+  if (v[5] != '1') return false;
+  if (v[7] > '1') v[7] = '1';
+  return true;
 }
+
+core::reply status_only(unsigned status) {
+  core::reply r;
+  r.status = status;
+  r.close = true;
+  return r;
+}
+
+/// One request while it is served: Beast's parser (which owns the bytes `head` views),
+/// the head as a core value, and what is known about its body. Lives in serve_one's
+/// frame; never moved (the views would dangle).
+struct incoming {
+  http::request_parser<http::empty_body> parser;
+  core::request_head head;
+  std::string origin;     ///< origin form of an absolute-form target; head.target views it
+  std::string principal;  ///< set by authentication; head.principal views it
+  std::optional<std::uint64_t> length;  ///< Content-Length
+  bool chunked = false;
+  bool expect_continue = false;  ///< Expect: 100-continue
+  std::uint64_t unread = 0;      ///< body bytes not read yet
+
+  [[nodiscard]] std::uint64_t body_read() const noexcept { return length.value_or(0) - unread; }
+};
+
+/// What dispatch made of a request.
+struct dispatched {
+  std::optional<core::reply> reply;  ///< to write; empty: written already, or the connection failed
+  bool keep = false;                 ///< without a reply: whether the connection goes on
+};
 
 /// The request loop over `Stream`: beast::tcp_stream, or an ssl_stream over one.
 template <class Stream>
@@ -126,229 +163,220 @@ class http_connection {
   /// One request and its response; false when the connection must end.
   net::awaitable<bool> serve_one() {
     request_log log(remote_);
-    http::request_parser<http::empty_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(opt_.max_header_bytes));
-    parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are ours
-    conn_->lowest().expires_after(opt_.header_timeout);
-    auto const ec = co_await read_head(parser);
-    if (ec) {
-      if (is_parse_error(ec)) {
-        // A malformed head: answer once and close; the stream position is unknown.
-        unsigned status = ec == http::error::header_limit ? 431 : 400;
-        if (ec == http::error::bad_version && version_refused_) status = 505;
-        log.malformed(ec.message());
-        co_await refuse(status, log);
-      }
+    incoming in;
+    if (!co_await read(in, log)) co_return false;
+    if (auto status = exceeded_limit(in)) {
+      co_await refuse(*status, log);
       co_return false;
     }
-    auto const& req = parser.get();
-    log.start(req.method_string(), req.target());
-    if (static_cast<std::size_t>(std::distance(req.begin(), req.end())) > opt_.max_header_count) {
-      co_await refuse(431, log);
+    if (!make_head(in)) {
+      co_await refuse(400, log);
       co_return false;
     }
+    resolved_request const r = resolve(in.head, env_.routes);
+    log.packet(r.packet_type);
 
-    if (req.target().size() > opt_.max_url_bytes) {
-      co_await refuse(414, log);
-      co_return false;
-    }
-
-    std::optional<std::uint64_t> length;
-    if (auto cl = parser.content_length()) length = *cl;
-    bool const chunked = parser.chunked();
-    core::request_head head = to_request_head(req, length, chunked);
-    // The absolute form (RFC 9112 3.2.2), as sent through proxies: the rest of the server
-    // sees its origin form, and its authority replaces the Host header. `origin` must
-    // outlive `head`, which views it.
-    std::string origin;
-    if (core::is_absolute_form(head.target)) {
-      auto split = core::split_absolute_form(head.target);
-      if (!split) {
-        co_await refuse(400, log);
-        co_return false;
-      }
-      origin = std::move(split->origin);
-      head.target = origin;
-      head.host = split->authority;
-    }
-    // principal (set by authenticate) must outlive `head`, which views it.
-    head.remote = remote_;
-    head.keep_alive = req.keep_alive();
-    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) head.scheme = "https";
-    bool const expect_continue = core::iequals(
-        std::string_view(req[http::field::expect].data(), req[http::field::expect].size()),
-        "100-continue");
-    std::uint64_t unread = length.value_or(0);
-
-    core::reply reply;
-    std::string principal;
-    if (head.method == core::bits_post_method) log.packet(head.header(core::header::packet_type));
-    auto const authn = co_await authenticate(head, principal);
-    if (authn) {
+    dispatched out;
+    std::optional<core::reply> refusal;
+    if (r.route != nullptr && r.route->auth) refusal = co_await authenticate(*r.route->auth, in);
+    if (refusal) {
       // 401 with the challenge; the body is drained or the connection closed below,
       // and the client resends the request with credentials (reference 12).
-      reply = std::move(*authn);
-    } else if (head.method == core::bits_post_method) {
-      auto out = co_await route_bits_post(head);
-      if (out.job) {
-        if (expect_continue && !co_await write_continue()) co_return false;
-        auto streamed = co_await stream_body(*out.job, unread);
-        if (!streamed) {
-          log.aborted(length.value_or(0) - unread);
-          co_return false;
-        }
-        reply = std::move(*streamed);
-      } else {
-        reply = std::move(out.reply);
-      }
+      out.reply = std::move(*refusal);
+    } else if (in.head.method == core::bits_post_method) {
+      out = co_await dispatch_bits_post(in, r, log);
     } else {
-      auto res = co_await serve_other_method(stream_, head, env_.router, opt_, log);
-      if (!res.keep_alive) co_return false;
-      // The body of an unknown method is never read; see below for what happens to it.
-      reply = std::move(res.reply);
-      if (res.written) {
-        if (unread == 0 && !chunked) co_return req.keep_alive() && !env_.stopping.load();
-        linger_ = true;
-        co_return false;
-      }
+      out = co_await dispatch_other(in, r, log);
     }
-    log.bytes_in(length.value_or(0) - unread);
+    if (!out.reply) co_return out.keep;
 
-    if (chunked || unread > 0) {
-      // The client may still send the body we did not read (reference 2.1): drain small
-      // ones to keep the connection, close on the rest (and after 100-continue refusals,
-      // where the client may never send it).
-      if (!chunked && !expect_continue && unread <= drain_limit) {
-        if (!co_await drain(unread)) co_return false;
-      } else {
-        reply.close = true;
-        linger_ = true;
-      }
-    }
-    bool const keep = req.keep_alive() && !reply.close && !env_.stopping.load();
+    // Step "write".
+    core::reply& reply = *out.reply;
+    log.bytes_in(in.body_read());
+    if (auto const n = settle_unread(in, reply); n > 0 && !co_await drain(n)) co_return false;
+    bool const keep = in.head.keep_alive && !reply.close && !env_.stopping.load();
     if (!co_await write_reply(reply, keep, log)) co_return false;
     co_return keep;
   }
 
-  /// Reads one request head into `parser`. The head is collected whole first so that
-  /// obs-fold (a header line continued on the next line) can be refused: Beast would
-  /// join it silently, and folding is a classic request-smuggling vector.
-  net::awaitable<beast::error_code> read_head(http::request_parser<http::empty_body>& parser) {
+  /// Step "read": the request head into `in.parser`, within header_timeout and the
+  /// header size limit. A malformed head is answered here (400, 431, 505). False when
+  /// the connection must end.
+  net::awaitable<bool> read(incoming& in, request_log& log) {
+    in.parser.header_limit(static_cast<std::uint32_t>(opt_.max_header_bytes));
+    in.parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are ours
+    conn_->lowest().expires_after(opt_.header_timeout);
     std::size_t scanned = 0;
+    beast::error_code ec;
     for (;;) {
-      std::string_view const data(static_cast<char const*>(buffer_.data().data()), buffer_.size());
-      auto const end = data.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
-      if (end != std::string_view::npos) {
-        auto const head = data.substr(0, end + 2);
-        if (head.find("\r\n ") != std::string_view::npos ||
-            head.find("\r\n\t") != std::string_view::npos) {
-          co_return http::make_error_code(http::error::bad_field);
-        }
-        version_refused_ =
-            !accept_version(static_cast<char*>(buffer_.data().data()), head.find("\r\n"));
-        if (version_refused_) co_return http::make_error_code(http::error::bad_version);
-        beast::error_code ec;
-        auto const used = parser.put(net::buffer(data.data(), end + 4), ec);
-        buffer_.consume(used);
-        if (!ec && !parser.is_header_done()) ec = http::error::bad_field;
-        co_return ec;
+      if (auto const done = scan_head(in.parser, scanned)) {
+        ec = *done;
+        break;
       }
-      scanned = data.size();
-      if (data.size() > opt_.max_header_bytes) {
-        co_return http::make_error_code(http::error::header_limit);
+      auto [read_ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), no_throw);
+      if (read_ec) {
+        ec = read_ec == net::error::eof ? http::make_error_code(http::error::end_of_stream)
+                                        : read_ec;
+        break;
       }
-      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), no_throw);
-      if (ec)
-        co_return ec == net::error::eof ? http::make_error_code(http::error::end_of_stream) : ec;
       buffer_.commit(n);
     }
+    if (!ec) {
+      auto const& req = in.parser.get();
+      log.start(req.method_string(), req.target());
+      co_return true;
+    }
+    if (is_parse_error(ec)) {
+      // A malformed head: answer once and close; the stream position is unknown.
+      unsigned status = ec == http::error::header_limit ? 431 : 400;
+      if (ec == http::error::bad_version && version_refused_) status = 505;
+      log.malformed(ec.message());
+      co_await refuse(status, log);
+    }
+    co_return false;
   }
 
-  /// Checks the HTTP-version at the end of the request line `line[0, size)`. Beast knows
-  /// only HTTP/1.0 and 1.1; a later 1.x minor version is served as 1.1 (RFC 9110 2.5):
-  /// it is rewritten in place. False for another major version (answered 505); anything
-  /// that is not a version at all is left to the parser (400).
-  static bool accept_version(char* line, std::size_t size) noexcept {
-    constexpr std::size_t version_size = 8;  // "HTTP/d.d"
-    if (size < version_size + 1 || line[size - version_size - 1] != ' ') return true;
-    char* const v = line + size - version_size;
-    auto const digit = [](char c) { return c >= '0' && c <= '9'; };
-    if (std::string_view(v, 5) != "HTTP/" || !digit(v[5]) || v[6] != '.' || !digit(v[7])) {
-      return true;
+  /// Looks for a whole request head in the buffer (from `scanned` on, which it
+  /// advances) and, when there is one, feeds it to `parser`: the parser's error, or
+  /// success. Empty when more bytes are needed. The head is collected whole first so
+  /// that obs-fold (a header line continued on the next line) can be refused: Beast
+  /// would join it silently, and folding is a classic request-smuggling vector.
+  std::optional<beast::error_code> scan_head(http::request_parser<http::empty_body>& parser,
+                                             std::size_t& scanned) {
+    std::string_view const data(static_cast<char const*>(buffer_.data().data()), buffer_.size());
+    auto const end = data.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
+    if (end == std::string_view::npos) {
+      scanned = data.size();
+      if (data.size() > opt_.max_header_bytes) return http::error::header_limit;
+      return std::nullopt;
     }
-    if (v[5] != '1') return false;
-    if (v[7] > '1') v[7] = '1';
+    auto const head = data.substr(0, end + 2);
+    if (head.find("\r\n ") != std::string_view::npos ||
+        head.find("\r\n\t") != std::string_view::npos) {
+      return http::error::bad_field;
+    }
+    version_refused_ =
+        !accept_version(static_cast<char*>(buffer_.data().data()), head.find("\r\n"));
+    if (version_refused_) return http::error::bad_version;
+    beast::error_code ec;
+    auto const used = parser.put(net::buffer(data.data(), end + 4), ec);
+    buffer_.consume(used);
+    if (!ec && !parser.is_header_done()) ec = http::error::bad_field;
+    return ec;
+  }
+
+  /// Step "limits": the status for a head over max_header_count fields (431) or a target
+  /// over max_url_bytes (414); empty when within both.
+  [[nodiscard]] std::optional<unsigned> exceeded_limit(incoming const& in) const {
+    auto const& req = in.parser.get();
+    if (static_cast<std::size_t>(std::distance(req.begin(), req.end())) > opt_.max_header_count)
+      return 431;
+    if (req.target().size() > opt_.max_url_bytes) return 414;
+    return std::nullopt;
+  }
+
+  /// The head as a core value, with what the connection knows (remote, scheme). The
+  /// absolute form (RFC 9112 3.2.2), as sent through proxies, becomes its origin form,
+  /// and its authority replaces the Host header. False for a malformed absolute form.
+  [[nodiscard]] bool make_head(incoming& in) const {
+    auto const& req = in.parser.get();
+    if (auto cl = in.parser.content_length()) in.length = *cl;
+    in.chunked = in.parser.chunked();
+    in.unread = in.length.value_or(0);
+    in.head = to_request_head(req, in.length, in.chunked);
+    if (core::is_absolute_form(in.head.target)) {
+      auto split = core::split_absolute_form(in.head.target);
+      if (!split) return false;
+      in.origin = std::move(split->origin);
+      in.head.target = in.origin;
+      in.head.host = split->authority;
+    }
+    in.head.remote = remote_;
+    in.head.keep_alive = req.keep_alive();
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) in.head.scheme = "https";
+    in.expect_continue = core::iequals(
+        std::string_view(req[http::field::expect].data(), req[http::field::expect].size()),
+        "100-continue");
     return true;
   }
 
-  /// Authentication of the request's virtual directory (validation step 2). Empty when
-  /// the request may proceed (`principal` then names the user, or is empty for an
-  /// anonymous directory); otherwise the 401 to send. Cached credentials are checked
-  /// inline, others on a worker thread.
-  net::awaitable<std::optional<core::reply>> authenticate(core::request_head& head,
-                                                          std::string& principal) {
-    auto const path = core::decode_target_path(head.target);
-    service::upload_service* const vdir = path ? env_.router.find(*path) : nullptr;
-    if (vdir == nullptr || !vdir->authenticator()) co_return std::nullopt;
-    auto const& authn = vdir->authenticator();
-    std::optional<auth::basic_credentials> creds;
-    if (auto value = head.header("Authorization")) creds = auth::parse_basic_authorization(*value);
-    bool ok = false;
-    if (creds) {
-      ok = authn->lookup_cache(creds->user, creds->password);
-      if (!ok) {
-        // bcrypt and SHA-crypt cost milliseconds by design: off the event loop.
-        ok = co_await run_blocking(
-            env_.workers, [&] { return authn->verify_slow(creds->user, creds->password); });
+  /// Step "authenticate" (validation step 2), by the policy of the request's directory.
+  /// Empty when the request may proceed (in.head.principal then names the user);
+  /// otherwise the 401 to send.
+  net::awaitable<std::optional<core::reply>> authenticate(authenticator& auth, incoming& in) {
+    if (auth_owner_ != &auth) {
+      auth_state_.reset();
+      auth_owner_ = &auth;
+    }
+    auto decision = co_await auth.authenticate({in.head, remote_, auth_state_, env_.workers});
+    if (!decision.principal) co_return std::move(decision.challenge);
+    in.principal = std::move(*decision.principal);
+    in.head.principal = in.principal;
+    co_return std::nullopt;
+  }
+
+  /// Step "dispatch" of a BITS_POST: the early error of the resolve step, or the
+  /// directory's answer; for a Fragment, its body streamed into the session.
+  net::awaitable<dispatched> dispatch_bits_post(incoming& in, resolved_request const& r,
+                                                request_log& log) {
+    if (!r.post) co_return dispatched{core::make_error_ack(service::to_bits_error(r.post.error()))};
+    auto out = co_await route_bits_post(in.head, *r.post);
+    if (!out.job) co_return dispatched{std::move(out.reply)};
+    if (in.expect_continue && !co_await write_continue()) co_return dispatched{};
+    auto streamed = co_await stream_body(*out.job, in.unread);
+    if (!streamed) {
+      log.aborted(in.body_read());
+      co_return dispatched{};
+    }
+    co_return dispatched{std::move(*streamed)};
+  }
+
+  /// Step "dispatch" of any other method (serve_other_method). A download is written
+  /// there; its request body, if any, was never read.
+  net::awaitable<dispatched> dispatch_other(incoming& in, resolved_request const& r,
+                                            request_log& log) {
+    auto res = co_await serve_other_method(stream_, in.head, r, opt_, log);
+    if (!res.keep_alive) co_return dispatched{};
+    if (!res.written) co_return dispatched{std::move(res.reply)};
+    if (in.unread == 0 && !in.chunked) {
+      co_return dispatched{std::nullopt, in.head.keep_alive && !env_.stopping.load()};
+    }
+    linger_ = true;
+    co_return dispatched{};
+  }
+
+  /// Dispatches a checked BITS_POST: inline, or on the disk pool when it waits for the
+  /// disk. A packet for a session busy with another request waits for it, polling, up
+  /// to session_wait, then gets 503 with Retry-After.
+  net::awaitable<service::outcome> route_bits_post(core::request_head const& head,
+                                                   service::bits_post const& post) {
+    bool const on_disk = service::blocks_on_disk(post.p);
+    auto const attempt = [&] { return service::dispatch(post, head); };
+    std::optional<net::steady_timer> timer;
+    std::chrono::steady_clock::time_point deadline;
+    for (;;) {
+      service::outcome out;
+      if (on_disk) {
+        out = co_await run_blocking(env_.disk, attempt);
+      } else {
+        out = attempt();
       }
-    }
-    if (ok) {
-      principal = std::move(creds->user);
-      head.principal = principal;
-      co_return std::nullopt;
-    }
-    if (creds)
-      spdlog::info("{} authentication failed for user \"{}\"", remote_,
-                   printable_user(creds->user));
-    core::reply r;
-    r.status = 401;
-    r.set("WWW-Authenticate", auth::challenge(vdir->realm()));
-    co_return r;
-  }
-
-  static std::string printable_user(std::string_view user) {
-    std::string out;
-    for (char c : user.substr(0, 64))
-      out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) ? '?' : c;
-    return out;
-  }
-
-  /// Routes a BITS_POST; a packet for a session busy with another request waits for it,
-  /// polling, up to session_wait, then gets 503 with Retry-After.
-  net::awaitable<service::outcome> route_bits_post(core::request_head const& head) {
-    bool const on_disk = blocks_on_disk(head);
-    auto out = co_await handle_bits_post(head, on_disk);
-    auto const deadline = std::chrono::steady_clock::now() + opt_.session_wait;
-    net::steady_timer timer(co_await net::this_coro::executor);
-    while (out.busy && std::chrono::steady_clock::now() < deadline) {
-      timer.expires_after(busy_poll);
-      co_await timer.async_wait(no_throw);
-      out = co_await handle_bits_post(head, on_disk);
-    }
-    if (out.busy) {
-      out.reply = core::make_error_ack(error::session_busy);
-      out.reply.set("Retry-After", "5");
-      if (auto id = head.header(core::header::session_id)) {
-        out.reply.set(core::header::session_id, std::string(*id));
+      if (!out.busy) co_return out;
+      if (!timer) {
+        timer.emplace(co_await net::this_coro::executor);
+        deadline = std::chrono::steady_clock::now() + opt_.session_wait;
       }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        out.reply = core::make_error_ack(error::session_busy);
+        out.reply.set("Retry-After", "5");
+        if (auto id = head.header(core::header::session_id)) {
+          out.reply.set(core::header::session_id, std::string(*id));
+        }
+        co_return out;
+      }
+      timer->expires_after(busy_poll);
+      co_await timer->async_wait(no_throw);
     }
-    co_return out;
-  }
-
-  /// One attempt at a BITS_POST: inline, or on the disk pool when it waits for the disk.
-  net::awaitable<service::outcome> handle_bits_post(core::request_head const& head, bool on_disk) {
-    if (!on_disk) co_return env_.router.handle_bits_post(head);
-    co_return co_await run_blocking(env_.disk, [&] { return env_.router.handle_bits_post(head); });
   }
 
   /// Streams the rest of a Fragment body into `job`. Empty when the connection failed
@@ -397,6 +425,18 @@ class http_connection {
     co_return co_await run_blocking(env_.disk, [&] { return job.finish_notified(response); });
   }
 
+  /// Step "write", for a body left partly unread (reference 2.1: the client may still
+  /// send it): a small one is to be drained to keep the connection (returns its
+  /// length); otherwise `reply` closes the connection, which lingers (also after a
+  /// 100-continue refusal, where the client may never send it). 0: nothing to drain.
+  std::uint64_t settle_unread(incoming const& in, core::reply& reply) {
+    if (!in.chunked && in.unread == 0) return 0;
+    if (!in.chunked && !in.expect_continue && in.unread <= drain_limit) return in.unread;
+    reply.close = true;
+    linger_ = true;
+    return 0;
+  }
+
   net::awaitable<bool> drain(std::uint64_t n) {
     auto const buffered = std::min<std::uint64_t>(buffer_.size(), n);
     buffer_.consume(static_cast<std::size_t>(buffered));
@@ -437,7 +477,7 @@ class http_connection {
   /// connection then lingers and closes.
   net::awaitable<void> refuse(unsigned status, request_log& log) {
     linger_ = true;
-    co_await write_reply(bad_request(status), false, log);
+    co_await write_reply(status_only(status), false, log);
   }
 
   net::awaitable<bool> write_continue() {
@@ -456,19 +496,15 @@ class http_connection {
     co_return !ec;
   }
 
-  static core::reply bad_request(unsigned status) {
-    core::reply r;
-    r.status = status;
-    r.close = true;
-    return r;
-  }
-
   std::shared_ptr<connection_state> conn_;
   Stream& stream_;
   connection_env env_;
   server_options const& opt_;
   beast::flat_buffer buffer_;
   std::string remote_;
+  /// Authentication state of this connection, for the authenticator it belongs to.
+  authenticator const* auth_owner_ = nullptr;
+  std::unique_ptr<connection_auth_state> auth_state_;
   bool linger_ = false;           ///< the connection closes with request bytes possibly unread
   bool version_refused_ = false;  ///< the last request head named another HTTP major version
 };

@@ -4,7 +4,7 @@
 
 #include "core/byte_ranges.hpp"
 #include "server/buffer_pool.hpp"
-#include "server/connection.hpp"
+#include "server/connection_state.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>

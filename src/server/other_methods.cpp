@@ -2,7 +2,7 @@
 #include "server/other_methods.hpp"
 
 #include "core/upload_path.hpp"
-#include "server/connection.hpp"
+#include "server/connection_state.hpp"
 #include "server/download.hpp"
 
 #include <string>
@@ -27,10 +27,10 @@ std::string allow_list(bool downloads) {
 
 template <class Stream>
 net::awaitable<other_result> serve_other_method(Stream& stream, core::request_head const& head,
-                                                service::router& router, server_options const& opt,
-                                                request_log& log) {
-  auto const path = core::decode_target_path(head.target);
-  service::upload_service* vdir = path ? router.find(*path) : nullptr;
+                                                resolved_request const& resolved,
+                                                server_options const& opt, request_log& log) {
+  auto const& path = resolved.path;
+  service::upload_service* const vdir = resolved.route ? resolved.route->vdir : nullptr;
   bool const downloads = vdir != nullptr && vdir->policy().downloads_enabled;
   bool const get = head.method == "GET";
   bool const is_head = head.method == "HEAD";
@@ -77,10 +77,10 @@ net::awaitable<other_result> serve_other_method(Stream& stream, core::request_he
 
 template net::awaitable<other_result> serve_other_method(boost::beast::tcp_stream&,
                                                          core::request_head const&,
-                                                         service::router&, server_options const&,
-                                                         request_log&);
+                                                         resolved_request const&,
+                                                         server_options const&, request_log&);
 template net::awaitable<other_result> serve_other_method(tls_stream&, core::request_head const&,
-                                                         service::router&, server_options const&,
-                                                         request_log&);
+                                                         resolved_request const&,
+                                                         server_options const&, request_log&);
 
 }  // namespace bits::server

@@ -5,8 +5,8 @@
 
 #include "core/message.hpp"
 #include "server/request_log.hpp"
+#include "server/resolve.hpp"
 #include "server/server_options.hpp"
-#include "service/router.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -19,12 +19,13 @@ struct other_result {
   bool keep_alive = true;  ///< false: the connection failed while writing
 };
 
-/// Answers a non-BITS_POST request. Pure replies come back in `reply`; file downloads
-/// are written here. Stream: beast::tcp_stream or tls_stream (explicitly instantiated).
+/// Answers a non-BITS_POST request, resolved as `resolved`. Pure replies come back in `reply`;
+/// file downloads are written here. Stream: beast::tcp_stream or tls_stream (explicitly
+/// instantiated).
 template <class Stream>
 boost::asio::awaitable<other_result> serve_other_method(Stream& stream,
                                                         core::request_head const& head,
-                                                        service::router& router,
+                                                        resolved_request const& resolved,
                                                         server_options const& opt,
                                                         request_log& log);
 

@@ -7,6 +7,30 @@
 
 namespace bits::service {
 
+result<bits_post> check_bits_post(result<std::string> const& path, upload_service* vdir,
+                                  core::request_head const& req) {
+  if (!path) return error::invalid_path;
+  // Reference 2.4: outside every upload-enabled root is IIS 6's 501 E_ACCESSDENIED.
+  if (vdir == nullptr || !vdir->policy().upload_enabled) return error::uploads_disabled;
+
+  auto p = parse_packet(req);
+  if (!p) return p.error();
+  auto segments = core::split_below(*path, vdir->policy().url);
+  if (!segments) return error::invalid_path;
+  return bits_post{vdir, std::move(*segments), *p};
+}
+
+outcome dispatch(bits_post const& post, core::request_head const& req) {
+  request_context const ctx{&post.destination, req.principal, req.scheme,
+                            req.host,          req.target,    req.remote};
+  return post.vdir->handle(post.p, ctx);
+}
+
+bool blocks_on_disk(packet const& p) noexcept {
+  return p.type == core::packet_type::create_session ||
+         p.type == core::packet_type::close_session || p.type == core::packet_type::cancel_session;
+}
+
 void router::add(std::unique_ptr<upload_service> vdir) {
   vdirs_.push_back(std::move(vdir));
   std::stable_sort(vdirs_.begin(), vdirs_.end(), [](auto const& a, auto const& b) {
@@ -21,23 +45,11 @@ upload_service* router::find(std::string_view path) const noexcept {
   return nullptr;
 }
 
-outcome router::handle_bits_post(core::request_head const& req) {
-  auto fail = [](error e) { return outcome{core::make_error_ack(e), nullptr, false}; };
-
+outcome router::handle_bits_post(core::request_head const& req) const {
   auto const path = core::decode_target_path(req.target);
-  if (!path) return fail(error::invalid_path);
-  upload_service* const vdir = find(*path);
-  // Reference 2.4: outside every upload-enabled root is IIS 6's 501 E_ACCESSDENIED.
-  if (vdir == nullptr || !vdir->policy().upload_enabled) return fail(error::uploads_disabled);
-
-  auto const p = parse_packet(req);
-  if (!p) return fail(to_bits_error(p.error()));
-  auto const segments = core::split_below(*path, vdir->policy().url);
-  if (!segments) return fail(error::invalid_path);
-
-  request_context const ctx{&*segments, req.principal, req.scheme,
-                            req.host,   req.target,    req.remote};
-  return vdir->handle(*p, ctx);
+  auto const post = check_bits_post(path, path ? find(*path) : nullptr, req);
+  if (!post) return outcome{core::make_error_ack(to_bits_error(post.error())), nullptr, false};
+  return dispatch(*post, req);
 }
 
 }  // namespace bits::service

@@ -2,7 +2,6 @@
 // values in and values out. No sockets and no Beast: the server layer converts.
 #pragma once
 
-#include "auth/basic_authenticator.hpp"
 #include "core/message.hpp"
 #include "service/fragment_job.hpp"
 #include "service/packet.hpp"
@@ -87,17 +86,6 @@ class upload_service {
   /// Errors: session_not_found once the session is closed, cancelled or expired.
   [[nodiscard]] result<storage::readable_file> open_reply(std::string_view token);
 
-  /// HTTP Basic authentication of this directory (null: anonymous access). Set at
-  /// start-up, before serving.
-  void set_authenticator(std::shared_ptr<auth::basic_authenticator> a, std::string realm) {
-    authenticator_ = std::move(a);
-    realm_ = std::move(realm);
-  }
-  [[nodiscard]] std::shared_ptr<auth::basic_authenticator> const& authenticator() const noexcept {
-    return authenticator_;
-  }
-  [[nodiscard]] std::string const& realm() const noexcept { return realm_; }
-
   /// Where eviction lines go (info level). Set at start-up, before serving.
   void set_log(log_fn log) { log_ = std::move(log); }
 
@@ -149,8 +137,6 @@ class upload_service {
   session_quotas quotas_;
   session_counters counters_;
   log_fn log_;
-  std::shared_ptr<auth::basic_authenticator> authenticator_;
-  std::string realm_;
   session_registry sessions_;
   std::int64_t next_cleanup_ = 0;
   std::mutex load_mu_;  ///< serialises load_session

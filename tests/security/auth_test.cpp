@@ -3,6 +3,9 @@
 
 #include "support/digest.hpp"
 
+#include <csignal>
+#include <thread>
+
 namespace bits::test {
 namespace {
 
@@ -116,6 +119,40 @@ TEST_F(auth_test, other_principal_cannot_touch_a_session) {
   EXPECT_FALSE(std::filesystem::exists(root() / "alice.bin"));
 
   EXPECT_TRUE(finish_upload(alice, id, "alice.bin", data, 1000, alice_auth));
+}
+
+TEST_F(auth_test, sighup_reloads_htpasswd_and_a_bad_file_keeps_the_users) {
+  ASSERT_TRUE(start_basic());
+  auto const carol = htpasswd_line("carol", "christmas");
+  ASSERT_FALSE(carol.empty());
+  write_file(tmp() / "htpasswd", htpasswd_line("alice", "wonderland") + "\n" + carol + "\n");
+  ASSERT_EQ(::kill(server().pid(), SIGHUP), 0);
+  // The reload is asynchronous: poll new connections for at most 5 s.
+  bool accepted = false;
+  auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!accepted && std::chrono::steady_clock::now() < deadline) {
+    auto client = connect();
+    accepted = client.bits_post("/up/", "Ping", as("carol", "christmas")).status == 200;
+    if (!accepted) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(accepted) << "a user added to the htpasswd file is refused after SIGHUP";
+  auto bob = connect();
+  EXPECT_EQ(bob.bits_post("/up/", "Ping", as("bob", "builder")).status, 401)
+      << "a user removed from the file is still accepted";
+
+  write_file(tmp() / "htpasswd", "carol:$apr1$abcdefgh$0123456789abcdefghijkl\n");
+  ASSERT_EQ(::kill(server().pid(), SIGHUP), 0);
+  bool kept = false;
+  auto const logged = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!kept && std::chrono::steady_clock::now() < logged) {
+    kept = server().log().find("keeping the old users of /up/") != std::string::npos;
+    if (!kept) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(kept) << server().log_tail(10);
+  auto still = connect();
+  EXPECT_TRUE(is_ack(still.bits_post("/up/", "Ping", as("carol", "christmas")), 200))
+      << "a bad htpasswd file replaced the working users";
+  EXPECT_TRUE(server().running());
 }
 
 }  // namespace
