@@ -64,7 +64,7 @@ struct server_config {
   std::uint64_t max_url_bytes = 4096;             ///< request target length (414 above)
   std::string tls_cert;                           ///< PEM certificate chain for tls:// listeners
   std::string tls_key;                            ///< PEM private key
-  std::string tls_min_version = "1.2";           ///< "1.0", "1.1", "1.2" or "1.3"
+  std::string tls_min_version = "1.2";            ///< "1.0", "1.1", "1.2" or "1.3"
   std::string tls_client_ca;  ///< PEM CAs; when set, TLS clients must present a certificate ///< s
                               ///< a packet waits for a busy session before 503
 

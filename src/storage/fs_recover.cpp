@@ -85,9 +85,6 @@ void fs_store::recover_entry(std::string const& name, ended_set const& ended,
     if (err == ENOTDIR || err == ELOOP) return drop("not a folder");
     return drop("cannot open (" + errno_text(err) + ")");
   }
-  // Left by versions that saved through meta.json.tmp and a rename: meta.json is the
-  // last complete version.
-  static_cast<void>(::unlinkat(entry.get(), meta_tmp_name, 0));
   auto current = read_metadata(entry.get());
   if (!current) {
     auto const failure = last_system_failure();

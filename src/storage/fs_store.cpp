@@ -100,9 +100,7 @@ error_code fs_store::save(session_record const& record, bool durable) {
 
 error_code fs_store::write_metadata(int entry, stored_metadata const& meta, bool durable) {
   auto state = state_of(meta.record.id, entry);
-  // After plain JSON of old (seq 0, in the first slot) the next version goes to the
-  // second slot, so that the old one stays intact until a new one is complete.
-  std::uint64_t const seq = state.seq == 0 ? 2 : state.seq + 1;
+  std::uint64_t const seq = state.seq + 1;
   std::string const slot = encode_meta_slot(meta, seq);
   if (slot.size() > meta_slot_stride) return io_failure("metadata too large", EFBIG);
   unique_fd const fd{::openat(entry, meta_name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)};

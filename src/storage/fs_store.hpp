@@ -6,7 +6,7 @@
 // Spool layout, one folder per session, named by core::session_id::to_hex():
 //   <spool>/<HEX>/data            the bytes received so far (published by commit)
 //   <spool>/<HEX>/meta.json       two slots rewritten in place, see metadata.hpp
-//   <spool>/<HEX>/meta.json.tmp   left by versions that saved through a rename; removed
+//   <spool>/<HEX>/reply           upload-reply: the application's reply
 //   <spool>/tombstones/           the tombstone journal, see tombstone_journal.hpp
 //
 // Commit publishes the synced data file under a second name: a link to
@@ -33,7 +33,6 @@ namespace bits::storage::detail {
 inline constexpr char const* data_name = "data";
 inline constexpr char const* meta_name = "meta.json";
 inline constexpr char const* reply_name = "reply";
-inline constexpr char const* meta_tmp_name = "meta.json.tmp";
 /// Prefix of the temporary name a commit links in the destination folder before the
 /// rename onto the destination (".bits-" names are reserved: no URL can reach them).
 inline constexpr char const* commit_link_prefix = ".bits-commit-";
@@ -69,7 +68,7 @@ class fs_store final : public upload_store {
   /// What is remembered of a session's meta.json between calls.
   struct meta_state {
     std::uint64_t durable = 0;   ///< leading bytes of the data file known to be synced
-    std::uint64_t seq = 0;       ///< version in meta.json now (0: plain JSON of old)
+    std::uint64_t seq = 0;       ///< version in meta.json now (0: unknown)
     bool folder_synced = false;  ///< the folder (so meta.json's name) has been fsynced
   };
 

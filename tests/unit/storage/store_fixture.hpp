@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/session_id.hpp"
+#include "storage/metadata.hpp"
 #include "storage/upload_store.hpp"
 
 #include <gtest/gtest.h>
@@ -95,6 +96,12 @@ class StoreTest : public ::testing::Test {
   static void write_file(fs::path const& p, std::string_view text) {
     std::ofstream out{p, std::ios::binary | std::ios::trunc};
     out << text;
+  }
+
+  /// Replaces the session's meta.json with one holding only `meta` (as version 1), as
+  /// the store writes it.
+  void write_metadata(core::session_id const& id, detail::stored_metadata const& meta) const {
+    write_file(entry(id) / "meta.json", detail::encode_meta_slot(meta, 1));
   }
 
   fs::path dir_;
