@@ -5,7 +5,7 @@
 #include "core/fragment_plan.hpp"
 #include "core/message.hpp"
 #include "service/notification.hpp"
-#include "service/session_registry.hpp"
+#include "service/vdir_state.hpp"
 #include "storage/upload_store.hpp"
 
 #include <cstddef>
@@ -16,15 +16,36 @@
 
 namespace bits::service {
 
-class upload_service;
+/// What a fragment_job uses of its virtual directory: references into the service,
+/// which outlives every request.
+struct fragment_env {
+  vdir_policy const& policy;
+  storage::upload_store& store;
+  clock_fn const& clock;
+  bool strict_sync;  ///< sync data and metadata before every Ack (sync_interval = 0)
+  session_quotas& quotas;
+  session_counters& counters;
+  reply_tokens& replies;
+
+  /// The upload of `s` is complete (caller holds s.mu): counted as committed, and
+  /// evicted only after receiving sessions; with `left_spool` its spool bytes are free.
+  void completed(session& s, bool left_spool) const;
+};
+
+/// Where the request was sent, for the reply URL and the notification.
+struct request_url {
+  std::string scheme;
+  std::string host;    ///< Host header
+  std::string target;  ///< request target as sent
+};
 
 class fragment_job {
  public:
-  /// `url_base` carries the request's scheme, Host and target, for the reply URL and
-  /// the notification.
-  fragment_job(upload_service& svc, session_lease lease, core::fragment_plan plan,
+  /// Streams the body of a Fragment planned as `plan` into `writer` (null when the
+  /// plan writes nothing) for the session held by `lease`.
+  fragment_job(fragment_env env, session_lease lease, core::fragment_plan plan,
                std::uint64_t body_length, std::unique_ptr<storage::data_writer> writer,
-               std::string scheme, std::string host, std::string target);
+               request_url url);
   fragment_job(fragment_job const&) = delete;
   fragment_job& operator=(fragment_job const&) = delete;
   ~fragment_job();
@@ -71,15 +92,13 @@ class fragment_job {
   /// Releases the session, marking it active until now.
   void release() noexcept;
 
-  upload_service& svc_;
+  fragment_env env_;
   session_lease lease_;
   core::fragment_plan plan_;
   std::uint64_t body_length_ = 0;
   std::uint64_t consumed_ = 0;
   std::unique_ptr<storage::data_writer> writer_;
-  std::string scheme_;
-  std::string host_;
-  std::string target_;
+  request_url url_;
 };
 
 }  // namespace bits::service

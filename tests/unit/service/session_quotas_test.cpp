@@ -3,7 +3,7 @@
 // before complete).
 #include "service/session_quotas.hpp"
 
-#include "service/upload_service.hpp"
+#include "service/random_id.hpp"
 
 #include <gtest/gtest.h>
 
