@@ -106,12 +106,13 @@ bool build_router(config::daemon_config const& cfg, service::router& router) {
                                       std::chrono::seconds(cfg.server.tombstone_ttl)};
   for (auto const& v : cfg.vdirs) {
     std::string const spool = v.spool_dir.empty() ? v.root + "/.bits-spool" : v.spool_dir;
-    std::string why;
     storage::fs_store_options const folders{v.create_dirs,
                                             config::parse_dir_mode(v.dir_mode).value_or(0750)};
-    auto store = storage::open_fs_store(v.root, spool, &why, folders);
+    auto store = storage::open_fs_store(v.root, spool, folders);
     if (!store) {
-      spdlog::error("vdir {}: {}", v.url, why.empty() ? store.error().message() : why);
+      auto const failure = store.error();
+      spdlog::error("vdir {}: {}", v.url,
+                    failure.why().empty() ? failure.message() : failure.why().text());
       return false;
     }
     auto svc = std::make_unique<service::upload_service>(to_policy(v), opts, std::move(*store), [] {

@@ -26,7 +26,7 @@ fragment_job::fragment_job(fragment_env env, session_lease lease, core::fragment
 
 fragment_job::~fragment_job() = default;
 
-boost::system::error_code fragment_job::write(std::span<std::byte const> bytes) {
+status fragment_job::write(std::span<std::byte const> bytes) {
   auto const at = consumed_;
   consumed_ += bytes.size();
   // Drop the part of this chunk that falls into the bytes the server already holds.
@@ -59,7 +59,7 @@ core::reply fragment_job::finish() {
   if (work == finish_work::commit) {
     // The last byte is here: publish now, before the Ack (reference 6.3).
     if (auto ec = env_.store.commit(rec, env_.policy.allow_overwrites)) {
-      core::reply r = session_error(to_bits_error(ec), id, rec.received);
+      core::reply r = session_error(ec, id, rec.received);
       release();
       return r;
     }
@@ -69,12 +69,12 @@ core::reply fragment_job::finish() {
     env_.completed(s, true);
   } else if (work == finish_work::sync) {
     // Strict durability: what this Ack reports survives power loss.
-    auto ec = writer_ ? writer_->sync() : boost::system::error_code{};
+    auto ec = writer_ ? writer_->sync() : status{};
     if (!ec) ec = env_.store.save(rec, true);
     if (ec) {
       // The bytes are held, only not yet synced (the maintenance thread retries): the
       // offset reported never goes back, whatever failed.
-      core::reply r = session_error(to_bits_error(ec), id, rec.received);
+      core::reply r = session_error(ec, id, rec.received);
       release();
       return r;
     }
@@ -114,7 +114,7 @@ bool fragment_job::needs_notification() const {
          env_.policy.notification != notification_type::none;
 }
 
-result<notification_request> fragment_job::notification() {
+status_or<notification_request> fragment_job::notification() {
   session& s = *lease_;
   auto const& id = s.record.id;
   if (auto ec = env_.store.reset_reply(id)) return ec;
@@ -129,72 +129,83 @@ result<notification_request> fragment_job::notification() {
   return req;
 }
 
-core::reply fragment_job::finish_notified(notification_response const& r) {
-  session& s = *lease_;
-  auto const id = s.record.id;
-  std::lock_guard lock(s.mu);
-  auto& rec = s.record;
-  rec.last_activity = env_.clock();
-  auto const answer = [&](core::reply rep) {
-    rep.set(core::header::session_id, id.to_string());
-    rep.set(core::header::received_content_range, std::to_string(rec.received));
-    release();
-    return rep;
-  };
-  notification_response checked = r;
-  // Reference 7.5: reply URLs over 2,200 characters are refused. Control characters
-  // (a bare CR survives the HTTP client's line splitting) would go into our own
-  // BITS-Reply-URL header: refused too.
+namespace {
+
+/// `r`, with a reply URL that reference 7.5 refuses turned into a malformed answer: over
+/// 2,200 characters, or with control characters (a bare CR survives the HTTP client's
+/// line splitting and would go into our own BITS-Reply-URL header).
+notification_response checked(notification_response r) {
   auto const control = [](char c) {
     return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7F;
   };
-  if (checked.what == notification_response::outcome::ok &&
-      (checked.static_url.size() > 2200 ||
-       std::any_of(checked.static_url.begin(), checked.static_url.end(), control))) {
-    checked.what = notification_response::outcome::malformed;
+  if (r.what == notification_response::outcome::ok &&
+      (r.static_url.size() > 2200 ||
+       std::any_of(r.static_url.begin(), r.static_url.end(), control))) {
+    r.what = notification_response::outcome::malformed;
   }
-  // The session keeps every byte: a retried final fragment notifies again (6.2).
-  if (checked.what != notification_response::outcome::ok) {
-    return answer(application_error_ack(checked));
-  }
-
-  rec.reply_url = checked.static_url;
-  if (rec.reply_url.empty()) rec.reply_token = random_session_id().to_hex();
-  // commit() saves the record as complete itself; without a copy, save() does.
-  auto ec = checked.copy_to_destination ? env_.store.commit(rec, env_.policy.allow_overwrites)
-                                        : env_.store.save(
-                                              [&] {
-                                                auto done = rec;
-                                                done.state = storage::session_state::complete;
-                                                return done;
-                                              }(),
-                                              false);
-  if (!ec) {
-    rec.state = storage::session_state::complete;
-    // Without a copy the upload stays in the spool, beside the reply, until Close.
-    env_.completed(s, checked.copy_to_destination);
-  }
-  if (ec) {
-    rec.reply_token.clear();
-    rec.reply_url.clear();
-    rec.state = storage::session_state::receiving;
-    return answer(session_error(to_bits_error(ec), id, rec.received));
-  }
-  s.dirty = false;
-  env_.replies.add(rec);
-  core::reply rep = core::make_ack();
-  rep.set(core::header::reply_url, reply_url(rec, env_.policy.url, url_.scheme, url_.host));
-  return answer(std::move(rep));
+  return r;
 }
 
-core::reply fragment_job::fail(boost::system::error_code ec) {
+}  // namespace
+
+core::reply fragment_job::finish_notified(notification_response const& r) {
+  session& s = *lease_;
+  std::lock_guard lock(s.mu);
+  s.record.last_activity = env_.clock();
+  auto const response = checked(r);
+  core::reply rep;
+  if (response.what != notification_response::outcome::ok) {
+    // The session keeps every byte: a retried final fragment notifies again (6.2).
+    rep = application_error_ack(response);
+  } else if (auto failed = complete_notified(s, response)) {
+    rep = error_ack(failed);
+  } else {
+    rep = core::make_ack();
+    rep.set(core::header::reply_url, reply_url(s.record, env_.policy.url, url_.scheme, url_.host));
+  }
+  rep.set(core::header::session_id, s.record.id.to_string());
+  rep.set(core::header::received_content_range, std::to_string(s.record.received));
+  release();
+  return rep;
+}
+
+status fragment_job::complete_notified(session& s, notification_response const& r) {
+  auto& rec = s.record;
+  rec.reply_url = r.static_url;
+  if (rec.reply_url.empty()) {
+    auto token = random_session_id();
+    if (!token) {
+      rec.reply_url.clear();
+      return token.error();
+    }
+    rec.reply_token = token->to_hex();
+  }
+  // commit() saves the record as complete itself; without a copy, save() does.
+  auto done = rec;
+  done.state = storage::session_state::complete;
+  auto failed = r.copy_to_destination ? env_.store.commit(rec, env_.policy.allow_overwrites)
+                                      : env_.store.save(done, false);
+  if (failed) {
+    rec.reply_token.clear();
+    rec.reply_url.clear();
+    return failed;
+  }
+  rec.state = storage::session_state::complete;
+  s.dirty = false;
+  // Without a copy the upload stays in the spool, beside the reply, until Close.
+  env_.completed(s, r.copy_to_destination);
+  env_.replies.add(rec);
+  return {};
+}
+
+core::reply fragment_job::fail(status const& failure) {
   session& s = *lease_;
   std::uint64_t received = 0;
   {
     std::lock_guard lock(s.mu);
     received = s.record.received;
   }
-  core::reply r = session_error(to_bits_error(ec), s.record.id, received);
+  core::reply r = session_error(failure, s.record.id, received);
   release();
   return r;
 }

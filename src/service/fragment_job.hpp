@@ -56,8 +56,9 @@ class fragment_job {
   /// The next `bytes` of the body, in order. Bytes the server already holds are
   /// skipped; the rest are written at the session's offset, which then advances, so an
   /// interrupted body leaves the session holding exactly what arrived (reference 5.5).
-  /// Errors: disk_full, storage_failure (the caller answers with finish_failed).
-  [[nodiscard]] boost::system::error_code write(std::span<std::byte const> bytes);
+  /// Errors: disk_full, storage_failure, with their cause (the caller answers with
+  /// fail()).
+  [[nodiscard]] status write(std::span<std::byte const> bytes);
 
   /// After the whole body: commits the upload if this fragment completed it, applies the
   /// sync policy, and returns the Ack. Releases the session.
@@ -74,13 +75,14 @@ class fragment_job {
   [[nodiscard]] bool needs_notification() const;
 
   /// The call to make. Removes any reply left by an earlier, failed attempt.
-  [[nodiscard]] result<notification_request> notification();
+  [[nodiscard]] status_or<notification_request> notification();
 
   /// The Ack once the application answered (reference 7.5, 7.6). Releases the session.
   [[nodiscard]] core::reply finish_notified(notification_response const& r);
 
-  /// The Ack for a body that could not be stored (error from write). Releases the session.
-  [[nodiscard]] core::reply fail(boost::system::error_code ec);
+  /// The Ack for a body that could not be stored (`failure` from write or
+  /// notification), its cause kept for the request log. Releases the session.
+  [[nodiscard]] core::reply fail(status const& failure);
 
   /// The body was cut off (client gone, timeout): keeps what arrived, releases the session.
   void abort() noexcept;
@@ -91,6 +93,10 @@ class fragment_job {
   [[nodiscard]] finish_work disk_work(session const& s) const;
   /// Releases the session, marking it active until now.
   void release() noexcept;
+  /// Hands the complete upload of `s` over as the application answered (caller holds
+  /// s.mu): the reply token or static URL, then commit (a copy was asked for) or a save
+  /// as complete. On failure the session stays receiving, holding every byte.
+  [[nodiscard]] status complete_notified(session& s, notification_response const& r);
 
   fragment_env env_;
   session_lease lease_;

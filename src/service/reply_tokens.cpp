@@ -29,9 +29,9 @@ std::string reply_url(storage::session_record const& rec, std::string_view vdir_
                       std::string_view scheme, std::string_view host) {
   if (!rec.reply_url.empty()) return rec.reply_url;  // the application's static URL
   // Unguessable and per session; never the session id itself (reference 7.5).
-  return absolute_url(scheme, host,
-                      std::string(vdir_url) + std::string(core::reserved_name_prefix) + "reply/" +
-                          rec.reply_token);
+  return absolute_url(
+      scheme, host,
+      std::string(vdir_url) + std::string(core::reserved_name_prefix) + "reply/" + rec.reply_token);
 }
 
 }  // namespace bits::service

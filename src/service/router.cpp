@@ -31,7 +31,7 @@ outcome router::handle_bits_post(core::request_head const& req) {
   if (vdir == nullptr || !vdir->policy().upload_enabled) return fail(error::uploads_disabled);
 
   auto const p = parse_packet(req);
-  if (!p) return fail(to_bits_error(p.error()));
+  if (!p) return outcome{error_ack(p.error()), nullptr, false};
   auto const segments = core::split_below(*path, vdir->policy().url);
   if (!segments) return fail(error::invalid_path);
 

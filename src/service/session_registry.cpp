@@ -24,7 +24,7 @@ void session_registry::insert(std::shared_ptr<session> s) {
   open_.insert_or_assign(id, std::move(s));
 }
 
-result<session_lease> session_registry::lease(core::session_id const& id) {
+status_or<session_lease> session_registry::lease(core::session_id const& id) {
   std::shared_ptr<session> s;
   {
     std::lock_guard lock(mu_);

@@ -76,7 +76,7 @@ class session_registry {
   void insert(std::shared_ptr<session> s);
 
   /// Leases the session. Errors: session_not_found, session_busy.
-  [[nodiscard]] result<session_lease> lease(core::session_id const& id);
+  [[nodiscard]] status_or<session_lease> lease(core::session_id const& id);
 
   /// The open session `id`, without leasing it (readers that take `mu`), or null.
   [[nodiscard]] std::shared_ptr<session> find(core::session_id const& id) const;

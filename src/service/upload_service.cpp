@@ -15,9 +15,9 @@ namespace {
 
 /// The answer to a packet whose session could not be leased: ask again (busy), or the
 /// error Ack.
-outcome lease_refused(boost::system::error_code ec, core::session_id const& id) {
-  if (ec == error::session_busy) return {{}, nullptr, true};
-  return {session_error(to_bits_error(ec), id, std::nullopt), nullptr, false};
+outcome lease_refused(status const& failure, core::session_id const& id) {
+  if (failure == error::session_busy) return {{}, nullptr, true};
+  return {session_error(failure, id, std::nullopt), nullptr, false};
 }
 
 outcome answer(core::reply r) {
@@ -30,7 +30,7 @@ upload_service::upload_service(vdir_policy policy, service_options options,
                                std::unique_ptr<storage::upload_store> store, clock_fn clock)
     : dir_(std::move(policy), options, std::move(store), std::move(clock)) {}
 
-result<std::vector<std::string>> upload_service::recover() {
+status_or<std::vector<std::string>> upload_service::recover() {
   auto report = dir_.store->recover();
   if (!report) return report.error();
   for (auto& rec : report->sessions) {
@@ -83,11 +83,13 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   auto const protocol = core::negotiate_protocol(*p.protocols);
   if (!protocol) return core::make_error_ack(error::no_common_protocol);
   std::string destination = core::join_segments(*ctx.destination);
-  if (auto refused = check_new_upload(destination)) return core::make_error_ack(*refused);
+  if (auto refused = check_new_upload(destination)) return error_ack(refused);
+  auto id = random_session_id();
+  if (!id) return error_ack(id.error());
 
   auto const now = dir_.clock();
   storage::session_record rec;
-  rec.id = random_session_id();
+  rec.id = *id;
   rec.destination = std::move(destination);
   rec.principal = std::string(ctx.principal);
   rec.created = now;
@@ -97,12 +99,11 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   if (auto refused = admit_session(dir_, *s, ctx.principal, ctx.remote, now)) {
     return std::move(*refused);
   }
-  if (auto ec = create_entry(*s)) return core::make_error_ack(to_bits_error(ec));
-  auto const id = s->record.id;
+  if (auto failed = create_entry(*s)) return error_ack(failed);
   dir_.sessions.insert(std::move(s));
   session_counters::bump(dir_.counters.created);
 
-  core::reply r = session_ack(id);
+  core::reply r = session_ack(*id);
   r.set(core::header::protocol, std::string(*protocol));
   r.set(core::header::accept_encoding, "identity");
   if (!dir_.policy.host_id.empty()) {
@@ -113,21 +114,21 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   return r;
 }
 
-std::optional<error> upload_service::check_new_upload(std::string const& destination) {
+status upload_service::check_new_upload(std::string const& destination) {
   if (destination.empty()) return error::destination_is_directory;
   // Upload-reply directories hand the file to the application instead of storing it, so
   // the URL need not name a place on disk (it is checked at commit if the application
   // asks for a copy).
   if (dir_.policy.notification == notification_type::none) {
-    if (auto ec = dir_.store->check_destination(destination, dir_.policy.allow_overwrites)) {
-      return to_bits_error(ec);
+    if (auto refused = dir_.store->check_destination(destination, dir_.policy.allow_overwrites)) {
+      return refused;
     }
   }
   if (!has_room(0)) return error::disk_full;
-  return std::nullopt;
+  return {};
 }
 
-boost::system::error_code upload_service::create_entry(session& s) {
+status upload_service::create_entry(session& s) {
   auto ec = dir_.store->create(s.record);
   // Strict durability: the session the Ack announces survives power loss too.
   if (!ec && dir_.strict_sync()) {
@@ -145,7 +146,7 @@ bool upload_service::has_room(std::uint64_t bytes) const {
   return !free || *free >= dir_.policy.min_free_disk + bytes;
 }
 
-result<storage::readable_file> upload_service::open_reply(std::string_view token) {
+status_or<storage::readable_file> upload_service::open_reply(std::string_view token) {
   auto const id = dir_.replies.find(token);
   if (!id) return error::session_not_found;
   auto s = dir_.sessions.find(*id);
@@ -155,8 +156,8 @@ result<storage::readable_file> upload_service::open_reply(std::string_view token
   return dir_.store->open_reply(*id);
 }
 
-result<session_lease> upload_service::acquire(core::session_id const& id,
-                                              request_context const& ctx) {
+status_or<session_lease> upload_service::acquire(core::session_id const& id,
+                                                 request_context const& ctx) {
   auto lease = dir_.sessions.lease(id);
   if (!lease) return lease.error();
   session& s = **lease;
@@ -191,10 +192,10 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
       dir_.policy.max_upload_size == 0 ? largest : std::min(dir_.policy.max_upload_size, largest);
   core::upload_progress const held{s.record.received, s.record.total};
   auto plan = core::plan_fragment(held, *p.range, {max_upload, dir_.policy.max_fragment_size});
-  if (!plan) return answer(session_error(to_bits_error(plan.error()), id, held.received));
+  if (!plan) return answer(session_error(plan.error(), id, held.received));
 
   auto writer = prepare_fragment(s, *p.range, *plan);
-  if (!writer) return answer(session_error(to_bits_error(writer.error()), id, held.received));
+  if (!writer) return answer(session_error(writer.error(), id, held.received));
   lock.unlock();
   return {{},
           std::make_unique<fragment_job>(
@@ -203,7 +204,7 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
           false};
 }
 
-result<std::unique_ptr<storage::data_writer>> upload_service::prepare_fragment(
+status_or<std::unique_ptr<storage::data_writer>> upload_service::prepare_fragment(
     session& s, core::content_range const& range, core::fragment_plan const& plan) {
   // Refuse before the disk fills rather than fail in the middle of the body.
   if (plan.write_length > 0 && !has_room(plan.write_length)) return error::disk_full;
@@ -249,7 +250,7 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
                             dir_.policy.notification == notification_type::none;
   if (empty_upload) {
     if (auto ec = dir_.store->commit(rec, dir_.policy.allow_overwrites)) {
-      return answer(session_error(to_bits_error(ec), id, rec.received));
+      return answer(session_error(ec, id, rec.received));
     }
     session_counters::bump(dir_.counters.committed);
   }

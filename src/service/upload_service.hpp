@@ -48,7 +48,7 @@ class upload_service {
 
   /// Loads the sessions left in the spool by an earlier run. Returns one line per
   /// problem found (entries that could not be recovered), for the log.
-  [[nodiscard]] result<std::vector<std::string>> recover();
+  [[nodiscard]] status_or<std::vector<std::string>> recover();
 
   /// Handles one validated packet (reference 4.5 steps 5 and 6). For a Fragment whose
   /// checks pass, `outcome.job` receives the body; otherwise `outcome.reply` is final.
@@ -63,13 +63,13 @@ class upload_service {
 
   /// Opens a published file of this directory for a download (`path` relative,
   /// validated). Errors as storage::upload_store::open_published.
-  [[nodiscard]] result<storage::readable_file> open_download(std::string const& path) {
+  [[nodiscard]] status_or<storage::readable_file> open_download(std::string const& path) {
     return dir_.store->open_published(path);
   }
 
   /// Opens the reply of the upload-reply session whose reply URL carries `token`.
   /// Errors: session_not_found once the session is closed, cancelled or expired.
-  [[nodiscard]] result<storage::readable_file> open_reply(std::string_view token);
+  [[nodiscard]] status_or<storage::readable_file> open_reply(std::string_view token);
 
   /// HTTP Basic authentication of this directory (null: anonymous access). Set at
   /// start-up, before serving.
@@ -99,20 +99,20 @@ class upload_service {
 
   /// Step 5: lease the session named by the packet and check that it is this
   /// destination's and this principal's. Expired sessions are ended here.
-  [[nodiscard]] result<session_lease> acquire(core::session_id const& id,
-                                              request_context const& ctx);
+  [[nodiscard]] status_or<session_lease> acquire(core::session_id const& id,
+                                                 request_context const& ctx);
 
   /// Create-Session: whether an upload to `destination` may begin now (destination
-  /// usable, disk not too full); the error to answer otherwise.
-  [[nodiscard]] std::optional<error> check_new_upload(std::string const& destination);
+  /// usable, disk not too full); the failure to answer otherwise.
+  [[nodiscard]] status check_new_upload(std::string const& destination);
   /// Create-Session: the spool entry of the new session `s` (synced with strict sync).
   /// On failure `s` is no longer counted against the limits.
-  [[nodiscard]] boost::system::error_code create_entry(session& s);
+  [[nodiscard]] status create_entry(session& s);
 
   /// Fragment: what the plan needs before the body (room on the disk, the total fixed
   /// by the first fragment, the data file open). The writer is null when nothing is
   /// to be written. Caller holds s.mu.
-  [[nodiscard]] result<std::unique_ptr<storage::data_writer>> prepare_fragment(
+  [[nodiscard]] status_or<std::unique_ptr<storage::data_writer>> prepare_fragment(
       session& s, core::content_range const& range, core::fragment_plan const& plan);
   /// Fragment: whether the disk has room for `bytes` more beside min_free_disk.
   [[nodiscard]] bool has_room(std::uint64_t bytes) const;

@@ -35,7 +35,7 @@ std::string read_boot_id() {
   return text;
 }
 
-result<recovery_report> fs_store::recover() {
+status_or<recovery_report> fs_store::recover() {
   recovery_report report;
   if (auto ec = tombstones_.load(report.tombstones)) return ec;
   std::vector<std::string> names;
@@ -64,10 +64,8 @@ void fs_store::recover_entry(std::string const& name, ended_set const& ended,
                              recovery_report& report) {
   auto const drop = [&](std::string const& reason) {
     std::string line = name + ": " + reason;
-    if (remove_entry(name)) {
-      auto const failure = last_system_failure();
-      line += "; could not remove it (" + std::string{failure.operation} + ": " +
-              errno_text(failure.sys_errno) + ")";
+    if (auto const removed = remove_entry(name)) {
+      line += "; could not remove it (" + removed.why().text() + ")";
     } else {
       line += "; removed";
     }
@@ -87,9 +85,9 @@ void fs_store::recover_entry(std::string const& name, ended_set const& ended,
   }
   auto current = read_metadata(entry.get());
   if (!current) {
-    auto const failure = last_system_failure();
-    if (failure.sys_errno == EINVAL) return drop("metadata invalid");
-    return drop("metadata unreadable (" + errno_text(failure.sys_errno) + ")");
+    auto const failure = current.error();  // result::error() returns a copy
+    if (failure.why().detail.value() == EINVAL) return drop("metadata invalid");
+    return drop("metadata unreadable (" + failure.why().detail.message() + ")");
   }
   auto& meta = current->meta;
   if (meta.record.id != *id) return drop("metadata names another session");

@@ -23,7 +23,7 @@ class quotas_test : public ::testing::Test {
   /// A session created at `at` (not yet counted).
   session& make(std::int64_t at) {
     storage::session_record rec;
-    rec.id = random_session_id();
+    rec.id = random_session_id().value();
     auto s = std::make_shared<session>(rec);
     s->active_at.store(at);
     all_.push_back(s);

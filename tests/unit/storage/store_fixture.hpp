@@ -23,6 +23,12 @@ namespace bits::storage::testing {
 
 namespace fs = std::filesystem;
 
+/// The errno that caused `s`, 0 when its cause is not an errno.
+inline int errno_of(status const& s) {
+  auto const& detail = s.why().detail;
+  return detail.category() == boost::system::generic_category() ? detail.value() : 0;
+}
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -46,9 +52,8 @@ class StoreTest : public ::testing::Test {
   /// (Re)opens the store on root_ and spool_, as a restarted daemon would.
   void open_store(fs_store_options options = {}) {
     store_.reset();
-    std::string why;
-    auto r = open_fs_store(root_.string(), spool_.string(), &why, options);
-    ASSERT_TRUE(r) << why;
+    auto r = open_fs_store(root_.string(), spool_.string(), options);
+    ASSERT_TRUE(r) << r.error();
     store_ = std::move(*r);
   }
 
