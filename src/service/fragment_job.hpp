@@ -50,9 +50,6 @@ class fragment_job {
   fragment_job& operator=(fragment_job const&) = delete;
   ~fragment_job();
 
-  /// Body bytes still expected.
-  [[nodiscard]] std::uint64_t remaining() const noexcept { return body_length_ - consumed_; }
-
   /// The next `bytes` of the body, in order. Bytes the server already holds are
   /// skipped; the rest are written at the session's offset, which then advances, so an
   /// interrupted body leaves the session holding exactly what arrived (reference 5.5).

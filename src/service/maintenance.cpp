@@ -6,10 +6,6 @@
 
 namespace bits::service {
 
-void run_serially(std::vector<std::function<void()>>& jobs) {
-  for (auto& job : jobs) job();
-}
-
 void maintenance::sync_session(session& s) {
   std::uint64_t upto = 0;
   {

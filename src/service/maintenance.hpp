@@ -17,9 +17,6 @@ namespace bits::service {
 /// syncs are in flight together (the filesystem commits concurrent syncs together).
 using run_all_fn = std::function<void(std::vector<std::function<void()>>& jobs)>;
 
-/// Runs the jobs one after another on the calling thread.
-void run_serially(std::vector<std::function<void()>>& jobs);
-
 class maintenance {
  public:
   /// `dir` must outlive this.

@@ -56,10 +56,10 @@ class upload_service {
 
   /// Periodic work (see maintenance::tick), called about once a second from a
   /// maintenance thread. Blocks on disk I/O.
-  void maintain(run_all_fn const& run_all = run_serially) { maintenance_.tick(run_all); }
+  void maintain(run_all_fn const& run_all) { maintenance_.tick(run_all); }
 
   /// At shutdown: syncs every open session so its offset survives power loss.
-  void flush_all(run_all_fn const& run_all = run_serially) { maintenance_.flush_all(run_all); }
+  void flush_all(run_all_fn const& run_all) { maintenance_.flush_all(run_all); }
 
   /// Opens a published file of this directory for a download (`path` relative,
   /// validated). Errors as storage::upload_store::open_published.

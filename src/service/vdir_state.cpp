@@ -9,7 +9,7 @@ vdir_state::vdir_state(vdir_policy policy_in, service_options options_in,
       options(options_in),
       store(std::move(store_in)),
       clock(std::move(clock_in)),
-      sessions(store.get(), strict_sync()),
+      sessions(*store, strict_sync()),
       quotas(policy.max_sessions, policy.max_spool_bytes, policy.evict_idle_after.count()) {}
 
 void vdir_state::end_session(session& s, std::optional<tombstone> how) {

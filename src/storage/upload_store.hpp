@@ -223,6 +223,6 @@ struct fs_store_options {
 /// (the cause says which, naming the folder).
 [[nodiscard]] status_or<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
                                                                      std::string const& spool,
-                                                                     fs_store_options options = {});
+                                                                     fs_store_options options);
 
 }  // namespace bits::storage

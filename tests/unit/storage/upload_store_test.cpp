@@ -201,7 +201,7 @@ TEST_F(StoreTest, DiscardAfterCommitLeavesThePublishedFile) {
 }
 
 TEST(OpenFsStore, RefusesMissingRoot) {
-  auto const r = open_fs_store("/nonexistent-openbits-root", "/nonexistent-openbits-spool");
+  auto const r = open_fs_store("/nonexistent-openbits-root", "/nonexistent-openbits-spool", {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), error::storage_failure);
   auto const why = r.error().why().text();
@@ -210,7 +210,7 @@ TEST(OpenFsStore, RefusesMissingRoot) {
 
 TEST_F(StoreTest, OpenRefusesRootThatIsAFile) {
   write_file(dir_ / "file", "x");
-  auto const r = open_fs_store((dir_ / "file").string(), spool_.string());
+  auto const r = open_fs_store((dir_ / "file").string(), spool_.string(), {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), error::storage_failure);
   auto const why = r.error().why().text();
@@ -218,7 +218,7 @@ TEST_F(StoreTest, OpenRefusesRootThatIsAFile) {
 }
 
 TEST_F(StoreTest, OpenRefusesSpoolWhoseParentIsMissing) {
-  auto const r = open_fs_store(root_.string(), (dir_ / "no" / "spool").string());
+  auto const r = open_fs_store(root_.string(), (dir_ / "no" / "spool").string(), {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), error::storage_failure);
   EXPECT_EQ(errno_of(r.error()), ENOENT);
@@ -227,7 +227,7 @@ TEST_F(StoreTest, OpenRefusesSpoolWhoseParentIsMissing) {
 }
 
 TEST_F(StoreTest, OpenRefusesSpoolThatIsTheRoot) {
-  auto const r = open_fs_store(root_.string(), root_.string());
+  auto const r = open_fs_store(root_.string(), root_.string(), {});
   ASSERT_FALSE(r);
   auto const why = r.error().why().text();
   EXPECT_NE(why.find("root itself"), std::string::npos) << why;
