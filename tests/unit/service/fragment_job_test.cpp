@@ -3,6 +3,7 @@
 // commit at the last byte, and what a failing disk leaves and answers.
 #include "service_fixture.hpp"
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -50,10 +51,10 @@ TEST_P(fragments, are_acked_with_what_the_server_holds) {
 INSTANTIATE_TEST_SUITE_P(
     table, fragments,
     ::testing::Values(
-        fragment_sequence{"in_order_and_committed_at_the_last_byte",
-                          {{0, "hello", 10, {200, no_code, 5}},
-                           {5, "world", 10, {200, no_code, 10}, true}},
-                          "helloworld"},
+        fragment_sequence{
+            "in_order_and_committed_at_the_last_byte",
+            {{0, "hello", 10, {200, no_code, 5}}, {5, "world", 10, {200, no_code, 10}, true}},
+            "helloworld"},
         fragment_sequence{"whole_file_in_one_fragment",
                           {{0, "helloworld", 10, {200, no_code, 10}, true}},
                           "helloworld"},
@@ -72,13 +73,12 @@ INSTANTIATE_TEST_SUITE_P(
                            {7, "rld", 10, {416, not_contiguous, 5}},
                            {5, "world", 10, {200, no_code, 10}, true}},
                           "helloworld"},
-        fragment_sequence{"first_fragment_past_zero_is_a_gap",
-                          {{3, "lo", 10, {416, not_contiguous, 0}}},
-                          {}},
-        fragment_sequence{"total_may_not_change",
-                          {{0, "hello", 10, {200, no_code, 5}},
-                           {5, "world!", 11, {400, e_invalidarg, 5}}},
-                          {}},
+        fragment_sequence{
+            "first_fragment_past_zero_is_a_gap", {{3, "lo", 10, {416, not_contiguous, 0}}}, {}},
+        fragment_sequence{
+            "total_may_not_change",
+            {{0, "hello", 10, {200, no_code, 5}}, {5, "world!", 11, {400, e_invalidarg, 5}}},
+            {}},
         fragment_sequence{"retransmitted_last_fragment_is_acked_again",
                           {{0, "helloworld", 10, {200, no_code, 10}, true},
                            {5, "world", 10, {200, no_code, 10}, true}},
@@ -92,8 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
                           "helloworld",
                           [](vdir_policy& p) { p.max_upload_size = 10; }},
         fragment_sequence{"fragment_over_max_fragment_size_asks_to_shrink",
-                          {{0, "hello", 10, {413, no_code, 0}},
-                           {0, "hell", 10, {200, no_code, 4}}},
+                          {{0, "hello", 10, {413, no_code, 0}}, {0, "hell", 10, {200, no_code, 4}}},
                           {},
                           [](vdir_policy& p) { p.max_fragment_size = 4; }},
         fragment_sequence{"declared_totals_over_max_spool_bytes",
@@ -148,63 +147,90 @@ TEST_F(service_test, body_cut_off_keeps_what_arrived) {
   EXPECT_EQ(published("f.bin"), "helloworld");
 }
 
-TEST_F(service_test, write_failure_answers_with_its_cause_and_keeps_what_is_held) {
-  start();
-  auto const id = created("f.bin");
-  ASSERT_TRUE(acks(fragment(id, "f.bin", 0, "hello", 10), {200, no_code, 5}));
-  fail_next(test::store_call::write_at, status::from_errno("pwrite data", ENOSPC));
-  auto const r = fragment(id, "f.bin", 5, "world", 10);
-  EXPECT_TRUE(acks(r, {500, disk_full, 5}));
-  EXPECT_EQ(r.cause, "pwrite data: No space left on device");
-  EXPECT_TRUE(acks(fragment(id, "f.bin", 5, "world", 10), {200, no_code, 10}));
-  EXPECT_EQ(published("f.bin"), "helloworld");
+/// A store call that fails under a Fragment: the Ack, its cause for the request log, and
+/// the resent fragment that succeeds once the disk is well again.
+struct disk_failure {
+  std::string_view name;
+  std::string_view held;  ///< sent (at 0, of 10 bytes) before the failure
+  test::store_call call;
+  int err;
+  char const* operation;
+  sent_fragment failing;
+  sent_fragment resent;
+  std::string_view file;  ///< published in the end
+  bool strict_sync = false;
+};
+
+void PrintTo(disk_failure const& c, std::ostream* out) {
+  *out << c.name;
 }
 
-TEST_F(service_test, failed_commit_at_the_last_byte_is_retried_by_the_resent_fragment) {
-  start();
+class disk_failures : public service_test, public ::testing::WithParamInterface<disk_failure> {};
+
+TEST_P(disk_failures, answer_with_their_cause_and_keep_what_is_held) {
+  auto const& c = GetParam();
+  service_options o;
+  if (c.strict_sync) o.sync_interval = std::chrono::seconds(0);
+  start({}, o);
   auto const id = created("f.bin");
-  fail_next(test::store_call::commit, status::from_errno("fdatasync data", EIO));
-  auto const r = fragment(id, "f.bin", 0, "helloworld", 10);
-  EXPECT_TRUE(acks(r, {500, e_fail, 10}));
-  EXPECT_EQ(r.cause, "fdatasync data: Input/output error");
+  if (!c.held.empty()) {
+    ASSERT_TRUE(acks(fragment(id, "f.bin", 0, c.held, 10), {200, no_code, c.held.size()}));
+  }
+  fail_next(c.call, status::from_errno(c.operation, c.err));
+  auto const& f = c.failing;
+  auto const r = fragment(id, "f.bin", f.first, f.data, f.total);
+  EXPECT_TRUE(acks(r, f.want));
+  EXPECT_EQ(r.cause, std::string(c.operation) + ": " + std::strerror(c.err));
   EXPECT_FALSE(published("f.bin"));
-  EXPECT_TRUE(acks(fragment(id, "f.bin", 5, "world", 10), {200, no_code, 10}));
-  EXPECT_EQ(published("f.bin"), "helloworld");
+  auto const& again = c.resent;
+  EXPECT_TRUE(acks(fragment(id, "f.bin", again.first, again.data, again.total), again.want));
+  EXPECT_EQ(published("f.bin"), c.file);
   EXPECT_EQ(svc_->counters().committed, 1U);
 }
 
-TEST_F(service_test, failed_strict_sync_reports_the_bytes_held) {
-  service_options o;
-  o.sync_interval = std::chrono::seconds(0);
-  start({}, o);
-  auto const id = created("f.bin");
-  fail_next(test::store_call::sync, status::from_errno("fdatasync data", ENOSPC));
-  auto const r = fragment(id, "f.bin", 0, "hello", 10);
-  EXPECT_TRUE(acks(r, {500, disk_full, 5}));
-  EXPECT_EQ(r.cause, "fdatasync data: No space left on device");
-  EXPECT_TRUE(acks(fragment(id, "f.bin", 5, "wor", 10), {200, no_code, 8}));
-  EXPECT_EQ(saved_received(id), 8U);
-}
-
-TEST_F(service_test, first_fragment_whose_total_cannot_be_saved_leaves_the_total_open) {
-  start();
-  auto const id = created("f.bin");
-  fail_next(test::store_call::save, status::from_errno("write metadata", EIO));
-  auto const r = fragment(id, "f.bin", 0, "hello", 10);
-  EXPECT_TRUE(acks(r, {500, e_fail, 0}));
-  EXPECT_EQ(r.cause, "write metadata: Input/output error");
-  EXPECT_TRUE(acks(fragment(id, "f.bin", 0, "hello!", 6), {200, no_code, 6}));
-  EXPECT_EQ(published("f.bin"), "hello!");
-}
-
-TEST_F(service_test, data_file_that_cannot_be_opened_is_a_storage_failure) {
-  start();
-  auto const id = created("f.bin");
-  fail_next(test::store_call::open_data, status::from_errno("open data file", EISDIR));
-  auto const r = fragment(id, "f.bin", 0, "hello", 10);
-  EXPECT_TRUE(acks(r, {500, e_fail, 0}));
-  EXPECT_EQ(r.cause, "open data file: Is a directory");
-}
+INSTANTIATE_TEST_SUITE_P(table, disk_failures,
+                         ::testing::Values(disk_failure{"write",
+                                                        "hello",
+                                                        test::store_call::write_at,
+                                                        ENOSPC,
+                                                        "pwrite data",
+                                                        {5, "world", 10, {500, disk_full, 5}},
+                                                        {5, "world", 10, {200, no_code, 10}},
+                                                        "helloworld"},
+                                           disk_failure{"commit_at_the_last_byte",
+                                                        "",
+                                                        test::store_call::commit,
+                                                        EIO,
+                                                        "fdatasync data",
+                                                        {0, "helloworld", 10, {500, e_fail, 10}},
+                                                        {5, "world", 10, {200, no_code, 10}},
+                                                        "helloworld"},
+                                           disk_failure{"strict_sync_reports_the_bytes_held",
+                                                        "",
+                                                        test::store_call::sync,
+                                                        ENOSPC,
+                                                        "fdatasync data",
+                                                        {0, "hello", 10, {500, disk_full, 5}},
+                                                        {5, "world", 10, {200, no_code, 10}},
+                                                        "helloworld",
+                                                        true},
+                                           disk_failure{"total_not_saved_is_left_open",
+                                                        "",
+                                                        test::store_call::save,
+                                                        EIO,
+                                                        "write metadata",
+                                                        {0, "hello", 10, {500, e_fail, 0}},
+                                                        {0, "hello!", 6, {200, no_code, 6}},
+                                                        "hello!"},
+                                           disk_failure{"data_file_cannot_be_opened",
+                                                        "",
+                                                        test::store_call::open_data,
+                                                        EISDIR,
+                                                        "open data file",
+                                                        {0, "hello", 10, {500, e_fail, 0}},
+                                                        {0, "helloworld", 10, {200, no_code, 10}},
+                                                        "helloworld"}),
+                         [](auto const& row) { return std::string(row.param.name); });
 
 }  // namespace
 }  // namespace bits::service::testing

@@ -46,18 +46,24 @@ TEST_P(after_idle, session_is_served_or_expired) {
   EXPECT_EQ(in_spool(id), !expired);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    table, after_idle,
-    ::testing::Values(
-        idle_case{"fragment_idle_exactly_the_timeout", timeout, core::packet_type::fragment,
-                  {200, no_code, 10}},
-        idle_case{"fragment_idle_past_the_timeout", timeout + 1, core::packet_type::fragment,
-                  {500, session_not_found}},
-        idle_case{"close_idle_past_the_timeout", timeout + 1, core::packet_type::close_session,
-                  {500, session_not_found}},
-        idle_case{"cancel_idle_past_the_timeout", timeout + 1, core::packet_type::cancel_session,
-                  {500, session_not_found}}),
-    [](auto const& row) { return std::string(row.param.name); });
+INSTANTIATE_TEST_SUITE_P(table, after_idle,
+                         ::testing::Values(idle_case{"fragment_idle_exactly_the_timeout",
+                                                     timeout,
+                                                     core::packet_type::fragment,
+                                                     {200, no_code, 10}},
+                                           idle_case{"fragment_idle_past_the_timeout",
+                                                     timeout + 1,
+                                                     core::packet_type::fragment,
+                                                     {500, session_not_found}},
+                                           idle_case{"close_idle_past_the_timeout",
+                                                     timeout + 1,
+                                                     core::packet_type::close_session,
+                                                     {500, session_not_found}},
+                                           idle_case{"cancel_idle_past_the_timeout",
+                                                     timeout + 1,
+                                                     core::packet_type::cancel_session,
+                                                     {500, session_not_found}}),
+                         [](auto const& row) { return std::string(row.param.name); });
 
 TEST_F(service_test, cleanup_expires_idle_sessions_every_cleanup_interval) {
   auto p = short_timeout();
@@ -100,12 +106,18 @@ TEST_F(service_test, expiry_ends_a_complete_upload_without_touching_its_file) {
   EXPECT_TRUE(acks(close(id, "f.bin"), {500, session_not_found}));
 }
 
-TEST_F(service_test, unsynced_bytes_are_saved_durably_after_sync_interval) {
+/// Starts the service with a sync_interval of 5 s; a session holding 5 unsynced bytes.
+core::session_id unsynced_session(service_test& t) {
   service_options o;
   o.sync_interval = std::chrono::seconds(5);
-  start({}, o);
-  auto const id = created("f.bin");
-  ASSERT_TRUE(acks(fragment(id, "f.bin", 0, "hello", 10), {200, no_code, 5}));
+  t.start({}, o);
+  auto const id = t.created("f.bin");
+  EXPECT_TRUE(acks(t.fragment(id, "f.bin", 0, "hello", 10), {200, no_code, 5}));
+  return id;
+}
+
+TEST_F(service_test, unsynced_bytes_are_saved_durably_after_sync_interval) {
+  auto const id = unsynced_session(*this);
   EXPECT_EQ(saved_received(id), 0U);
   advance(4);
   maintain();
@@ -116,11 +128,7 @@ TEST_F(service_test, unsynced_bytes_are_saved_durably_after_sync_interval) {
 }
 
 TEST_F(service_test, failed_periodic_sync_is_tried_again) {
-  service_options o;
-  o.sync_interval = std::chrono::seconds(5);
-  start({}, o);
-  auto const id = created("f.bin");
-  ASSERT_TRUE(acks(fragment(id, "f.bin", 0, "hello", 10), {200, no_code, 5}));
+  auto const id = unsynced_session(*this);
   advance(5);
   fail_next(test::store_call::sync, status::from_errno("fdatasync data", EIO));
   maintain();

@@ -9,8 +9,8 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
-#include <cerrno>
 #include <array>
+#include <cerrno>
 #include <cstddef>
 #include <string>
 #include <thread>
@@ -75,11 +75,11 @@ TEST_P(getrandom_refused, is_a_storage_failure_with_its_cause_never_a_spin) {
 
 INSTANTIATE_TEST_SUITE_P(
     table, getrandom_refused,
-    ::testing::Values(refusal{"interrupted_every_time", EINTR, "getrandom: Interrupted system call"},
-                      refusal{"would_block_every_time", EAGAIN,
-                              "getrandom: Resource temporarily unavailable"},
-                      refusal{"not_implemented", ENOSYS, "getrandom: Function not implemented"},
-                      refusal{"not_permitted", EPERM, "getrandom: Operation not permitted"}),
+    ::testing::Values(
+        refusal{"interrupted_every_time", EINTR, "getrandom: Interrupted system call"},
+        refusal{"would_block_every_time", EAGAIN, "getrandom: Resource temporarily unavailable"},
+        refusal{"not_implemented", ENOSYS, "getrandom: Function not implemented"},
+        refusal{"not_permitted", EPERM, "getrandom: Operation not permitted"}),
     [](auto const& row) { return std::string(row.param.name); });
 
 TEST_F(service_test, create_session_without_randomness_is_500_with_the_cause) {

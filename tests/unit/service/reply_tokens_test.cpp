@@ -157,8 +157,8 @@ void PrintTo(refused_answer const& c, std::ostream* out) {
 }
 
 notification_response answered(notification_response::outcome what, unsigned status = 200,
-                                std::string static_url = {},
-                                std::optional<std::uint32_t> app_error = std::nullopt) {
+                               std::string static_url = {},
+                               std::optional<std::uint32_t> app_error = std::nullopt) {
   notification_response r;
   r.what = what;
   r.status = status;
@@ -199,8 +199,7 @@ INSTANTIATE_TEST_SUITE_P(
                        answered(answer::ok, 200, "https://a/" + std::string(2191, 'x')), 400,
                        e_invalidarg},
         refused_answer{"static_url_with_a_control_character",
-                       answered(answer::ok, 200, "https://a/\rSet-Cookie: x"), 400,
-                       e_invalidarg}),
+                       answered(answer::ok, 200, "https://a/\rSet-Cookie: x"), 400, e_invalidarg}),
     [](auto const& row) { return std::string(row.param.name); });
 
 TEST_F(reply_test, static_url_of_2200_characters_is_accepted) {

@@ -30,9 +30,9 @@ inline constexpr std::string_view path_not_found = "0x80070003";
 inline constexpr std::string_view disk_full = "0x80070070";
 inline constexpr std::string_view session_not_found = "0x8020001F";
 inline constexpr std::string_view too_large = "0x80200020";
-inline constexpr std::string_view busy = "0x801901F7";  ///< 0x80190000 + 503
+inline constexpr std::string_view busy = "0x801901F7";     ///< 0x80190000 + 503
 inline constexpr std::string_view not_contiguous = "0x0";  ///< 416: HRESULT 0 (reference 3.3)
-inline constexpr std::string_view no_code = "";  ///< the status alone speaks (413)
+inline constexpr std::string_view no_code = "";            ///< the status alone speaks (413)
 
 /// What an Ack should say: status, BITS-Error-Code (absent on success and where
 /// `code` is no_code), and BITS-Received-Content-Range when `received` is set.

@@ -63,8 +63,7 @@ void PrintTo(refused_create const& c, std::ostream* out) {
   *out << c.name;
 }
 
-class create_refused : public service_test,
-                       public ::testing::WithParamInterface<refused_create> {};
+class create_refused : public service_test, public ::testing::WithParamInterface<refused_create> {};
 
 TEST_P(create_refused, with_its_error_and_nothing_left_behind) {
   auto const& c = GetParam();
@@ -81,44 +80,53 @@ TEST_P(create_refused, with_its_error_and_nothing_left_behind) {
 INSTANTIATE_TEST_SUITE_P(
     table, create_refused,
     ::testing::Values(
-        refused_create{"no_common_protocol", "a.bin", start_default, {400, e_invalidarg}, {},
+        refused_create{"no_common_protocol",
+                       "a.bin",
+                       start_default,
+                       {400, e_invalidarg},
+                       {},
                        "{00000000-0000-0000-0000-000000000000}"},
         refused_create{"the_directory_itself", "", start_default, {400, e_invalidarg}},
         refused_create{"folder_missing", "missing/a.bin", start_default, {404, path_not_found}},
-        refused_create{"destination_is_a_folder", "dir",
+        refused_create{"destination_is_a_folder",
+                       "dir",
                        [](service_test& fixture) {
                          fixture.start();
                          fixture.make_folder("dir");
                        },
                        {400, e_invalidarg}},
-        refused_create{"file_exists_without_overwrites", "taken.bin",
+        refused_create{"file_exists_without_overwrites",
+                       "taken.bin",
                        [](service_test& fixture) {
                          fixture.start();
                          fixture.publish("taken.bin", "old");
                        },
                        {403, e_accessdenied}},
-        refused_create{"disk_below_min_free_disk", "a.bin",
+        refused_create{"disk_below_min_free_disk",
+                       "a.bin",
                        [](service_test& fixture) {
                          vdir_policy p;
                          p.min_free_disk = std::uint64_t{1} << 41;  // the disk has 2^40
                          fixture.start(p);
                        },
                        {500, disk_full}},
-        refused_create{"spool_entry_cannot_be_created", "a.bin",
+        refused_create{"spool_entry_cannot_be_created",
+                       "a.bin",
                        [](service_test& fixture) {
                          fixture.start();
                          fixture.fail_next(test::store_call::create,
-                                     status::from_errno("create spool entry", EIO));
+                                           status::from_errno("create spool entry", EIO));
                        },
                        {500, e_fail},
                        "create spool entry: Input/output error"},
-        refused_create{"strict_sync_cannot_save", "a.bin",
+        refused_create{"strict_sync_cannot_save",
+                       "a.bin",
                        [](service_test& fixture) {
                          service_options o;
                          o.sync_interval = std::chrono::seconds(0);
                          fixture.start({}, o);
                          fixture.fail_next(test::store_call::save,
-                                     status::from_errno("fdatasync metadata", ENOSPC));
+                                           status::from_errno("fdatasync metadata", ENOSPC));
                        },
                        {500, disk_full},
                        "fdatasync metadata: No space left on device"}),
@@ -194,10 +202,14 @@ INSTANTIATE_TEST_SUITE_P(
                sent::all,
                {{cancel_packet, {200}}},
                "helloworld"},
-        ending{"close_replayed", sent::all, {{close_packet, {200}}, {close_packet, {200}}},
+        ending{"close_replayed",
+               sent::all,
+               {{close_packet, {200}}, {close_packet, {200}}},
                "helloworld"},
         ending{"cancel_replayed", sent::part, {{cancel_packet, {200}}, {cancel_packet, {200}}}, {}},
-        ending{"cancel_after_close", sent::all, {{close_packet, {200}}, {cancel_packet, {200}}},
+        ending{"cancel_after_close",
+               sent::all,
+               {{close_packet, {200}}, {cancel_packet, {200}}},
                "helloworld"},
         ending{"close_after_cancel_is_not_found",
                sent::part,
