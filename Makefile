@@ -12,7 +12,7 @@ ifneq ($(shell command -v ccache 2>/dev/null),)
 CMAKE_FLAGS += -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 endif
 
-.PHONY: all deps configure build run test test-sanitize fuzz bench format format-check clean
+.PHONY: all deps configure build run test test-sanitize fuzz bench deb test-package format format-check clean
 
 all: build
 
@@ -49,6 +49,16 @@ bench: deps
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBITS_BUILD_TESTS=OFF -DBITS_FAULT_INJECTION=OFF
 	cmake --build build-bench --target openbitsd openbits_loadgen openbits_sink
 	BUILD=$(CURDIR)/build-bench python3 bench/run.py
+
+# The Debian package build-deb/openbits_<version>_amd64.deb: a Release build without
+# tests or crash points, with the configuration, the systemd unit and man pages.
+deb: deps
+	scripts/build-deb.sh
+
+# Builds the package, installs it, serves an upload as the service would, purges it
+# (as root, on a machine without the package; see scripts/test-package.sh).
+test-package: deps
+	scripts/test-package.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

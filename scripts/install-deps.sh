@@ -12,10 +12,16 @@ packages=(
   libcli11-dev                # command lines
   libspdlog-dev libfmt-dev    # logging
   nlohmann-json3-dev          # session metadata, --json output
+  libpugixml-dev              # S3 answers (XML)
   libcrypt-dev                # htpasswd hashes
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-format  # fuzzing, sanitizers, formatting
   openssl curl python3        # test certificates, examples, upload-reply test back-end
+  ceph-mon ceph-osd radosgw   # a real S3 store for the tests (scripts/ceph-rgw.sh)
+  libkrb5-dev                 # GSSAPI (MIT Kerberos) for Negotiate
+  gss-ntlmssp                 # NTLM as a GSSAPI mechanism
+  krb5-kdc krb5-admin-server krb5-user faketime  # a real KDC for the tests (scripts/krb5-realm.sh)
+  debhelper dpkg-dev lintian  # make deb, scripts/test-package.sh
 )
 
 missing=()

@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
       "openbits: resumable BITS uploads (the protocol of Windows' Background Intelligent "
       "Transfer Service) and ranged downloads for Linux."};
   app.footer(exit_codes_text);
+  app.set_version_flag("--version", "openbits " BITS_VERSION);
   app.require_subcommand(1, 1);
   command_line cl;
   define_commands(app, cl);
@@ -126,6 +127,8 @@ int main(int argc, char** argv) {
   } catch (CLI::CallForHelp const& e) {
     return app.exit(e);
   } catch (CLI::CallForAllHelp const& e) {
+    return app.exit(e);
+  } catch (CLI::CallForVersion const& e) {
     return app.exit(e);
   } catch (CLI::ParseError const& e) {
     (void)app.exit(e);

@@ -1,15 +1,12 @@
-// Basic credentials (RFC 7617) and the challenge. Base64 decoding is OpenSSL's; the
-// strictness (canonical form only) comes from re-encoding the result and comparing,
-// so no base64 table is written here.
+// Basic credentials (RFC 7617) and the challenge.
 #include "auth/basic_header.hpp"
 
+#include "auth/base64.hpp"
 #include "auth/limits.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
-#include <climits>
 
 namespace bits::auth {
 namespace {
@@ -29,39 +26,6 @@ bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
            auto const lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
            return lower(x) == lower(y);
          });
-}
-
-unsigned char* bytes(std::string& s) noexcept {
-  return reinterpret_cast<unsigned char*>(s.data());
-}
-
-unsigned char const* bytes(std::string_view s) noexcept {
-  return reinterpret_cast<unsigned char const*>(s.data());
-}
-
-// Strict base64: EVP_DecodeBlock is lenient (skips surrounding whitespace, ignores
-// non-zero padding bits) and reports padding bytes as decoded zeros. We strip those
-// zeros ourselves and accept the input only if encoding the result gives it back
-// exactly, which rules out every non-canonical spelling.
-std::optional<std::string> decode_base64_strict(std::string_view in) {
-  if (in.empty() || in.size() % 4 != 0 || in.size() > INT_MAX / 2) return std::nullopt;
-  std::string out(in.size() / 4 * 3, '\0');
-  int const decoded = EVP_DecodeBlock(bytes(out), bytes(in), static_cast<int>(in.size()));
-  if (decoded < 0) return std::nullopt;
-  std::size_t const padding = in.ends_with("==") ? 2 : in.ends_with("=") ? 1 : 0;
-  out.resize(static_cast<std::size_t>(decoded) - padding);
-
-  std::string again(in.size() + 1, '\0');  // EVP_EncodeBlock writes a terminating NUL
-  int const encoded =
-      EVP_EncodeBlock(bytes(again), bytes(std::string_view(out)), static_cast<int>(out.size()));
-  bool const canonical = encoded >= 0 && static_cast<std::size_t>(encoded) == in.size() &&
-                         std::string_view(again).substr(0, in.size()) == in;
-  OPENSSL_cleanse(again.data(), again.size());
-  if (!canonical) {
-    OPENSSL_cleanse(out.data(), out.size());
-    return std::nullopt;
-  }
-  return out;
 }
 
 bool is_control(char c) noexcept {

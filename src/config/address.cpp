@@ -1,7 +1,7 @@
-// Host name, IP literal and listen-entry syntax (see address.hpp), and parse_listen().
+// Host name, IP literal and listen-entry syntax (see address.hpp).
 #include "config/address.hpp"
 
-#include "config/load.hpp"
+#include <utility>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -135,6 +135,21 @@ std::string_view strip_tls_scheme(std::string_view text, bool& tls) noexcept {
 
 bool parse_listen(std::string const& text, std::string& host, std::uint16_t& port) {
   return check_listen(text, host, port).empty();
+}
+
+std::string_view parse_endpoint(std::string_view text, settings::listen_endpoint& out) {
+  settings::listen_endpoint parsed;
+  if (auto const why = check_listen(text, parsed.host, parsed.port); !why.empty()) return why;
+  (void)strip_tls_scheme(text, parsed.tls);
+  out = std::move(parsed);
+  return {};
+}
+
+std::string format_endpoint(settings::listen_endpoint const& endpoint) {
+  std::string out = endpoint.tls ? "tls://" : "";
+  bool const v6 = endpoint.host.find(':') != std::string::npos;
+  out += v6 ? "[" + endpoint.host + "]" : endpoint.host;
+  return out + ":" + std::to_string(endpoint.port);
 }
 
 }  // namespace bits::config

@@ -1,6 +1,8 @@
-// Syntax of host names, IP literals and listen entries, shared by validate() and
-// parse_listen(). Internal to the config layer: pure string checks, no name resolution.
+// Syntax of host names, IP literals and listen entries, shared by the loader and
+// validate(). Pure string checks, no name resolution.
 #pragma once
+
+#include "settings/types.hpp"
 
 #include <cstdint>
 #include <string>
@@ -25,5 +27,24 @@ namespace bits::config {
 /// untouched. The reason is a string literal.
 [[nodiscard]] std::string_view check_listen(std::string_view text, std::string& host,
                                             std::uint16_t& port);
+
+/// Parses a listen entry: "host:port", "[v6addr]:port", ":port" (all addresses), each
+/// optionally after "tls://". Port 0 means "pick a free one". Returns false on anything
+/// else. `host` comes back without brackets, and as "" for ":port": the server then binds
+/// "::" dual-stack (or 0.0.0.0 where IPv6 is unavailable). A host is a host name or an
+/// IPv4 literal, or an IPv6 literal (optionally "%zone") in brackets; the port is
+/// decimal digits only. `host` and `port` are written only on success.
+[[nodiscard]] bool parse_listen(std::string const& text, std::string& host, std::uint16_t& port);
+
+/// Removes a leading "tls://" (a TLS listener) and says whether it was there.
+[[nodiscard]] std::string_view strip_tls_scheme(std::string_view text, bool& tls) noexcept;
+
+/// check_listen() into an endpoint, "tls://" noted: an empty view on success, else the
+/// reason (a string literal), with `out` untouched.
+[[nodiscard]] std::string_view parse_endpoint(std::string_view text,
+                                              settings::listen_endpoint& out);
+
+/// The entry a file would hold for `endpoint`: "0.0.0.0:8080", "tls://[::1]:8443", ":80".
+[[nodiscard]] std::string format_endpoint(settings::listen_endpoint const& endpoint);
 
 }  // namespace bits::config

@@ -1,22 +1,26 @@
-// TOML -> daemon_config. The only file that knows toml++. It checks keys, types and
-// whether a number fits its field, and records the line of every key it sees; the rules
-// about what values mean are validate()'s (validate.cpp), whose problems are then placed
-// on the line of their key. Keys are 1-based in arrays: vdir[1] is the first [[vdir]].
+// TOML -> daemon_config. The only file that knows toml++. Which keys exist, and of which
+// type, is the settings table's (settings::visit hands each key's typed member to a
+// reader here). It checks keys, types, whether a number fits its field, enumeration
+// names and listen syntax, and records the line of every key it sees; bounds and the
+// rules about what values mean are validate()'s (validate.cpp), whose problems are then
+// placed on the line of their key. Keys are 1-based in arrays: vdir[1] is the first [[vdir]].
 #include "config/load.hpp"
+
+#include "config/address.hpp"
 
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <concepts>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
 #include <map>
 #include <set>
-#include <span>
 #include <system_error>
-#include <variant>
 
 namespace bits::config {
 namespace {
@@ -116,135 +120,114 @@ void read_value(std::string& out, toml::node const& node, std::string const& key
 }
 
 // TOML integers are signed 64-bit; our fields are unsigned, so both ends are checked.
+// Whether the value is in the setting's bounds is validate()'s question.
 template <class Unsigned>
-void read_unsigned(Unsigned& out, toml::node const& node, std::string const& key, collector& c) {
+bool read_unsigned(Unsigned& out, toml::node const& node, std::string const& key, collector& c) {
   auto const* v = node.as_integer();
-  if (v == nullptr) return c.fail(key, node, "expected an integer");
+  if (v == nullptr) {
+    c.fail(key, node, "expected an integer");
+    return false;
+  }
   auto const n = v->get();
-  if (n < 0) return c.fail(key, node, "must not be negative");
+  if (n < 0) {
+    c.fail(key, node, "must not be negative");
+    return false;
+  }
   auto const value = static_cast<std::uint64_t>(n);
   if (value > std::numeric_limits<Unsigned>::max()) {
-    return c.fail(key, node,
-                  "must be at most " + std::to_string(std::numeric_limits<Unsigned>::max()));
+    c.fail(key, node, "must be at most " + std::to_string(std::numeric_limits<Unsigned>::max()));
+    return false;
   }
   out = static_cast<Unsigned>(value);
+  return true;
 }
 
-void read_value(unsigned& out, toml::node const& node, std::string const& key, collector& c) {
-  read_unsigned(out, node, key, c);
+template <std::unsigned_integral Unsigned>
+void read_value(Unsigned& out, toml::node const& node, std::string const& key, collector& c) {
+  (void)read_unsigned(out, node, key, c);
 }
 
-void read_value(std::uint64_t& out, toml::node const& node, std::string const& key, collector& c) {
-  read_unsigned(out, node, key, c);
+void read_value(std::chrono::seconds& out, toml::node const& node, std::string const& key,
+                collector& c) {
+  std::uint64_t seconds = 0;
+  if (read_unsigned(seconds, node, key, c)) {
+    out = std::chrono::seconds(static_cast<std::chrono::seconds::rep>(seconds));
+  }
+}
+
+template <settings::choice E>
+void read_value(E& out, toml::node const& node, std::string const& key, collector& c) {
+  auto const* v = node.as_string();
+  if (v == nullptr) return c.fail(key, node, "expected a string");
+  if (auto const value = settings::parse_choice<E>(v->get())) {
+    out = *value;
+    return;
+  }
+  std::string names;
+  for (auto const name : settings::choices<E>::names) {
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  }
+  c.fail(key, node, "must be one of " + names + " (is \"" + v->get() + "\")");
+}
+
+void read_value(settings::octal_mode& out, toml::node const& node, std::string const& key,
+                collector& c) {
+  auto const* v = node.as_string();
+  if (v == nullptr) return c.fail(key, node, "expected a string, e.g. \"0750\"");
+  if (auto const bits = parse_dir_mode(v->get())) {
+    out.bits = *bits;
+  } else {
+    c.fail(key, node, "must be an octal mode such as \"0750\" (is \"" + v->get() + "\")");
+  }
 }
 
 // All or nothing: with one bad element the default stays, so that validate() never
 // reports an index that does not match the file.
-void read_value(std::vector<std::string>& out, toml::node const& node, std::string const& key,
+void read_value(settings::listen_list& out, toml::node const& node, std::string const& key,
                 collector& c) {
   auto const* array = node.as_array();
   if (array == nullptr) {
     return c.fail(key, node, "expected an array of strings, e.g. [\"0.0.0.0:8080\"]");
   }
-  std::vector<std::string> values;
-  bool all_strings = true;
+  settings::listen_list values(array->size());
+  bool all_parsed = true;
   for (std::size_t i = 0; i < array->size(); ++i) {
     auto const& element = *array->get(i);
     auto const element_key = key + "[" + std::to_string(i + 1) + "]";
     c.saw(element_key, element);
-    if (auto const* s = element.as_string()) {
-      values.push_back(s->get());
-    } else {
+    auto const* text = element.as_string();
+    if (text == nullptr) {
       c.fail(element_key, element, "expected a string");
-      all_strings = false;
+      all_parsed = false;
+    } else if (auto const why = parse_endpoint(text->get(), values[i]); !why.empty()) {
+      c.fail(element_key, element, std::string(why) + " (\"" + text->get() + "\")");
+      all_parsed = false;
     }
   }
-  if (all_strings) out = std::move(values);
+  if (all_parsed) out = std::move(values);
 }
 
-// ---- the key tables: one row per TOML key; names are a public interface ----------
-
-template <class S>
-using member = std::variant<bool S::*, unsigned S::*, std::uint64_t S::*, std::string S::*,
-                            std::vector<std::string> S::*>;
-
-template <class S>
-struct key_spec {
-  std::string_view name;
-  member<S> field;
-};
-
-using sc = server_config;
-constexpr key_spec<sc> server_keys[] = {
-    {"listen", &sc::listen},
-    {"io_threads", &sc::io_threads},
-    {"disk_threads", &sc::disk_threads},
-    {"log_level", &sc::log_level},
-    {"max_header_bytes", &sc::max_header_bytes},
-    {"max_header_count", &sc::max_header_count},
-    {"idle_timeout", &sc::idle_timeout},
-    {"header_timeout", &sc::header_timeout},
-    {"read_timeout", &sc::read_timeout},
-    {"write_timeout", &sc::write_timeout},
-    {"shutdown_grace", &sc::shutdown_grace},
-    {"sync_interval", &sc::sync_interval},
-    {"tombstone_ttl", &sc::tombstone_ttl},
-    {"session_wait", &sc::session_wait},
-    {"max_connections", &sc::max_connections},
-    {"max_connections_per_address", &sc::max_connections_per_address},
-    {"max_url_bytes", &sc::max_url_bytes},
-    {"tls_cert", &sc::tls_cert},
-    {"tls_key", &sc::tls_key},
-    {"tls_client_ca", &sc::tls_client_ca},
-    {"tls_min_version", &sc::tls_min_version},
-};
-
-using vc = vdir_config;
-constexpr key_spec<vc> vdir_keys[] = {
-    {"url", &vc::url},
-    {"root", &vc::root},
-    {"spool_dir", &vc::spool_dir},
-    {"upload_enabled", &vc::upload_enabled},
-    {"downloads_enabled", &vc::downloads_enabled},
-    {"max_upload_size", &vc::max_upload_size},
-    {"max_fragment_size", &vc::max_fragment_size},
-    {"allow_overwrites", &vc::allow_overwrites},
-    {"create_dirs", &vc::create_dirs},
-    {"dir_mode", &vc::dir_mode},
-    {"session_timeout", &vc::session_timeout},
-    {"cleanup_interval", &vc::cleanup_interval},
-    {"host_id", &vc::host_id},
-    {"host_id_fallback_timeout", &vc::host_id_fallback_timeout},
-    {"notification_type", &vc::notification_type},
-    {"notification_url", &vc::notification_url},
-    {"notification_timeout", &vc::notification_timeout},
-    {"max_sessions", &vc::max_sessions},
-    {"max_sessions_per_user", &vc::max_sessions_per_user},
-    {"max_sessions_per_address", &vc::max_sessions_per_address},
-    {"evict_idle_after", &vc::evict_idle_after},
-    {"max_spool_bytes", &vc::max_spool_bytes},
-    {"min_free_disk", &vc::min_free_disk},
-    {"auth", &vc::auth},
-    {"htpasswd", &vc::htpasswd},
-    {"realm", &vc::realm},
-    {"allow_basic_over_http", &vc::allow_basic_over_http},
-};
+// ---- tables, driven by the settings table -----------------------------------------
 
 // Unknown keys are errors: a misspelt key silently falling back to its default is the
 // kind of mistake an operator finds only in production.
 template <class S>
-void read_table(toml::table const& table, std::string const& prefix,
-                std::span<key_spec<S> const> specs, S& out, collector& c) {
+void read_table(toml::table const& table, std::string const& prefix, S& out, collector& c) {
   for (auto&& [name, node] : table) {
     auto const key = prefix + "." + std::string(name.str());
-    auto const spec = std::find_if(specs.begin(), specs.end(),
-                                   [&](auto const& s) { return s.name == name.str(); });
-    if (spec == specs.end()) {
-      c.fail(key, node, "unknown key");
-      continue;
+    bool known = false;
+    settings::visit(out, [&](settings::setting_info const& info, auto& value) {
+      if (known || info.name != name.str()) return;
+      known = true;
+      c.saw(key, node);
+      read_value(value, node, key, c);
+    });
+    if (!known) c.fail(key, node, "unknown key");
+  }
+  for (auto const& info : settings::section<S>::table) {
+    if (info.rule.required && !table.contains(info.name)) {
+      c.fail(prefix + "." + std::string(info.name), table, "required key is missing");
     }
-    c.saw(key, node);
-    std::visit([&](auto field) { read_value(out.*field, node, key, c); }, spec->field);
   }
 }
 
@@ -255,8 +238,7 @@ void read_vdir(toml::node const& node, std::size_t index, collector& c, daemon_c
   auto& v = cfg.vdirs.emplace_back();
   auto const* table = node.as_table();
   if (table == nullptr) return c.fail(prefix, node, "expected a table");
-  read_table<vdir_config>(*table, prefix, vdir_keys, v, c);
-  if (!table->contains("root")) c.fail(prefix + ".root", node, "required key is missing");
+  read_table(*table, prefix, v, c);
   // "/up" and "/up/" mean the same prefix; matching is simpler when it always ends in
   // '/'. A missing leading '/' is left for validate() to report, not guessed at.
   if (!v.url.empty() && v.url.front() == '/' && v.url.back() != '/') v.url += '/';
@@ -265,14 +247,14 @@ void read_vdir(toml::node const& node, std::size_t index, collector& c, daemon_c
 void read_document(toml::table const& doc, collector& c, daemon_config& cfg) {
   for (auto&& [name, node] : doc) {
     std::string const key(name.str());
-    if (key == "server") {
+    if (key == settings::section<server_config>::name) {
       c.saw(key, node);
       if (auto const* table = node.as_table()) {
-        read_table<server_config>(*table, key, server_keys, cfg.server, c);
+        read_table(*table, key, cfg.server, c);
       } else {
         c.fail(key, node, "expected a table ([server])");
       }
-    } else if (key == "vdir") {
+    } else if (key == settings::section<vdir_config>::name) {
       c.saw(key, node);
       auto const* array = node.as_array();
       if (array == nullptr) {
@@ -332,6 +314,31 @@ load_result load_config_file(std::string const& file) {
     return result;
   }
   return load_config_text(text, file);
+}
+
+std::vector<problem> parse_listen_entries(std::vector<std::string> const& texts,
+                                          settings::listen_list& out, std::string const& where) {
+  std::vector<problem> problems;
+  settings::listen_list values(texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (auto const why = parse_endpoint(texts[i], values[i]); !why.empty()) {
+      problems.push_back({where, "server.listen[" + std::to_string(i + 1) + "]",
+                          std::string(why) + " (\"" + texts[i] + "\")"});
+    }
+  }
+  if (problems.empty()) out = std::move(values);
+  return problems;
+}
+
+std::optional<unsigned> parse_dir_mode(std::string_view text) noexcept {
+  if (text.size() == 5 && text.front() == '0') text.remove_prefix(1);
+  if (text.size() != 3 && text.size() != 4) return std::nullopt;
+  unsigned mode = 0;
+  for (char const ch : text) {
+    if (ch < '0' || ch > '7') return std::nullopt;
+    mode = mode * 8 + static_cast<unsigned>(ch - '0');
+  }
+  return mode;
 }
 
 }  // namespace bits::config

@@ -1,5 +1,6 @@
 // TOML -> daemon_config, and the cross-field checks. Never throws; every problem is
-// reported with where it is.
+// reported with where it is. Which keys exist, their types, defaults and bounds is the
+// settings table's (src/settings/*.def); this reads and checks a file against it.
 #pragma once
 
 #include "config/daemon_config.hpp"
@@ -42,27 +43,24 @@ struct load_result {
 /// Same, from TOML text; `name` is used as the file in `where`.
 [[nodiscard]] load_result load_config_text(std::string const& text, std::string const& name);
 
-/// Cross-field and semantic rules on an already-typed config (pure): at least one
-/// vdir; url prefixes unique and starting with '/'; roots absolute-or-relative but
-/// non-empty; max_fragment_size >= 5 KiB; max_upload_size 0 or >= 1; listen entries
-/// parse as host:port; host_id a valid host name or IP literal; timeouts > 0 where 0
-/// makes no sense. Filesystem checks (root exists, same filesystem as the spool) are
-/// the daemon's, at start-up.
+/// The rules on an already-typed config (pure): every setting within the bounds of its
+/// row in the settings table (and a required string not empty); then the rules that
+/// involve one value's syntax or several keys: at least one vdir and one listener; url
+/// prefixes well-formed and unique; listeners unique; host_id a valid host name or IP
+/// literal; notification_url needed exactly when notifications are on; tls:// listeners
+/// need a certificate; Basic credentials never on a plain listener without
+/// allow_basic_over_http. Filesystem checks (root exists, same filesystem as the spool)
+/// are the daemon's, at start-up.
 [[nodiscard]] std::vector<problem> validate(daemon_config const& cfg, std::string const& file);
+
+/// Parses listen entries given outside a file (openbitsd --listen) into `out`: all of
+/// them, or none and a problem per bad entry, keyed "server.listen[i]" at `where`.
+[[nodiscard]] std::vector<problem> parse_listen_entries(std::vector<std::string> const& texts,
+                                                        settings::listen_list& out,
+                                                        std::string const& where);
 
 /// Parses a folder mode written in octal, as chmod takes it: 3 or 4 octal digits,
 /// optionally after a leading "0" ("750", "0750", "02770"). nullopt for anything else.
 [[nodiscard]] std::optional<unsigned> parse_dir_mode(std::string_view text) noexcept;
-
-/// Parses a listen entry: "host:port", "[v6addr]:port", ":port" (all addresses).
-/// Port 0 means "pick a free one". Returns false on anything else.
-/// `host` comes back without brackets, and as "" for ":port": the server then binds
-/// "::" dual-stack (or 0.0.0.0 where IPv6 is unavailable). A host is a host name or an
-/// IPv4 literal, or an IPv6 literal (optionally "%zone") in brackets; the port is
-/// decimal digits only. `host` and `port` are written only on success.
-/// Removes a leading "tls://" (a TLS listener) and says whether it was there.
-[[nodiscard]] std::string_view strip_tls_scheme(std::string_view text, bool& tls) noexcept;
-
-[[nodiscard]] bool parse_listen(std::string const& text, std::string& host, std::uint16_t& port);
 
 }  // namespace bits::config

@@ -10,9 +10,10 @@
 namespace bits {
 
 std::string cause::text() const {
-  if (!detail) return operation;
-  if (operation.empty()) return detail.message();
-  return operation + ": " + detail.message();
+  std::string const said = !message.empty() ? message : detail ? detail.message() : std::string();
+  if (said.empty()) return operation;
+  if (operation.empty()) return said;
+  return operation + ": " + said;
 }
 
 status::status(boost::system::error_code const& ec) {
@@ -27,7 +28,7 @@ status::status(boost::system::error_code const& ec) {
 
 status status::from_errno(std::string operation, int err) {
   error const e = (err == ENOSPC || err == EDQUOT) ? error::disk_full : error::storage_failure;
-  return {e, bits::cause{std::move(operation), {err, boost::system::generic_category()}}};
+  return {e, bits::cause(std::move(operation), {err, boost::system::generic_category()})};
 }
 
 boost::system::error_code status::error_code() const noexcept {

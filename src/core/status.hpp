@@ -16,14 +16,24 @@ namespace bits {
 
 /// What lies behind a failure, for the operator; never sent to the client.
 struct cause {
+  cause() = default;
+  explicit cause(std::string operation_in, boost::system::error_code detail_in = {},
+                 std::string message_in = {})
+      : operation(std::move(operation_in)), detail(detail_in), message(std::move(message_in)) {}
+
   std::string operation;             ///< what failed, e.g. "fdatasync data"; empty: unknown
   boost::system::error_code detail;  ///< errno (generic category) or a library's code, if any
+  /// The library's own words where they say more than detail's message (e.g. the S3
+  /// error code, message and request id); empty: detail's message is used.
+  std::string message;
 
-  /// "fdatasync data: No space left on device"; the operation alone when there is no
-  /// detail, the detail's message alone when there is no operation; "" when neither.
+  /// "fdatasync data: No space left on device": the operation, then the message (or
+  /// detail's), either alone when the other is missing; "" when nothing is known.
   [[nodiscard]] std::string text() const;
 
-  [[nodiscard]] bool empty() const noexcept { return operation.empty() && !detail; }
+  [[nodiscard]] bool empty() const noexcept {
+    return operation.empty() && !detail && message.empty();
+  }
 };
 
 /// Success, or a failure: the bits::error the client is answered with plus its cause.
@@ -59,8 +69,12 @@ class status {
   [[nodiscard]] boost::system::error_code error_code() const noexcept;
 
   friend bool operator==(status const& s, error e) noexcept { return s.error_ == e; }
+  /// A bits error_code compares with the error, any other with the cause's detail
+  /// (e.g. an errno, or the S3 error that made this a storage_failure).
   friend bool operator==(status const& s, boost::system::error_code const& ec) noexcept {
-    return s.error_code() == ec;
+    if (!ec) return s.ok();
+    if (ec.category() == bits_category()) return s.error_code() == ec;
+    return !s.ok() && s.cause_.detail == ec;
   }
 
  private:

@@ -41,11 +41,18 @@ constexpr std::string_view legacy_ciphers =
     "ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA384:AES128-GCM-SHA256:AES256-GCM-SHA384:"
     "AES128-SHA256:AES256-SHA256:AES128-SHA:AES256-SHA:@SECLEVEL=0";
 
-/// OpenSSL's protocol version for tls_min_version ("1.0" ... "1.3"; validated).
-int tls_protocol_version(std::string_view configured) {
-  if (configured == "1.0") return TLS1_VERSION;
-  if (configured == "1.1") return TLS1_1_VERSION;
-  if (configured == "1.3") return TLS1_3_VERSION;
+/// OpenSSL's protocol version for tls_min_version.
+int tls_protocol_version(settings::tls_version configured) {
+  switch (configured) {
+    case settings::tls_version::v1_0:
+      return TLS1_VERSION;
+    case settings::tls_version::v1_1:
+      return TLS1_1_VERSION;
+    case settings::tls_version::v1_2:
+      return TLS1_2_VERSION;
+    case settings::tls_version::v1_3:
+      return TLS1_3_VERSION;
+  }
   return TLS1_2_VERSION;
 }
 
@@ -89,7 +96,7 @@ std::shared_ptr<net::ssl::context> http_server::make_tls_context(std::string& wh
   namespace ssl = net::ssl;
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   boost::system::error_code ec;
-  int const min_version = tls_protocol_version(options_.tls.min_version);
+  int const min_version = tls_protocol_version(options_.tls_min_version);
   auto options = ssl::context::default_workarounds | ssl::context::no_sslv2 |
                  ssl::context::no_sslv3 | ssl::context::single_dh_use;
   if (min_version >= TLS1_2_VERSION) options |= ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1;
@@ -102,21 +109,21 @@ std::shared_ptr<net::ssl::context> http_server::make_tls_context(std::string& wh
         ctx->native_handle(),
         (std::string(modern_ciphers) + ":" + std::string(legacy_ciphers)).c_str());
   }
-  auto const& f = options_.tls;
-  if (!ec) ctx->use_certificate_chain_file(f.cert, ec);
+  auto const& o = options_;
+  if (!ec) ctx->use_certificate_chain_file(o.tls_cert, ec);
   if (ec) {
-    why = "TLS certificate " + f.cert + ": " + ec.message();
+    why = "TLS certificate " + o.tls_cert + ": " + ec.message();
     return nullptr;
   }
-  ctx->use_private_key_file(f.key, ssl::context::pem, ec);
+  ctx->use_private_key_file(o.tls_key, ssl::context::pem, ec);
   if (ec || SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
-    why = "TLS key " + f.key + ": " + (ec ? ec.message() : "does not match the certificate");
+    why = "TLS key " + o.tls_key + ": " + (ec ? ec.message() : "does not match the certificate");
     return nullptr;
   }
-  if (!f.client_ca.empty()) {
-    ctx->load_verify_file(f.client_ca, ec);
+  if (!o.tls_client_ca.empty()) {
+    ctx->load_verify_file(o.tls_client_ca, ec);
     if (ec) {
-      why = "TLS client CA " + f.client_ca + ": " + ec.message();
+      why = "TLS client CA " + o.tls_client_ca + ": " + ec.message();
       return nullptr;
     }
     ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);

@@ -111,7 +111,7 @@ bool fragment_job::needs_notification() const {
   session& s = *lease_;
   std::lock_guard lock(s.mu);
   return plan_.completes_upload && s.record.state == storage::session_state::receiving &&
-         env_.policy.notification != notification_type::none;
+         env_.policy.notification_type != notification_type::none;
 }
 
 status_or<notification_request> fragment_job::notification() {
@@ -120,7 +120,7 @@ status_or<notification_request> fragment_job::notification() {
   if (auto ec = env_.store.reset_reply(id)) return ec;
   auto const& p = env_.policy;
   notification_request req;
-  req.type = p.notification;
+  req.type = p.notification_type;
   req.url = resolve_notification_url(p.notification_url, url_.scheme, url_.host, url_.target);
   req.original_url = absolute_url(url_.scheme, url_.host, url_.target);
   req.request_file = env_.store.spool_file_path(id, storage::spool_file::request);

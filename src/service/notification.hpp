@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/message.hpp"
+#include "settings/types.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -14,8 +15,8 @@
 
 namespace bits::service {
 
-/// BITSServerNotificationType.
-enum class notification_type { none, by_reference, by_value };
+/// BITSServerNotificationType (the [[vdir]] setting notification_type).
+using settings::notification_type;
 
 /// One call to the server application.
 struct notification_request {

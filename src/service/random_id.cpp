@@ -25,7 +25,7 @@ status fill_random(std::span<std::byte> out) {
   }
   if (got == out.size()) return {};
   if (err == 0) err = EIO;  // short reads only, every try
-  return {error::storage_failure, cause{"getrandom", {err, boost::system::generic_category()}}};
+  return {error::storage_failure, cause("getrandom", {err, boost::system::generic_category()})};
 }
 
 status_or<core::session_id> random_session_id() {

@@ -34,17 +34,8 @@ status_or<std::vector<std::string>> upload_service::recover() {
   auto report = dir_.store->recover();
   if (!report) return report.error();
   for (auto& rec : report->sessions) {
-    auto s = std::make_shared<session>(std::move(rec));
-    s->durable = s->record.received;
-    s->active_at.store(s->record.last_activity, std::memory_order_relaxed);
-    dir_.replies.add(s->record);
-    // The client address of an anonymous session is not recorded: it counts for the
-    // directory only.
-    auto owner = s->record.principal.empty() ? std::string() : "user:" + s->record.principal;
-    bool const receiving = s->record.state == storage::session_state::receiving;
-    dir_.quotas.restore(*s, std::move(owner), !receiving,
-                        receiving ? s->record.total.value_or(0) : 0);
-    dir_.sessions.insert(std::move(s));
+    auto const last_activity = rec.last_activity;
+    dir_.adopt(std::move(rec), last_activity);
   }
   auto const now = dir_.clock();
   auto const oldest = now - dir_.options.tombstone_ttl.count();
@@ -119,7 +110,7 @@ status upload_service::check_new_upload(std::string const& destination) {
   // Upload-reply directories hand the file to the application instead of storing it, so
   // the URL need not name a place on disk (it is checked at commit if the application
   // asks for a copy).
-  if (dir_.policy.notification == notification_type::none) {
+  if (dir_.policy.notification_type == notification_type::none) {
     if (auto refused = dir_.store->check_destination(destination, dir_.policy.allow_overwrites)) {
       return refused;
     }
@@ -156,9 +147,23 @@ status_or<storage::readable_file> upload_service::open_reply(std::string_view to
   return dir_.store->open_reply(*id);
 }
 
+void upload_service::load_session(core::session_id const& id) {
+  // One load at a time: two packets of a session new to this node must not both add it.
+  std::lock_guard lock(load_mu_);
+  if (dir_.sessions.find(id) || dir_.sessions.find_tombstone(id)) return;
+  auto rec = dir_.store->load(id);
+  if (!rec) return;  // not in the store (the local store never has such sessions)
+  dir_.adopt(std::move(*rec), dir_.clock());
+}
+
 status_or<session_lease> upload_service::acquire(core::session_id const& id,
                                                  request_context const& ctx) {
   auto lease = dir_.sessions.lease(id);
+  if (!lease && lease.error() == error::session_not_found && !dir_.sessions.find_tombstone(id)) {
+    // Created by another node sharing the store, or before this node restarted.
+    load_session(id);
+    lease = dir_.sessions.lease(id);
+  }
   if (!lease) return lease.error();
   session& s = **lease;
   std::lock_guard lock(s.mu);
@@ -247,7 +252,7 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
   auto const& rec = s.record;
   bool const empty_upload = rec.state == storage::session_state::receiving && !rec.total &&
                             rec.received == 0 &&
-                            dir_.policy.notification == notification_type::none;
+                            dir_.policy.notification_type == notification_type::none;
   if (empty_upload) {
     if (auto ec = dir_.store->commit(rec, dir_.policy.allow_overwrites)) {
       return answer(session_error(ec, id, rec.received));

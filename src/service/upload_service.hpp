@@ -101,6 +101,9 @@ class upload_service {
   /// destination's and this principal's. Expired sessions are ended here.
   [[nodiscard]] status_or<session_lease> acquire(core::session_id const& id,
                                                  request_context const& ctx);
+  /// Adds the session `id` from the store when the store has it (store::load) and this
+  /// node holds no session or tombstone of that id.
+  void load_session(core::session_id const& id);
 
   /// Create-Session: whether an upload to `destination` may begin now (destination
   /// usable, disk not too full); the failure to answer otherwise.
@@ -124,6 +127,7 @@ class upload_service {
   maintenance maintenance_{dir_};
   std::shared_ptr<auth::basic_authenticator> authenticator_;
   std::string realm_;
+  std::mutex load_mu_;  ///< serialises load_session
 };
 
 }  // namespace bits::service

@@ -12,6 +12,19 @@ vdir_state::vdir_state(vdir_policy policy_in, service_options options_in,
       sessions(*store, strict_sync()),
       quotas(policy.max_sessions, policy.max_spool_bytes, policy.evict_idle_after.count()) {}
 
+void vdir_state::adopt(storage::session_record rec, std::int64_t active_at) {
+  auto s = std::make_shared<session>(std::move(rec));
+  s->durable = s->record.received;
+  s->active_at.store(active_at, std::memory_order_relaxed);
+  replies.add(s->record);
+  // The client address of an anonymous session is not recorded: it counts for the
+  // directory only.
+  auto owner = s->record.principal.empty() ? std::string() : "user:" + s->record.principal;
+  bool const receiving = s->record.state == storage::session_state::receiving;
+  quotas.restore(*s, std::move(owner), !receiving, receiving ? s->record.total.value_or(0) : 0);
+  sessions.insert(std::move(s));
+}
+
 void vdir_state::end_session(session& s, std::optional<tombstone> how) {
   // The tombstone is recorded (forget) before the spool entry goes, so a crash in
   // between leaves an entry that recovery removes, never an ended session that nothing

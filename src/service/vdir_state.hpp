@@ -29,6 +29,11 @@ struct vdir_state {
   vdir_state(vdir_policy policy, service_options options,
              std::unique_ptr<storage::upload_store> store, clock_fn clock);
 
+  /// Registers a session found in the store (at start-up, or loaded on demand from a
+  /// store shared by several nodes), counted against the limits whatever they say and
+  /// active at `active_at`.
+  void adopt(storage::session_record rec, std::int64_t active_at);
+
   /// Ends a session (caller holds s.mu): records how it ended (`how`; none for expiry
   /// and eviction of a receiving session), removes its spool entry, and frees its place
   /// in the limits and its reply token.

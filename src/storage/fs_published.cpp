@@ -14,6 +14,20 @@ readable_file::~readable_file() {
   if (fd_ >= 0) static_cast<void>(::close(fd_));
 }
 
+status_or<std::size_t> readable_file::read_at(std::uint64_t offset,
+                                              std::span<std::byte> into) const {
+  if (source_) return source_->read_at(offset, into);
+  for (;;) {
+    ssize_t const n = ::pread(fd_, into.data(), into.size(), static_cast<off_t>(offset));
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno != EINTR) return detail::io_failure("read published file", errno);
+  }
+}
+
+status_or<session_record> upload_store::load(core::session_id const& /*id*/) {
+  return error::session_not_found;
+}
+
 namespace detail {
 
 status_or<readable_file> fs_store::open_published(std::string_view destination) {

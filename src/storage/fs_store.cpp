@@ -327,7 +327,7 @@ status_or<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
   // Each cause names the folder: these errors are for the operator at start-up.
   auto const fail = [](std::string operation, int err) -> status {
     if (err != 0) return status::from_errno(std::move(operation), err);
-    return {error::storage_failure, cause{std::move(operation), {}}};
+    return {error::storage_failure, cause(std::move(operation))};
   };
   detail::unique_fd root_fd{::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
   if (!root_fd) {

@@ -57,16 +57,39 @@ class data_writer {
   [[nodiscard]] virtual status sync() = 0;
 };
 
-/// A published file opened for reading; owns its descriptor.
+/// Bytes of a published file or reply that are not in a local file (an object store).
+class byte_source {
+ public:
+  virtual ~byte_source() = default;
+
+  /// Reads up to `into.size()` bytes at `offset` into `into`; returns how many (0 at the
+  /// end). Blocks on the network. Errors: storage_failure, or the store's own error
+  /// (e.g. the object was replaced since it was opened).
+  [[nodiscard]] virtual status_or<std::size_t> read_at(std::uint64_t offset,
+                                                       std::span<std::byte> into) = 0;
+};
+
+/// A published file opened for reading: a local descriptor (fd() >= 0, which it owns),
+/// or a byte_source (fd() == -1). read_at() reads either.
 class readable_file {
  public:
   readable_file() = default;
   readable_file(int fd, std::uint64_t size, std::int64_t mtime_ns, std::uint64_t inode) noexcept
       : fd_(fd), size_(size), mtime_ns_(mtime_ns), inode_(inode) {}
+  /// A file read through `source`; `inode` is any number that changes when the content
+  /// does (it goes into the ETag).
+  readable_file(std::unique_ptr<byte_source> source, std::uint64_t size, std::int64_t mtime_ns,
+                std::uint64_t inode) noexcept
+      : source_(std::move(source)), size_(size), mtime_ns_(mtime_ns), inode_(inode) {}
   readable_file(readable_file&& o) noexcept
-      : fd_(std::exchange(o.fd_, -1)), size_(o.size_), mtime_ns_(o.mtime_ns_), inode_(o.inode_) {}
+      : fd_(std::exchange(o.fd_, -1)),
+        source_(std::move(o.source_)),
+        size_(o.size_),
+        mtime_ns_(o.mtime_ns_),
+        inode_(o.inode_) {}
   readable_file& operator=(readable_file&& o) noexcept {
     std::swap(fd_, o.fd_);
+    std::swap(source_, o.source_);
     size_ = o.size_;
     mtime_ns_ = o.mtime_ns_;
     inode_ = o.inode_;
@@ -76,13 +99,20 @@ class readable_file {
   readable_file& operator=(readable_file const&) = delete;
   ~readable_file();
 
+  /// The descriptor, or -1 when the bytes come from a byte_source.
   [[nodiscard]] int fd() const noexcept { return fd_; }
   [[nodiscard]] std::uint64_t size() const noexcept { return size_; }
   [[nodiscard]] std::int64_t mtime_ns() const noexcept { return mtime_ns_; }
   [[nodiscard]] std::uint64_t inode() const noexcept { return inode_; }
 
+  /// Up to `into.size()` bytes at `offset` (pread, or the source); 0 at the end.
+  /// Errors: storage_failure, or the source's.
+  [[nodiscard]] status_or<std::size_t> read_at(std::uint64_t offset,
+                                               std::span<std::byte> into) const;
+
  private:
   int fd_ = -1;
+  std::unique_ptr<byte_source> source_;
   std::uint64_t size_ = 0;
   std::int64_t mtime_ns_ = 0;
   std::uint64_t inode_ = 0;
@@ -157,6 +187,14 @@ class upload_store {
 
   /// Removes everything of the session from the spool. Idempotent.
   [[nodiscard]] virtual status discard(core::session_id const& id) = 0;
+
+  /// A session this node does not hold, loaded from the store on demand: a store shared
+  /// by several nodes (any node continues any session) has sessions that recover() did
+  /// not return. `received` is the durable offset, which may be less than another node
+  /// reported to the client (the client then resends the rest). Afterwards the session
+  /// is used like one returned by create() or recover(). Errors: session_not_found (the
+  /// default: every session of a local store is returned by recover()), storage_failure.
+  [[nodiscard]] virtual status_or<session_record> load(core::session_id const& id);
 
   /// Records that a session ended. Called before its spool entry is discarded and
   /// before the Close or Cancel is answered, so the tombstone outlives a crash of the

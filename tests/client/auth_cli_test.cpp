@@ -18,9 +18,10 @@ class AuthCli : public client_test {
   ::testing::AssertionResult start_with_basic() {
     auto const file = tmp() / "htpasswd";
     if (!write_file(file, alice_htpasswd)) return ::testing::AssertionFailure() << "htpasswd";
-    return start({}, {},
-                 "auth = \"basic\"\nhtpasswd = " + toml_string(file.string()) +
-                     "\nallow_basic_over_http = true\n");
+    return start(vdir_options{}
+                     .set("auth", "basic")
+                     .set("htpasswd", file)
+                     .set("allow_basic_over_http", true));
   }
   cli_result upload(std::vector<std::string> const& extra) {
     auto const file = random_file("in.bin", 200'000, 70);

@@ -48,10 +48,7 @@ void client_test::TearDown() {
 
 ::testing::AssertionResult client_test::launch(std::string const& name) {
   auto const file = tmp_ / (name + ".toml");
-  // The vdir is the last table to_toml writes: lines appended at the end belong to it.
-  if (!write_file(file, to_toml(options_) + vdir_toml_)) {
-    return ::testing::AssertionFailure() << "cannot write config";
-  }
+  if (!write_config(file, options_)) return ::testing::AssertionFailure() << "cannot write config";
   daemon_ = std::make_unique<bits::test::daemon>(
       openbitsd_path(), std::vector<std::string>{"--config", file.string()}, tmp(), name);
   if (!daemon_->start()) {
@@ -63,13 +60,11 @@ void client_test::TearDown() {
   return ::testing::AssertionSuccess();
 }
 
-::testing::AssertionResult client_test::start(vdir_options vdir, server_options server,
-                                              std::string vdir_toml) {
+::testing::AssertionResult client_test::start(vdir_options vdir, server_options server) {
   vdir.url = "/up/";
   vdir.root = root();
   options_.vdirs = {vdir};
   options_.server = server;
-  vdir_toml_ = std::move(vdir_toml);
   return launch("openbitsd");
 }
 

@@ -47,10 +47,9 @@ class client_test : public ::testing::Test {
   void TearDown() override;
 
   /// Starts openbitsd with `vdir` (url and root are filled in) and `server` (listen is
-  /// 127.0.0.1:0 unless set); `vdir_toml` ("key = value" lines) is added to the vdir
-  /// table, for keys vdir_options does not know (auth, upload-reply).
-  [[nodiscard]] ::testing::AssertionResult start(vdir_options vdir = {}, server_options server = {},
-                                                 std::string vdir_toml = {});
+  /// 127.0.0.1:0 unless set).
+  [[nodiscard]] ::testing::AssertionResult start(vdir_options vdir = {},
+                                                 server_options server = {});
   /// SIGKILLs the daemon (if running) and starts a new one on the same port and config.
   [[nodiscard]] ::testing::AssertionResult restart_on_same_port();
 
@@ -87,7 +86,6 @@ class client_test : public ::testing::Test {
 
   temp_dir tmp_;
   daemon_options options_;
-  std::string vdir_toml_;
   std::unique_ptr<bits::test::daemon> daemon_;
   std::uint16_t port_ = 0;
   int launches_ = 0;

@@ -32,7 +32,7 @@ class ErrorsCli : public client_test {
 
 TEST_F(ErrorsCli, TooLargeIsExit4WithTheBitsErrorNamed) {
   vdir_options v;
-  v.max_upload_size = 1000;
+  v.set("max_upload_size", 1000);
   ASSERT_TRUE(start(v));
   auto const r = upload("big.bin", 2000, {"--json"});
   EXPECT_EQ(r.code(), 4) << r.describe();
@@ -70,7 +70,7 @@ TEST_F(ErrorsCli, MissingParentDirectoryIsExit4) {
 
 TEST_F(ErrorsCli, UploadsDisabledIsExit4) {
   vdir_options v;
-  v.upload_enabled = false;
+  v.set("upload_enabled", false);
   ASSERT_TRUE(start(v));
   auto const r = upload("f.bin", 10);
   EXPECT_EQ(r.code(), 4) << r.describe();
@@ -112,6 +112,12 @@ TEST_F(ErrorsCli, LocalProblemsAndUsageErrors) {
   EXPECT_EQ(help.code(), 0);
   EXPECT_NE(help.out.find("Exit codes:"), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("130  interrupted"), std::string::npos);
+}
+
+TEST_F(ErrorsCli, VersionPrintsTheProjectVersion) {
+  auto const version = openbits({"--version"});
+  EXPECT_EQ(version.code(), 0) << version.describe();
+  EXPECT_EQ(version.out, "openbits " BITS_VERSION "\n") << version.describe();
 }
 
 TEST_F(ErrorsCli, TlsToAPlainHttpServerFails) {

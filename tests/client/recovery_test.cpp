@@ -41,7 +41,7 @@ class Recovery : public client_test {
 
 TEST_F(Recovery, ShrinksFragmentsOn413) {
   vdir_options v;
-  v.max_fragment_size = 16384;
+  v.set("max_fragment_size", 16384);
   ASSERT_TRUE(start(v));
   auto const file = random_file("a.bin", 2 << 20, 1);
   auto const r = openbits({"upload", file.string(), url("a.bin"), "--json", "--state",
@@ -54,7 +54,7 @@ TEST_F(Recovery, ShrinksFragmentsOn413) {
 
 TEST_F(Recovery, ShrinksDownToTheFiveKibMinimum) {
   vdir_options v;
-  v.max_fragment_size = 5120;
+  v.set("max_fragment_size", 5120);
   ASSERT_TRUE(start(v));
   auto const file = random_file("m.bin", 30'000, 2);
   auto const r = openbits({"upload", file.string(), url("m.bin"), "--json", "--state",
@@ -127,8 +127,8 @@ TEST_F(Recovery, StartsANewSessionWhenTheServerNoLongerKnowsIt) {
 
 TEST_F(Recovery, ExpiredSessionIsRestartedToo) {
   vdir_options v;
-  v.session_timeout = 1;
-  v.cleanup_interval = 1;
+  v.set("session_timeout", 1);
+  v.set("cleanup_interval", 1);
   ASSERT_TRUE(start(v));
   std::string const data = random_bytes(20'000, 6);
   auto const file = tmp() / "e.bin";

@@ -55,9 +55,10 @@ TEST_P(ReplyCli, FetchesTheReplyBeforeClosingTheSession) {
 #endif
   auto const app = start_app();
   ASSERT_NE(app, 0);
-  ASSERT_TRUE(start({}, {},
-                    "notification_type = " + toml_string(GetParam()) + "\nnotification_url = " +
-                        toml_string("http://127.0.0.1:" + std::to_string(app) + "/ok") + "\n"));
+  ASSERT_TRUE(
+      start(vdir_options{}
+                .set("notification_type", GetParam())
+                .set("notification_url", "http://127.0.0.1:" + std::to_string(app) + "/ok")));
   auto const file = random_file("in.bin", 200'000, 80);
   auto const reply = tmp() / "reply.txt";
   auto const r =

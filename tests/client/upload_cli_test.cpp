@@ -159,7 +159,7 @@ TEST_F(UploadCli, ProxyComesFromTheEnvironmentAndNoProxyBypassesIt) {
 
 TEST_F(UploadCli, FollowsHostIdOnTheSamePortAndPath) {
   vdir_options v;
-  v.host_id = "localhost";
+  v.set("host_id", "localhost");
   ASSERT_TRUE(start(v));
   auto const file = random_file("h.bin", 200'000, 10);
   auto const r = openbits({"upload", file.string(), url("h.bin"), "--json", "--state",
@@ -173,8 +173,8 @@ TEST_F(UploadCli, FollowsHostIdOnTheSamePortAndPath) {
 
 TEST_F(UploadCli, FallsBackFromAnUnreachableHostIdAfterItsTimeout) {
   vdir_options v;
-  v.host_id = "127.0.0.2";  // nothing listens there: connections are refused
-  v.host_id_fallback_timeout = 1;
+  v.set("host_id", "127.0.0.2");  // nothing listens there: connections are refused
+  v.set("host_id_fallback_timeout", 1);
   ASSERT_TRUE(start(v));
   auto const file = random_file("f.bin", 100'000, 11);
   auto const r = openbits({"upload", file.string(), url("f.bin"), "--json", "--state",

@@ -76,7 +76,8 @@ service_harness::service_harness(fuzz_input& in)
     policy_.evict_idle_after = std::chrono::seconds(1 + policy_.cleanup_interval.count() / 4);
   }
   if ((flags & 64u) != 0) policy_.max_spool_bytes = 1 + in_.below(2048);
-  if ((flags & 128u) != 0) policy_.min_free_disk = in_.below(1024);
+  // Off unless the input asks: the store's free space is fuzzed too (below 4 KiB).
+  policy_.min_free_disk = (flags & 128u) != 0 ? in_.below(1024) : 0;
   disk_->folders.insert("sub");
   disk_->files["exists.bin"] = {std::byte{'x'}};
   published_.insert("exists.bin");

@@ -54,7 +54,7 @@ TEST_P(CommitCrash, ResentLastFragmentAndCloseGet200AndTheFileIsWhole) {
     ASSERT_TRUE(write_file(root() / "f.bin", "an older file"));
   }
   auto options = up_options();
-  options.vdirs[0].allow_overwrites = c.overwrite;
+  options.vdirs[0].set("allow_overwrites", c.overwrite);
   set_env({"OPENBITSD_CRASH_AT=" + c.point});
   ASSERT_TRUE(start_config(options));
 

@@ -10,32 +10,14 @@ namespace {
 
 using ConfigCli = daemon_test;
 
-/// Every key of the reference configuration, with valid values.
+/// Every key of the reference configuration, each with its default (the settings
+/// table's), listening on 127.0.0.1:0 and serving /up/ from `root`.
 std::string full_config(std::filesystem::path const& root) {
-  return "[server]\n"
-         "listen = [\"127.0.0.1:0\"]\n"
-         "idle_timeout = 120\n"
-         "header_timeout = 30\n"
-         "read_timeout = 60\n"
-         "sync_interval = 5\n"
-         "tombstone_ttl = 3600\n"
-         "max_header_bytes = 16384\n"
-         "max_header_count = 100\n"
-         "\n"
-         "[[vdir]]\n"
-         "url = \"/up/\"\n"
-         "root = " +
-         toml_string(root.string()) +
-         "\n"
-         "upload_enabled = true\n"
-         "downloads_enabled = true\n"
-         "max_upload_size = 0\n"
-         "max_fragment_size = 16777216\n"
-         "allow_overwrites = false\n"
-         "session_timeout = 1209600\n"
-         "cleanup_interval = 43200\n"
-         "host_id = \"\"\n"
-         "host_id_fallback_timeout = 86400\n";
+  daemon_options options;
+  options.server.values.set_defaults({"listen"});
+  options.vdirs.push_back({"/up/", root, {}});
+  options.vdirs[0].values.set_defaults({"url", "root"});
+  return to_toml(options);
 }
 
 TEST_F(ConfigCli, CheckConfigAcceptsAFullValidFile) {
@@ -82,6 +64,18 @@ TEST_F(ConfigCli, CheckConfigReportsEveryProblemWithFileAndLine) {
                              << result.output;
 }
 
+TEST_F(ConfigCli, PackagedConfigurationIsValid) {
+  auto const result = run_to_exit(openbitsd_path(), {"--check-config", PACKAGED_CONFIG});
+  EXPECT_TRUE(result.status.exited && result.status.code == 0) << result.status.describe() << "\n"
+                                                               << result.output;
+}
+
+TEST_F(ConfigCli, VersionPrintsTheProjectVersion) {
+  auto const result = run_to_exit(openbitsd_path(), {"--version"});
+  EXPECT_TRUE(result.status.exited && result.status.code == 0) << result.status.describe();
+  EXPECT_EQ(result.output, "openbitsd " BITS_VERSION "\n");
+}
+
 TEST_F(ConfigCli, CheckConfigReportsSyntaxErrors) {
   auto const file = tmp() / "syntax.toml";
   ASSERT_TRUE(write_file(file, "[server]\nlisten = [\"127.0.0.1:0\"\n"));
@@ -102,6 +96,21 @@ TEST_F(ConfigCli, ServesFromAFullConfigFile) {
   EXPECT_EQ(read_file(root() / "f.bin"), "abc");
   auto const status = d.stop(SIGTERM);
   EXPECT_TRUE(status.exited && status.code == 0) << status.describe();
+}
+
+// The reference is documentation an operator may start from: it must pass the check.
+TEST_F(ConfigCli, PrintConfigReferenceIsAValidConfiguration) {
+  auto const printed = run_to_exit(openbitsd_path(), {"--print-config-reference"});
+  ASSERT_TRUE(printed.status.exited && printed.status.code == 0) << printed.status.describe();
+  EXPECT_TRUE(printed.output.starts_with("# openbitsd configuration reference")) << printed.output;
+  EXPECT_NE(printed.output.find("\n[server]\n"), std::string::npos) << printed.output;
+  EXPECT_NE(printed.output.find("\n[[vdir]]\n"), std::string::npos) << printed.output;
+  auto const file = tmp() / "reference.toml";
+  ASSERT_TRUE(write_file(file, printed.output));
+  auto const checked = run_to_exit(openbitsd_path(), {"--check-config", file.string()});
+  EXPECT_TRUE(checked.status.exited && checked.status.code == 0)
+      << checked.status.describe() << "\n"
+      << checked.output;
 }
 
 TEST_F(ConfigCli, SigtermAndSigintExitCleanly) {

@@ -17,8 +17,7 @@ class CreateDirs : public daemon_test {
  protected:
   [[nodiscard]] ::testing::AssertionResult start(bool create_dirs, std::string mode = "0750") {
     auto options = up_options();
-    options.vdirs[0].create_dirs = create_dirs;
-    options.vdirs[0].dir_mode = std::move(mode);
+    options.vdirs[0].set("create_dirs", create_dirs).set("dir_mode", mode);
     return start_config(options);
   }
 

@@ -105,7 +105,7 @@ TEST_F(Fragments, ChangedTotalIsInvalid) {
 
 TEST_F(Fragments, TotalAboveMaxUploadSizeIsTooLarge) {
   auto options = up_options();
-  options.vdirs[0].max_upload_size = 1000;
+  options.vdirs[0].set("max_upload_size", 1000);
   ASSERT_TRUE(start_config(options));
   auto client = connect();
   std::string const id = client.create_session("/up/f.bin");
@@ -118,7 +118,7 @@ TEST_F(Fragments, TotalAboveMaxUploadSizeIsTooLarge) {
 
 TEST_F(Fragments, BodyAboveMaxFragmentSizeIs413WithoutErrorCode) {
   auto options = up_options();
-  options.vdirs[0].max_fragment_size = 5120;
+  options.vdirs[0].set("max_fragment_size", 5120);
   ASSERT_TRUE(start_config(options));
   auto client = connect();
   std::string const id = client.create_session("/up/f.bin");

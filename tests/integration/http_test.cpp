@@ -145,7 +145,7 @@ TEST_F(Http, PipelinedRequestsAreAnsweredInOrder) {
 
 TEST_F(Http, SlowHeaderSenderIsDisconnected) {
   auto options = up_options();
-  options.server.header_timeout = 2;
+  options.server.set("header_timeout", 2);
   ASSERT_TRUE(start_config(options));
   auto slow = connect();
   std::string const head = bits_post_head("/up/", "Ping", {}, 0);

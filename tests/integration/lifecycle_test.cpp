@@ -77,7 +77,7 @@ TEST_F(Lifecycle, ExistingDestinationIsRefusedWithoutOverwrite) {
 
 TEST_F(Lifecycle, OverwriteReplacesDestinationWhenAllowed) {
   auto options = up_options();
-  options.vdirs[0].allow_overwrites = true;
+  options.vdirs[0].set("allow_overwrites", true);
   ASSERT_TRUE(start_config(options));
   ASSERT_TRUE(write_file(root() / "f.bin", "original"));
   auto client = connect();
@@ -122,8 +122,8 @@ TEST_F(Lifecycle, DirectoryUrlIsInvalid) {
 
 TEST_F(Lifecycle, ExpiredSessionIsGone) {
   auto options = up_options();
-  options.vdirs[0].session_timeout = 1;
-  options.vdirs[0].cleanup_interval = 1;
+  options.vdirs[0].set("session_timeout", 1);
+  options.vdirs[0].set("cleanup_interval", 1);
   ASSERT_TRUE(start_config(options));
   auto client = connect();
   std::string const id = client.create_session("/up/f.bin");

@@ -99,8 +99,8 @@ TEST_F(Packets, CreateSessionWithoutCommonProtocolIsInvalid) {
 
 TEST_F(Packets, CreateSessionAnnouncesConfiguredHostId) {
   auto options = up_options();
-  options.vdirs[0].host_id = "files.example.test";
-  options.vdirs[0].host_id_fallback_timeout = 600;
+  options.vdirs[0].set("host_id", "files.example.test");
+  options.vdirs[0].set("host_id_fallback_timeout", 600);
   ASSERT_TRUE(start_config(options));
   auto client = connect();
   auto const r = client.create("/up/f.bin");
@@ -163,7 +163,7 @@ TEST_F(Packets, ChunkedBodyIs411) {
 
 TEST_F(Packets, UploadsDisabledIs501) {
   auto options = up_options();
-  options.vdirs[0].upload_enabled = false;
+  options.vdirs[0].set("upload_enabled", false);
   ASSERT_TRUE(start_config(options));
   auto client = connect();
   EXPECT_TRUE(is_error_ack(client.ping("/up/f.bin"), 501, e_accessdenied));

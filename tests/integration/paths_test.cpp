@@ -51,7 +51,7 @@ TEST_P(Paths, CreateSessionIsRefused) {
   std::filesystem::create_symlink(outside / "secret", root() / "lnk");
   auto options = up_options();
   options.vdirs[0].url = "/";
-  options.vdirs[0].allow_overwrites = true;  // only the path rules may refuse
+  options.vdirs[0].set("allow_overwrites", true);  // only the path rules may refuse
   ASSERT_TRUE(start_config(options));
   auto const before = outside_snapshot();
 

@@ -93,7 +93,7 @@ TEST_F(Tombstones, KilledBetweenTombstoneAndRemoval) {
 
 TEST_F(Tombstones, OlderThanTheTtlAreGoneAfterRestart) {
   auto options = up_options();
-  options.server.tombstone_ttl = 1;
+  options.server.set("tombstone_ttl", 1);
   ASSERT_TRUE(start_config(options));
   std::string const id = finished_upload(random_bytes(5000, 53));
   ASSERT_FALSE(id.empty());

@@ -352,7 +352,7 @@ http_response write_all_then_read(raw_client& client, std::string const& head,
 
 TEST_F(WindowsClient, ErrorBeforeALargeBodyReachesAClientStillWriting) {
   auto options = up_options();
-  options.vdirs[0].max_fragment_size = 1U << 20U;
+  options.vdirs[0].set("max_fragment_size", 1U << 20U);
   ASSERT_TRUE(start_config(options));
   for (std::size_t const size : {std::size_t{4} << 20U, std::size_t{64} << 20U}) {
     std::string const body(size, 'x');
@@ -393,7 +393,7 @@ TEST_F(WindowsClient, ErrorBeforeALargeBodyReachesAClientStillWriting) {
 
 TEST_F(WindowsClient, SmallUnreadBodyIsDrainedAndTheConnectionKept) {
   auto options = up_options();
-  options.vdirs[0].max_fragment_size = 5120;
+  options.vdirs[0].set("max_fragment_size", 5120);
   ASSERT_TRUE(start_config(options));
   auto client = connect();
   std::string const id = create_windows_session(client, "/up/s.bin");

@@ -17,9 +17,9 @@ class download_test : public reply_test {
  protected:
   /// A plain vdir; `allow_overwrites` and `downloads` as given.
   ::testing::AssertionResult start_plain(bool allow_overwrites = false, bool downloads = true) {
-    reply_vdir v = plain_vdir();
-    if (allow_overwrites) v.base.allow_overwrites = true;
-    if (!downloads) v.base.downloads_enabled = false;
+    vdir_options v = plain_vdir();
+    if (allow_overwrites) v.set("allow_overwrites", true);
+    if (!downloads) v.set("downloads_enabled", false);
     return start_server({v});
   }
 

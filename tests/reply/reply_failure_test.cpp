@@ -92,7 +92,7 @@ TEST_F(failure_test, UnreachableApplicationIs503) {
 
 TEST_F(failure_test, SlowApplicationIs408AfterTheNotificationTimeout) {
   ASSERT_TRUE(start_reply("reference", app_url("sleep/3"),
-                          [](reply_vdir& v) { v.notification_timeout = 1; }));
+                          [](vdir_options& v) { v.set("notification_timeout", 1); }));
   auto c = connect();
   std::string const id = create(c, "/up/slow.bin");
   auto const started = std::chrono::steady_clock::now();

@@ -18,14 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-void put_reply_keys(std::string& out, reply_vdir const& v) {
-  out += "notification_type = " + toml_string(v.notification_type) + "\n";
-  if (v.notification_url) out += "notification_url = " + toml_string(*v.notification_url) + "\n";
-  if (v.notification_timeout) {
-    out += "notification_timeout = " + std::to_string(*v.notification_timeout) + "\n";
-  }
-}
-
 ::testing::AssertionResult ack_shape(http_response const& r, int status) {
   if (!r.ok()) return ::testing::AssertionFailure() << "no response: " << r.describe();
   if (r.status != status) {
@@ -64,26 +56,6 @@ backend_call parse_call(nlohmann::json const& j) {
 }
 
 }  // namespace
-
-std::string reply_config_toml(server_options const& server, std::vector<reply_vdir> const& vdirs) {
-  daemon_options options;
-  options.server = server;
-  for (auto const& v : vdirs) options.vdirs.push_back(v.base);
-  // config_writer writes each vdir as one table opened by "[[vdir]]"; the reply keys
-  // are appended to the end of each table.
-  std::string const text = to_toml(options);
-  std::string const marker = "\n[[vdir]]\n";
-  std::string out;
-  std::size_t pos = text.find(marker);
-  out += text.substr(0, pos);
-  for (auto const& v : vdirs) {
-    auto const next = text.find(marker, pos + marker.size());
-    out += text.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
-    put_reply_keys(out, v);
-    pos = next;
-  }
-  return out;
-}
 
 std::optional<std::string> backend_call::header(std::string_view name) const {
   for (auto const& [field, value] : headers) {
@@ -157,10 +129,9 @@ void reply_test::TearDown() {
   if (app_) app_->stop(SIGTERM, 2s);
 }
 
-::testing::AssertionResult reply_test::start_server(std::vector<reply_vdir> vdirs) {
-  server_options server;
+::testing::AssertionResult reply_test::start_server(std::vector<vdir_options> vdirs) {
   auto const file = tmp() / "openbitsd.toml";
-  if (!write_file(file, reply_config_toml(server, vdirs))) {
+  if (!write_config(file, daemon_options{{}, std::move(vdirs)})) {
     return ::testing::AssertionFailure() << "cannot write " << file;
   }
   server_ = std::make_unique<bits::test::daemon>(
@@ -173,13 +144,13 @@ void reply_test::TearDown() {
 }
 
 ::testing::AssertionResult reply_test::start_reply(std::string type, std::string url) {
-  return start_reply(std::move(type), std::move(url), [](reply_vdir&) {});
+  return start_reply(std::move(type), std::move(url), [](vdir_options&) {});
 }
 
-reply_vdir reply_test::plain_vdir() const {
-  reply_vdir v;
-  v.base.url = "/up/";
-  v.base.root = root();
+vdir_options reply_test::plain_vdir() const {
+  vdir_options v;
+  v.url = "/up/";
+  v.root = root();
   return v;
 }
 

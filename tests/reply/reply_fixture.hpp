@@ -24,18 +24,6 @@ namespace bits::test {
 
 inline constexpr std::string_view static_reply_url = "http://127.0.0.1:1/static-reply";
 
-/// One [[vdir]] with the upload-reply keys that config_writer does not know.
-struct reply_vdir {
-  vdir_options base;
-  std::string notification_type = "none";  ///< "none", "reference" or "value"
-  std::optional<std::string> notification_url;
-  std::optional<std::uint64_t> notification_timeout;
-};
-
-/// The TOML text for a [server] table and these virtual directories.
-[[nodiscard]] std::string reply_config_toml(server_options const& server,
-                                            std::vector<reply_vdir> const& vdirs);
-
 /// One request the application received (a line of its JSON log).
 struct backend_call {
   std::string method;
@@ -76,7 +64,7 @@ class reply_test : public ::testing::Test {
   void TearDown() override;
 
   /// Starts openbitsd on a config with `vdirs` and the default [server] settings.
-  [[nodiscard]] ::testing::AssertionResult start_server(std::vector<reply_vdir> vdirs);
+  [[nodiscard]] ::testing::AssertionResult start_server(std::vector<vdir_options> vdirs);
   /// One vdir "/up/" -> root() with `type` and notification URL `url`; `tweak` may
   /// change anything before the start.
   template <typename Tweak>
@@ -84,7 +72,7 @@ class reply_test : public ::testing::Test {
                                                        Tweak tweak);
   [[nodiscard]] ::testing::AssertionResult start_reply(std::string type, std::string url);
   /// One plain (notification "none") vdir "/up/" -> root().
-  [[nodiscard]] reply_vdir plain_vdir() const;
+  [[nodiscard]] vdir_options plain_vdir() const;
 
   /// "http://127.0.0.1:<application port>/" + path. The application is started by the
   /// first call of app_url() or app_port().
@@ -148,9 +136,8 @@ class reply_test : public ::testing::Test {
 
 template <typename Tweak>
 ::testing::AssertionResult reply_test::start_reply(std::string type, std::string url, Tweak tweak) {
-  reply_vdir v = plain_vdir();
-  v.notification_type = std::move(type);
-  v.notification_url = std::move(url);
+  vdir_options v = plain_vdir();
+  v.set("notification_type", type).set("notification_url", url);
   tweak(v);
   return start_server({v});
 }

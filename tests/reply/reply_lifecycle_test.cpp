@@ -85,9 +85,9 @@ TEST_P(lifecycle_test, CopyAtDestinationStaysAfterCancel) {
 }
 
 TEST_P(lifecycle_test, ReplyIsGoneAfterExpiry) {
-  ASSERT_TRUE(start_reply(GetParam(), app_url("ok"), [](reply_vdir& v) {
-    v.base.session_timeout = 2;
-    v.base.cleanup_interval = 1;
+  ASSERT_TRUE(start_reply(GetParam(), app_url("ok"), [](vdir_options& v) {
+    v.set("session_timeout", 2);
+    v.set("cleanup_interval", 1);
   }));
   std::string const data = random_bytes(5000, 25);
   auto c = connect();

@@ -233,7 +233,7 @@ TEST_P(reply_type_test, CopyRespectsTheOverwriteRule) {
 
 TEST_P(reply_type_test, CopyOverwritesWhenAllowed) {
   ASSERT_TRUE(start_reply(GetParam(), app_url("copy"),
-                          [](reply_vdir& v) { v.base.allow_overwrites = true; }));
+                          [](vdir_options& v) { v.set("allow_overwrites", true); }));
   ASSERT_TRUE(write_file(root() / "exists.bin", "old content"));
   auto c = connect();
   auto const up = upload(c, "/up/exists.bin", "new bytes", 9);
@@ -311,7 +311,7 @@ TEST_F(reply_e2e_test, ReplyTokensAreUniqueAndNotTheSessionId) {
 
 TEST_F(reply_e2e_test, ReplyIsServedWhenDownloadsAreDisabled) {
   ASSERT_TRUE(start_reply("reference", app_url("ok"),
-                          [](reply_vdir& v) { v.base.downloads_enabled = false; }));
+                          [](vdir_options& v) { v.set("downloads_enabled", false); }));
   auto c = connect();
   auto const up = upload(c, "/up/d.bin", "payload", 7);
   ASSERT_TRUE(is_reply_ack(up.last, 7));

@@ -14,8 +14,9 @@ class auth_test : public security_test {
         htpasswd_line("alice", "wonderland") + "\n" + htpasswd_line("bob", "builder") + "\n";
     if (lines.size() < 20) return ::testing::AssertionFailure() << "crypt_r failed";
     write_file(tmp() / "htpasswd", lines);
-    return start(config({}, "auth = \"basic\"\nhtpasswd = \"" + (tmp() / "htpasswd").string() +
-                                "\"\nallow_basic_over_http = true\n"));
+    return start(config(
+        {},
+        {{"auth", "basic"}, {"htpasswd", tmp() / "htpasswd"}, {"allow_basic_over_http", true}}));
   }
   static header_list as(std::string const& user, std::string const& password) {
     return {{"Authorization", basic_auth(user, password)}};
@@ -63,9 +64,9 @@ TEST_F(auth_test, apr1_entry_refuses_start_naming_the_line) {
   std::string const lines =
       htpasswd_line("alice", "wonderland") + "\nbob:$apr1$abcdefgh$0123456789abcdefghijkl\n";
   write_file(tmp() / "htpasswd", lines);
-  write_file(tmp() / "apr1.toml",
-             config({}, "auth = \"basic\"\nhtpasswd = \"" + (tmp() / "htpasswd").string() +
-                            "\"\nallow_basic_over_http = true\n"));
+  write_file(tmp() / "apr1.toml", config({}, {{"auth", "basic"},
+                                              {"htpasswd", tmp() / "htpasswd"},
+                                              {"allow_basic_over_http", true}}));
   auto const run = run_to_exit(openbitsd_path(), {"--config", (tmp() / "apr1.toml").string()},
                                std::chrono::seconds(5));
   EXPECT_TRUE(run.status.exited && run.status.code != 0) << run.status.describe() << run.output;
@@ -74,8 +75,8 @@ TEST_F(auth_test, apr1_entry_refuses_start_naming_the_line) {
 
 TEST_F(auth_test, basic_on_plain_listener_without_opt_in_fails_check_config) {
   write_file(tmp() / "htpasswd", htpasswd_line("alice", "wonderland") + "\n");
-  write_file(tmp() / "plain.toml", config({}, "auth = \"basic\"\nhtpasswd = \"" +
-                                                  (tmp() / "htpasswd").string() + "\"\n"));
+  write_file(tmp() / "plain.toml",
+             config({}, {{"auth", "basic"}, {"htpasswd", tmp() / "htpasswd"}}));
   auto const run =
       run_to_exit(openbitsd_path(), {"--check-config", (tmp() / "plain.toml").string()});
   EXPECT_TRUE(run.status.exited && run.status.code == 1) << run.status.describe() << run.output;

@@ -32,7 +32,7 @@ TEST_F(disk_full_test, enospc_mid_upload_is_an_error_ack_and_the_upload_resumes_
     std::ofstream filler(root() / "filler", std::ios::binary);
     filler << std::string(2 * 1024 * 1024 + 512 * 1024, 'f');
   }
-  ASSERT_TRUE(start(config({}, "min_free_disk = 0\n")));
+  ASSERT_TRUE(start(config({}, {{"min_free_disk", 0}})));
 
   std::size_t const size = 3 * 1024 * 1024;
   std::size_t const step = 256 * 1024;

@@ -108,7 +108,7 @@ TEST_F(limits_test, thousand_concurrent_uploads_from_one_address_succeed_under_d
 }
 
 TEST_F(limits_test, max_sessions_per_address_refuses_the_third_until_one_is_cancelled) {
-  ASSERT_TRUE(start(config({}, "max_sessions_per_address = 2\n")));
+  ASSERT_TRUE(start(config({}, {{"max_sessions_per_address", 2}})));
   auto client = connect();
   std::string const a = client.create_session("/up/a.bin");
   std::string const b = client.create_session("/up/b.bin");
@@ -122,7 +122,7 @@ TEST_F(limits_test, max_sessions_per_address_refuses_the_third_until_one_is_canc
 }
 
 TEST_F(limits_test, max_sessions_refuses_the_second) {
-  ASSERT_TRUE(start(config({}, "max_sessions = 1\n")));
+  ASSERT_TRUE(start(config({}, {{"max_sessions", 1}})));
   auto client = connect();
   ASSERT_FALSE(client.create_session("/up/a.bin").empty());
   auto other = connect();
@@ -131,14 +131,14 @@ TEST_F(limits_test, max_sessions_refuses_the_second) {
 }
 
 TEST_F(limits_test, long_target_gets_414) {
-  ASSERT_TRUE(start(config("max_url_bytes = 64\n")));
+  ASSERT_TRUE(start(config({{"max_url_bytes", 64}})));
   auto client = connect();
   EXPECT_EQ(client.ping("/up/" + std::string(100, 'x')).status, 414);
   EXPECT_TRUE(still_serving());
 }
 
 TEST_F(limits_test, connections_per_address_are_capped) {
-  ASSERT_TRUE(start(config("max_connections_per_address = 2\n")));
+  ASSERT_TRUE(start(config({{"max_connections_per_address", 2}})));
   auto first = connect();
   auto second = connect();
   ASSERT_EQ(first.ping("/up/").status, 200);
@@ -163,7 +163,7 @@ TEST_F(limits_test, connections_per_address_are_capped) {
 }
 
 TEST_F(limits_test, declared_total_above_max_spool_bytes_is_refused) {
-  ASSERT_TRUE(start(config({}, "max_spool_bytes = 1000\n")));
+  ASSERT_TRUE(start(config({}, {{"max_spool_bytes", 1000}})));
   auto client = connect();
   std::string const id = client.create_session("/up/big.bin");
   ASSERT_FALSE(id.empty());
@@ -175,13 +175,13 @@ TEST_F(limits_test, declared_total_above_max_spool_bytes_is_refused) {
 TEST_F(limits_test, min_free_disk_above_any_disk_refuses_create_session) {
   // TOML integers are signed 64-bit, so 2^63-1 is the largest value a config can hold
   // (18446744073709551615 is refused by the parser); it is still more than any disk.
-  ASSERT_TRUE(start(config({}, "min_free_disk = 9223372036854775807\n")));
+  ASSERT_TRUE(start(config({}, {{"min_free_disk", 9223372036854775807}})));
   auto client = connect();
   EXPECT_TRUE(is_error(client.create("/up/a.bin"), 500, e_disk_full));
 }
 
 TEST_F(limits_test, too_many_header_fields_get_431) {
-  ASSERT_TRUE(start(config("max_header_count = 10\n")));
+  ASSERT_TRUE(start(config({{"max_header_count", 10}})));
   header_list many;
   for (int i = 0; i < 20; ++i) many.emplace_back("X-Filler-" + std::to_string(i), "1");
   auto client = connect();
@@ -190,7 +190,7 @@ TEST_F(limits_test, too_many_header_fields_get_431) {
 }
 
 TEST_F(limits_test, too_large_header_gets_431) {
-  ASSERT_TRUE(start(config("max_header_bytes = 1024\n")));
+  ASSERT_TRUE(start(config({{"max_header_bytes", 1024}})));
   auto client = connect();
   EXPECT_EQ(client.bits_post("/up/", "Ping", {{"X-Filler", std::string(2000, 'a')}}).status, 431);
   EXPECT_TRUE(still_serving());

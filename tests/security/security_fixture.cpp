@@ -104,10 +104,14 @@ void security_test::TearDown() {
          << daemon_->log_tail(40);
 }
 
-std::string security_test::config(std::string const& server_extra, std::string const& vdir_extra,
-                                  std::string const& listen) const {
-  return "[server]\nlisten = [" + listen + "]\nlog_level = \"debug\"\n" + server_extra +
-         "\n[[vdir]]\nurl = \"/up/\"\nroot = \"" + root().string() + "\"\n" + vdir_extra + "\n";
+std::string security_test::config(server_values server, vdir_values vdir,
+                                  std::vector<std::string> listen) const {
+  daemon_options options;
+  options.server.listen = std::move(listen);
+  options.server.values = std::move(server);
+  if (!options.server.values.contains("log_level")) options.server.set("log_level", "debug");
+  options.vdirs.push_back({"/up/", root(), std::move(vdir)});
+  return to_toml(options);
 }
 
 raw_client security_test::connect() const {

@@ -3,6 +3,7 @@
 // `openssl` command line, htpasswd lines hashed with libcrypt, and BITS Ack checks.
 #pragma once
 
+#include "support/config_writer.hpp"
 #include "support/daemon.hpp"
 #include "support/http_response.hpp"
 #include "support/raw_client.hpp"
@@ -53,11 +54,10 @@ class security_test : public ::testing::Test {
 
   /// Writes `toml` to tmp/openbitsd.toml and starts openbitsd --config on it.
   [[nodiscard]] ::testing::AssertionResult start(std::string const& toml);
-  /// "[server]\nlisten = [...]\n<server_extra>\n[[vdir]]\nurl = \"/up/\"\nroot =
-  /// ...\n<vdir_extra>".
-  [[nodiscard]] std::string config(std::string const& server_extra = {},
-                                   std::string const& vdir_extra = {},
-                                   std::string const& listen = "\"127.0.0.1:0\"") const;
+  /// The TOML text of [server] on `listen` with log_level "debug" and `server`, and one
+  /// [[vdir]] "/up/" -> root() with `vdir`.
+  [[nodiscard]] std::string config(server_values server = {}, vdir_values vdir = {},
+                                   std::vector<std::string> listen = {"127.0.0.1:0"}) const;
 
   /// A new plain connection to the first listener (short 5 s timeout).
   [[nodiscard]] raw_client connect() const;

@@ -19,13 +19,15 @@ constexpr auto past_idle = std::chrono::milliseconds(2100);
 
 class session_eviction_test : public security_test {
  protected:
-  /// Basic authentication for alice on /up/ (plain listener) plus `vdir_extra`.
-  ::testing::AssertionResult start_basic(std::string const& vdir_extra) {
+  /// Basic authentication for alice on /up/ (plain listener) plus `vdir`.
+  ::testing::AssertionResult start_basic(vdir_values vdir) {
     std::string const line = htpasswd_line("alice", "wonderland");
     if (line.empty()) return ::testing::AssertionFailure() << "crypt_r failed";
     write_file(tmp() / "htpasswd", line + "\n");
-    return start(config({}, "auth = \"basic\"\nhtpasswd = \"" + (tmp() / "htpasswd").string() +
-                                "\"\nallow_basic_over_http = true\n" + vdir_extra));
+    vdir.set("auth", "basic")
+        .set("htpasswd", tmp() / "htpasswd")
+        .set("allow_basic_over_http", true);
+    return start(config({}, std::move(vdir)));
   }
 
   /// Create-Session for `url`, with `auth` headers; the session id, "" when refused.
@@ -70,7 +72,7 @@ class session_eviction_test : public security_test {
 };
 
 TEST_F(session_eviction_test, abandoned_sessions_of_a_principal_stop_blocking_it_once_idle) {
-  ASSERT_TRUE(start_basic("max_sessions_per_user = 50\nevict_idle_after = 1\n"));
+  ASSERT_TRUE(start_basic({{"max_sessions_per_user", 50}, {"evict_idle_after", 1}}));
   header_list const alice = {{"Authorization", basic_auth("alice", "wonderland")}};
   auto client = connect();
   std::string const data = random_bytes(1000, 7);
@@ -111,7 +113,7 @@ TEST_F(session_eviction_test, abandoned_sessions_of_a_principal_stop_blocking_it
 }
 
 TEST_F(session_eviction_test, sessions_in_use_are_never_evicted) {
-  ASSERT_TRUE(start(config({}, "max_sessions_per_address = 2\nevict_idle_after = 1\n")));
+  ASSERT_TRUE(start(config({}, {{"max_sessions_per_address", 2}, {"evict_idle_after", 1}})));
   std::string const big = random_bytes(20000, 1);
   std::string const small = random_bytes(1000, 2);
 
@@ -154,7 +156,7 @@ TEST_F(session_eviction_test, sessions_in_use_are_never_evicted) {
 }
 
 TEST_F(session_eviction_test, directory_limit_evicts_an_idle_session_the_same_way) {
-  ASSERT_TRUE(start(config({}, "max_sessions = 3\nevict_idle_after = 1\n")));
+  ASSERT_TRUE(start(config({}, {{"max_sessions", 3}, {"evict_idle_after", 1}})));
   auto client = connect();
   std::string const data = random_bytes(1000, 3);
   std::vector<std::string> ids;
@@ -179,7 +181,7 @@ TEST_F(session_eviction_test, directory_limit_evicts_an_idle_session_the_same_wa
 }
 
 TEST_F(session_eviction_test, max_sessions_per_address_evicts_an_idle_session_of_that_address) {
-  ASSERT_TRUE(start(config({}, "max_sessions_per_address = 2\nevict_idle_after = 1\n")));
+  ASSERT_TRUE(start(config({}, {{"max_sessions_per_address", 2}, {"evict_idle_after", 1}})));
   auto client = connect();
   std::string const data = random_bytes(1000, 4);
   std::string const a = create(client, "/up/a.bin");
@@ -201,7 +203,7 @@ TEST_F(session_eviction_test, max_sessions_per_address_evicts_an_idle_session_of
 }
 
 TEST_F(session_eviction_test, evicted_complete_upload_still_closes_with_200) {
-  ASSERT_TRUE(start(config({}, "max_sessions_per_address = 1\nevict_idle_after = 1\n")));
+  ASSERT_TRUE(start(config({}, {{"max_sessions_per_address", 1}, {"evict_idle_after", 1}})));
   auto client = connect();
   std::string const data = random_bytes(500, 5);
   std::string const done = create(client, "/up/done.bin");

@@ -15,17 +15,17 @@ class tls_test : public security_test {
  protected:
   /// Makes server.pem/server.key (and, with `client_ca`, ca.pem and client.pem signed by
   /// it) and starts a plain and a TLS listener.
-  ::testing::AssertionResult start_tls(bool client_ca = false, std::string const& more = {},
-                                       std::string const& vdir_extra = {}) {
+  ::testing::AssertionResult start_tls(bool client_ca = false, server_values extra = {},
+                                       vdir_values vdir = {}) {
     if (auto ok = make_cert(tmp(), "server", "localhost"); !ok) return ok;
-    std::string extra =
-        "tls_cert = \"" + pem("server") + "\"\ntls_key = \"" + key("server") + "\"\n" + more;
+    extra.set("tls_cert", pem("server")).set("tls_key", key("server"));
     if (client_ca) {
       if (auto ok = make_cert(tmp(), "ca", "Test CA"); !ok) return ok;
       if (auto ok = make_cert(tmp(), "client", "alice", "ca"); !ok) return ok;
-      extra += "tls_client_ca = \"" + pem("ca") + "\"\n";
+      extra.set("tls_client_ca", pem("ca"));
     }
-    auto started = start(config(extra, vdir_extra, "\"127.0.0.1:0\", \"tls://127.0.0.1:0\""));
+    auto started =
+        start(config(std::move(extra), std::move(vdir), {"127.0.0.1:0", "tls://127.0.0.1:0"}));
     if (!started) return started;
     if (server().ports().size() != 2) {
       return ::testing::AssertionFailure()
@@ -109,7 +109,7 @@ TEST_F(tls_test, tls_1_0_is_refused_by_default) {
 }
 
 TEST_F(tls_test, tls_1_0_clients_are_served_with_tls_min_version_1_0) {
-  ASSERT_TRUE(start_tls(false, "tls_min_version = \"1.0\"\n"));
+  ASSERT_TRUE(start_tls(false, {{"tls_min_version", "1.0"}}));
   for (std::string const suite :
        {"ECDHE-RSA-AES256-SHA", "ECDHE-RSA-AES128-SHA", "AES256-SHA", "AES128-SHA"}) {
     tls_client old(tls_port(), tls10(suite));
@@ -127,7 +127,7 @@ TEST_F(tls_test, tls_1_0_clients_are_served_with_tls_min_version_1_0) {
 }
 
 TEST_F(tls_test, tls_min_version_1_3_refuses_tls_1_2) {
-  ASSERT_TRUE(start_tls(false, "tls_min_version = \"1.3\"\n"));
+  ASSERT_TRUE(start_tls(false, {{"tls_min_version", "1.3"}}));
   tls_options tls12;
   tls12.max_version = TLS1_2_VERSION;
   tls_client refused(tls_port(), tls12);
@@ -143,9 +143,8 @@ TEST_F(tls_test, full_chain_is_sent_to_a_client_trusting_only_the_root) {
   ASSERT_TRUE(make_cert(tmp(), "leaf", "localhost", "inter"));
   auto const chain = tmp() / "chain.pem";
   ASSERT_TRUE(write_file(chain, read_file(pem("leaf")) + read_file(pem("inter"))));
-  ASSERT_TRUE(
-      start(config("tls_cert = \"" + chain.string() + "\"\ntls_key = \"" + key("leaf") + "\"\n", {},
-                   "\"tls://127.0.0.1:0\"")));
+  ASSERT_TRUE(start(
+      config({{"tls_cert", chain.string()}, {"tls_key", key("leaf")}}, {}, {"tls://127.0.0.1:0"})));
   tls_options trusting;
   trusting.trusted_ca_pem = pem("root");
   for (int max : {TLS1_2_VERSION, 0}) {
@@ -162,9 +161,8 @@ TEST_F(tls_test, leaf_alone_does_not_verify_against_the_root) {
   ASSERT_TRUE(make_cert(tmp(), "root", "Test Root CA"));
   ASSERT_TRUE(make_cert(tmp(), "inter", "Test Intermediate CA", "root"));
   ASSERT_TRUE(make_cert(tmp(), "leaf", "localhost", "inter"));
-  ASSERT_TRUE(
-      start(config("tls_cert = \"" + pem("leaf") + "\"\ntls_key = \"" + key("leaf") + "\"\n", {},
-                   "\"tls://127.0.0.1:0\"")));
+  ASSERT_TRUE(start(
+      config({{"tls_cert", pem("leaf")}, {"tls_key", key("leaf")}}, {}, {"tls://127.0.0.1:0"})));
   tls_options trusting;
   trusting.trusted_ca_pem = pem("root");
   tls_client client(server().port(), trusting);
@@ -172,7 +170,7 @@ TEST_F(tls_test, leaf_alone_does_not_verify_against_the_root) {
 }
 
 TEST_F(tls_test, error_before_a_large_body_reaches_a_client_still_writing) {
-  ASSERT_TRUE(start_tls(false, {}, "max_fragment_size = 1048576\n"));
+  ASSERT_TRUE(start_tls(false, {}, {{"max_fragment_size", 1048576}}));
   tls_client client(tls_port());
   ASSERT_TRUE(client.is_open()) << client.last_error();
   auto const created = client.bits_post("/up/big.bin", "Create-Session",

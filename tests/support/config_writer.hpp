@@ -1,44 +1,103 @@
 // TOML files for `openbitsd --config`. Only the keys a test sets are written, so each
-// test states exactly what it relies on and everything else keeps its default.
+// test states exactly what it relies on and everything else keeps its default. Keys are
+// named as in the file and checked against the settings table as they are set: a
+// misspelt key, or a value of the wrong type, fails the test at once.
 #pragma once
 
+#include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <filesystem>
-#include <optional>
+#include <initializer_list>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bits::test {
 
-/// One [[vdir]] table. `url` and `root` are always written.
+/// The TOML text of one value, and which kind of TOML value it is.
+class toml_value {
+ public:
+  enum class kind { boolean, integer, string, string_array, raw };
+
+  // Implicit, so that {"max_upload_size", 1000} reads like the file.
+  toml_value(bool value);
+  template <std::integral T>
+  requires(!std::same_as<T, bool>) toml_value(T value)
+      : text_(std::to_string(value)), kind_(kind::integer) {}
+  toml_value(std::chrono::seconds value);
+  toml_value(char const* text);
+  toml_value(std::string const& text);
+  toml_value(std::filesystem::path const& path);
+  toml_value(std::vector<std::string> const& texts);
+
+  /// `text` written as it is, whatever the key's type: for files that are wrong on purpose.
+  [[nodiscard]] static toml_value raw(std::string text);
+
+  [[nodiscard]] std::string const& text() const noexcept { return text_; }
+  [[nodiscard]] kind what() const noexcept { return kind_; }
+
+ private:
+  toml_value(std::string text, kind what) : text_(std::move(text)), kind_(what) {}
+
+  std::string text_;
+  kind kind_;
+};
+
+/// Keys of one section ("server" or "vdir") in the order set. set() and the list
+/// constructor throw std::invalid_argument for a key the section does not have, a key
+/// set twice, or a value whose TOML type does not fit the key (use toml_value::raw()).
+class setting_values {
+ public:
+  using entry = std::pair<std::string, toml_value>;
+
+  setting_values(std::string_view section, std::initializer_list<entry> entries);
+
+  setting_values& set(std::string const& key, toml_value value);
+  /// Sets every key of the section not set yet, and not in `except`, to its default: a
+  /// file that spells out the whole reference.
+  setting_values& set_defaults(std::vector<std::string_view> const& except = {});
+  [[nodiscard]] std::vector<entry> const& entries() const noexcept { return entries_; }
+  [[nodiscard]] bool contains(std::string_view key) const noexcept;
+
+ private:
+  std::string section_;
+  std::vector<entry> entries_;
+};
+
+/// [server] keys: server_values{{"idle_timeout", 5}, {"log_level", "debug"}}.
+struct server_values : setting_values {
+  server_values(std::initializer_list<entry> entries = {}) : setting_values("server", entries) {}
+};
+
+/// [[vdir]] keys: vdir_values{{"max_upload_size", 1000}, {"allow_overwrites", true}}.
+struct vdir_values : setting_values {
+  vdir_values(std::initializer_list<entry> entries = {}) : setting_values("vdir", entries) {}
+};
+
+/// One [[vdir]] table. `url` and `root` are always written, then `values`.
 struct vdir_options {
   std::string url = "/up/";
   std::filesystem::path root;
-  std::optional<std::filesystem::path> spool_dir;
-  std::optional<bool> upload_enabled;
-  std::optional<bool> downloads_enabled;
-  std::optional<std::uint64_t> max_upload_size;
-  std::optional<std::uint64_t> max_fragment_size;
-  std::optional<bool> allow_overwrites;
-  std::optional<bool> create_dirs;
-  std::optional<std::string> dir_mode;
-  std::optional<std::uint64_t> session_timeout;
-  std::optional<std::uint64_t> cleanup_interval;
-  std::optional<std::string> host_id;
-  std::optional<std::uint64_t> host_id_fallback_timeout;
+  vdir_values values;
+
+  /// values.set(key, value), for chaining.
+  vdir_options& set(std::string const& key, toml_value value) {
+    values.set(key, std::move(value));
+    return *this;
+  }
 };
 
-/// The [server] table. `listen` is always written.
+/// The [server] table. `listen` is always written, then `values`.
 struct server_options {
   std::vector<std::string> listen = {"127.0.0.1:0"};
-  std::optional<std::string> log_level;
-  std::optional<std::uint64_t> idle_timeout;
-  std::optional<std::uint64_t> header_timeout;
-  std::optional<std::uint64_t> read_timeout;
-  std::optional<std::uint64_t> sync_interval;
-  std::optional<std::uint64_t> tombstone_ttl;
-  std::optional<std::uint64_t> max_header_bytes;
-  std::optional<std::uint64_t> max_header_count;
+  server_values values;
+
+  server_options& set(std::string const& key, toml_value value) {
+    values.set(key, std::move(value));
+    return *this;
+  }
 };
 
 struct daemon_options {

@@ -1,12 +1,14 @@
-// docs/openbitsd.example.toml must stay valid, document every key, and show the
-// built-in defaults (except the example url and root). The key lists below are the
-// public names operators' files rely on: changing one here is a breaking change.
+// docs/openbitsd.example.toml must stay valid, document every key of the settings table,
+// and show the built-in defaults (except the example url and root): it is the output of
+// `openbitsd --print-config-reference`, kept in the repository for readers.
 #include "config/load.hpp"
+#include "config/reference.hpp"
 
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
 
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -15,41 +17,12 @@ namespace {
 
 std::string const example = EXAMPLE_CONFIG;
 
-std::set<std::string> const server_keys{
-    "listen",           "io_threads",       "disk_threads",    "log_level",
-    "max_header_bytes", "max_header_count", "idle_timeout",    "header_timeout",
-    "read_timeout",     "write_timeout",    "shutdown_grace",  "sync_interval",
-    "tombstone_ttl",    "session_wait",     "max_connections", "max_connections_per_address",
-    "max_url_bytes",    "tls_cert",         "tls_key",         "tls_client_ca",
-    "tls_min_version"};
-
-std::set<std::string> const vdir_keys{"url",
-                                      "root",
-                                      "spool_dir",
-                                      "upload_enabled",
-                                      "downloads_enabled",
-                                      "max_upload_size",
-                                      "max_fragment_size",
-                                      "allow_overwrites",
-                                      "create_dirs",
-                                      "dir_mode",
-                                      "session_timeout",
-                                      "cleanup_interval",
-                                      "host_id",
-                                      "host_id_fallback_timeout",
-                                      "notification_type",
-                                      "notification_url",
-                                      "notification_timeout",
-                                      "max_sessions",
-                                      "max_sessions_per_user",
-                                      "max_sessions_per_address",
-                                      "evict_idle_after",
-                                      "max_spool_bytes",
-                                      "min_free_disk",
-                                      "auth",
-                                      "htpasswd",
-                                      "realm",
-                                      "allow_basic_over_http"};
+template <class Table>
+std::set<std::string> names_of(Table const& table) {
+  std::set<std::string> out;
+  for (auto const& row : table) out.insert(std::string(row.name));
+  return out;
+}
 
 std::set<std::string> keys_of(toml::table const& table) {
   std::set<std::string> out;
@@ -78,17 +51,17 @@ TEST(ExampleConfig, ShowsTheDefaults) {
 }
 
 // The loader rejects unknown keys, so the example cannot hold extra ones; this checks
-// the other direction: no key is left undocumented.
+// the other direction: no key of the settings table is left undocumented.
 TEST(ExampleConfig, DocumentsEveryKey) {
   auto const doc = toml::parse_file(example);
   EXPECT_EQ(keys_of(doc), (std::set<std::string>{"server", "vdir"}));
   ASSERT_NE(doc["server"].as_table(), nullptr);
-  EXPECT_EQ(keys_of(*doc["server"].as_table()), server_keys);
+  EXPECT_EQ(keys_of(*doc["server"].as_table()), names_of(settings::server_table));
   auto const* vdirs = doc["vdir"].as_array();
   ASSERT_NE(vdirs, nullptr);
   ASSERT_EQ(vdirs->size(), 1u);
   ASSERT_NE(vdirs->get(0)->as_table(), nullptr);
-  EXPECT_EQ(keys_of(*vdirs->get(0)->as_table()), vdir_keys);
+  EXPECT_EQ(keys_of(*vdirs->get(0)->as_table()), names_of(settings::vdir_table));
 }
 
 TEST(ExampleConfig, EveryKeyHasAComment) {
@@ -103,7 +76,16 @@ TEST(ExampleConfig, EveryKeyHasAComment) {
     ++keys;
     EXPECT_NE(line.find(" # "), std::string::npos) << example << ":" << number << ": " << line;
   }
-  EXPECT_EQ(keys, static_cast<int>(server_keys.size() + vdir_keys.size()));
+  EXPECT_EQ(keys, static_cast<int>(settings::server_table.size() + settings::vdir_table.size()));
+}
+
+// Byte for byte, so that help text, order and defaults cannot drift from the table.
+TEST(ExampleConfig, IsThePrintedReference) {
+  std::ifstream in(example, std::ios::binary);
+  ASSERT_TRUE(in) << example;
+  std::string const text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  EXPECT_EQ(text, reference_toml())
+      << "regenerate: build/openbitsd --print-config-reference > docs/openbitsd.example.toml";
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -10,6 +11,8 @@
 
 namespace bits::config {
 namespace {
+
+using namespace std::chrono_literals;
 
 std::string all(std::vector<problem> const& problems) {
   std::string out;
@@ -147,7 +150,38 @@ INSTANTIATE_TEST_SUITE_P(
         problem_case{"HostIdWithPort", vdir1 + "host_id = \"node1:8080\"\n", "t.toml:3",
                      "vdir[1].host_id", "must be a host name or an IP address (is \"node1:8080\")"},
         problem_case{"LongHostId", vdir1 + "host_id = \"" + std::string(301, 'a') + "\"\n",
-                     "t.toml:3", "vdir[1].host_id", "must be at most 300 characters"}),
+                     "t.toml:3", "vdir[1].host_id", "must be at most 300 characters"},
+        // Typed settings: what validate() saw as strings before is now read here.
+        problem_case{"BadListen", "[server]\nlisten = [\":80\", \"::1:80\"]\n" + vdir1, "t.toml:2",
+                     "server.listen[2]",
+                     "IPv6 addresses must be written in brackets, e.g. \"[::1]:8080\" "
+                     "(\"::1:80\")"},
+        problem_case{"UpperCaseLogLevel", "[server]\nlog_level = \"INFO\"\n" + vdir1, "t.toml:2",
+                     "server.log_level",
+                     "must be one of trace, debug, info, warn, error, off (is \"INFO\")"},
+        problem_case{"UnknownAuth", vdir1 + "auth = \"digest\"\n", "t.toml:3", "vdir[1].auth",
+                     "must be one of none, basic (is \"digest\")"},
+        problem_case{"UnknownNotificationType", vdir1 + "notification_type = \"byvalue\"\n",
+                     "t.toml:3", "vdir[1].notification_type",
+                     "must be one of none, reference, value (is \"byvalue\")"},
+        problem_case{"DirModeNotOctal", vdir1 + "dir_mode = \"750a\"\n", "t.toml:3",
+                     "vdir[1].dir_mode", "must be an octal mode such as \"0750\" (is \"750a\")"},
+        problem_case{"DirModeAsDecimalDigits", vdir1 + "dir_mode = \"0890\"\n", "t.toml:3",
+                     "vdir[1].dir_mode", "must be an octal mode such as \"0750\" (is \"0890\")"},
+        problem_case{
+            "DirModeWithoutOwnerWrite", vdir1 + "dir_mode = \"0550\"\n", "t.toml:3",
+            "vdir[1].dir_mode",
+            "must give the owner rwx (0700), so the daemon can use the folders it creates"},
+        problem_case{"TlsMinVersionUnknown", "[server]\ntls_min_version = \"TLSv1.2\"\n" + vdir1,
+                     "t.toml:2", "server.tls_min_version",
+                     "must be one of 1.0, 1.1, 1.2, 1.3 (is \"TLSv1.2\")"},
+        problem_case{"EnumAsInteger", vdir1 + "auth = 1\n", "t.toml:3", "vdir[1].auth",
+                     "expected a string"},
+        problem_case{"NegativeDuration", "[server]\nsync_interval = -5\n" + vdir1, "t.toml:2",
+                     "server.sync_interval", "must not be negative"},
+        problem_case{"TlsListenerNeedsCertificate",
+                     "[server]\nlisten = [\"tls://127.0.0.1:8443\"]\ntls_key = \"k.pem\"\n" + vdir1,
+                     "t.toml:1", "server.tls_cert", "required by the tls:// listeners"}),
     [](testing::TestParamInfo<problem_case> const& param_info) {
       return std::string(param_info.param.name);
     });
@@ -200,7 +234,8 @@ TEST(LoadConfig, MinimalConfigYieldsDefaults) {
   expected.root = "/srv";
   EXPECT_EQ(result.config.vdirs[0], expected);
   EXPECT_EQ(result.config.vdirs[0].url, "/");
-  EXPECT_EQ(result.config.server.listen, std::vector<std::string>{"0.0.0.0:8080"});
+  EXPECT_EQ(result.config.server.listen,
+            (settings::listen_list{settings::listen_endpoint{"0.0.0.0", 8080, false}}));
 }
 
 TEST(LoadConfig, EveryKeyReachesItsField) {
@@ -239,20 +274,21 @@ host_id_fallback_timeout = 17
                                        "t.toml");
   ASSERT_TRUE(result.ok()) << all(result.problems);
   auto const& s = result.config.server;
-  EXPECT_EQ(s.listen, (std::vector<std::string>{"127.0.0.1:1", "[::1]:2", ":0"}));
+  EXPECT_EQ(s.listen,
+            (settings::listen_list{{"127.0.0.1", 1, false}, {"::1", 2, false}, {"", 0, false}}));
   EXPECT_EQ(s.io_threads, 3u);
   EXPECT_EQ(s.disk_threads, 4u);
-  EXPECT_EQ(s.log_level, "debug");
+  EXPECT_EQ(s.log_level, settings::log_level::debug);
   EXPECT_EQ(s.max_header_bytes, 4u);
   EXPECT_EQ(s.max_header_count, 5u);
-  EXPECT_EQ(s.idle_timeout, 6u);
-  EXPECT_EQ(s.header_timeout, 7u);
-  EXPECT_EQ(s.read_timeout, 8u);
-  EXPECT_EQ(s.write_timeout, 9u);
-  EXPECT_EQ(s.shutdown_grace, 10u);
-  EXPECT_EQ(s.sync_interval, 11u);
-  EXPECT_EQ(s.tombstone_ttl, 12u);
-  EXPECT_EQ(s.session_wait, 13u);
+  EXPECT_EQ(s.idle_timeout, 6s);
+  EXPECT_EQ(s.header_timeout, 7s);
+  EXPECT_EQ(s.read_timeout, 8s);
+  EXPECT_EQ(s.write_timeout, 9s);
+  EXPECT_EQ(s.shutdown_grace, 10s);
+  EXPECT_EQ(s.sync_interval, 11s);
+  EXPECT_EQ(s.tombstone_ttl, 12s);
+  EXPECT_EQ(s.session_wait, 13s);
   ASSERT_EQ(result.config.vdirs.size(), 1u);
   auto const& v = result.config.vdirs[0];
   EXPECT_EQ(v.url, "/in/");
@@ -264,11 +300,60 @@ host_id_fallback_timeout = 17
   EXPECT_EQ(v.max_fragment_size, 5121u);
   EXPECT_TRUE(v.allow_overwrites);
   EXPECT_TRUE(v.create_dirs);
-  EXPECT_EQ(v.dir_mode, "2770");
-  EXPECT_EQ(v.session_timeout, 15u);
-  EXPECT_EQ(v.cleanup_interval, 16u);
+  EXPECT_EQ(v.dir_mode, settings::octal_mode{02770});
+  EXPECT_EQ(v.session_timeout, 15s);
+  EXPECT_EQ(v.cleanup_interval, 16s);
   EXPECT_EQ(v.host_id, "node7.example.net");
-  EXPECT_EQ(v.host_id_fallback_timeout, 17u);
+  EXPECT_EQ(v.host_id_fallback_timeout, 17s);
+}
+
+TEST(LoadConfig, AcceptsEveryLogLevel) {
+  std::vector<std::pair<std::string, settings::log_level>> const levels{
+      {"trace", settings::log_level::trace}, {"debug", settings::log_level::debug},
+      {"info", settings::log_level::info},   {"warn", settings::log_level::warn},
+      {"error", settings::log_level::error}, {"off", settings::log_level::off}};
+  for (auto const& [name, level] : levels) {
+    auto const result =
+        load_config_text("[server]\nlog_level = \"" + name + "\"\n" + vdir1, "t.toml");
+    ASSERT_TRUE(result.ok()) << name << "\n" << all(result.problems);
+    EXPECT_EQ(result.config.server.log_level, level) << name;
+  }
+}
+
+TEST(LoadConfig, ReadsEnumerationsAndTlsListeners) {
+  auto const result = load_config_text(
+      "[server]\nlisten = [\"tls://[::1]:8443\"]\ntls_cert = \"c.pem\"\ntls_key = \"k.pem\"\n"
+      "[[vdir]]\nroot = \"/srv\"\nnotification_type = \"value\"\nnotification_url = \"app\"\n"
+      "auth = \"basic\"\nhtpasswd = \"users\"\n",
+      "t.toml");
+  ASSERT_TRUE(result.ok()) << all(result.problems);
+  EXPECT_EQ(result.config.server.listen, (settings::listen_list{{"::1", 8443, true}}));
+  EXPECT_EQ(result.config.vdirs[0].notification_type, settings::notification_type::by_value);
+  EXPECT_EQ(result.config.vdirs[0].auth, settings::auth_kind::basic);
+}
+
+// What validate() reported from string values before the settings were typed: a bad
+// listen entry and an unknown log level are both found, each on its line.
+TEST(LoadConfig, ReportsBadListenAndLogLevelTogether) {
+  auto const result =
+      load_config_text("[server]\nlisten = [\"nonsense\"]\nlog_level = \"\"\n" + vdir1, "t.toml");
+  EXPECT_EQ(strings(result.problems),
+            (std::vector<std::string>{
+                "t.toml:2: server.listen[1]: missing ':port' (\"nonsense\")",
+                "t.toml:3: server.log_level: must be one of trace, debug, info, warn, error, off "
+                "(is \"\")",
+            }));
+}
+
+TEST(LoadConfig, ReadsDirModeAndTlsVersionForms) {
+  auto const result = load_config_text(
+      "[server]\ntls_min_version = \"1.0\"\n[[vdir]]\nurl = \"/a/\"\nroot = \"/a\"\n"
+      "dir_mode = \"700\"\n[[vdir]]\nurl = \"/b/\"\nroot = \"/b\"\ndir_mode = \"02770\"\n",
+      "t.toml");
+  ASSERT_TRUE(result.ok()) << all(result.problems);
+  EXPECT_EQ(result.config.server.tls_min_version, settings::tls_version::v1_0);
+  EXPECT_EQ(result.config.vdirs.at(0).dir_mode, settings::octal_mode{0700});
+  EXPECT_EQ(result.config.vdirs.at(1).dir_mode, settings::octal_mode{02770});
 }
 
 TEST(LoadConfig, AcceptsLargestValues) {
@@ -338,7 +423,7 @@ TEST_F(LoadConfigFile, ReadsAValidFile) {
   auto const path = write("ok.toml", "[server]\nlisten = [\":0\"]\n" + vdir1);
   auto const result = load_config_file(path);
   ASSERT_TRUE(result.ok()) << all(result.problems);
-  EXPECT_EQ(result.config.server.listen, std::vector<std::string>{":0"});
+  EXPECT_EQ(result.config.server.listen, (settings::listen_list{{"", 0, false}}));
 }
 
 TEST_F(LoadConfigFile, ProblemsNameTheFile) {

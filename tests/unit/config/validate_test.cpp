@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace bits::config {
 namespace {
+
+using namespace std::chrono_literals;
 
 // validate() on configs built in code: no lines, so `where` is the file name alone.
 
@@ -61,20 +64,21 @@ INSTANTIATE_TEST_SUITE_P(
         rule_case{"NoListen",
                   [](auto& c) { c.server.listen.clear(); },
                   {"c.toml: server.listen: at least one address is required"}},
-        rule_case{"BadListen",
-                  [](auto& c) {
-                    c.server.listen = {":80", "::1:80"};
-                  },
-                  {"c.toml: server.listen[2]: IPv6 addresses must be written in brackets, e.g. "
-                   "\"[::1]:8080\" (\"::1:80\")"}},
         rule_case{"DuplicateListen",
                   [](auto& c) {
-                    c.server.listen = {"[::1]:80", ":81", "[::1]:80"};
+                    c.server.listen = {{"::1", 80}, {"", 81}, {"::1", 80}};
                   },
                   {"c.toml: server.listen[3]: duplicate of server.listen[1]"}},
+        rule_case{"DuplicateListenTlsAndPlain",
+                  [](auto& c) {
+                    c.server.listen = {{"::1", 80, false}, {"::1", 80, true}};
+                    c.server.tls_cert = "cert.pem";
+                    c.server.tls_key = "key.pem";
+                  },
+                  {"c.toml: server.listen[2]: duplicate of server.listen[1]"}},
         rule_case{"PortZeroTwiceIsFine",
                   [](auto& c) {
-                    c.server.listen = {":0", ":0"};
+                    c.server.listen = {{"", 0}, {"", 0}};
                   },
                   {}},
         rule_case{"ThreadsAtLimit", [](auto& c) { c.server.io_threads = 1024; }, {}},
@@ -84,10 +88,6 @@ INSTANTIATE_TEST_SUITE_P(
         rule_case{"TooManyThreads",
                   [](auto& c) { c.server.io_threads = 1025; },
                   {"c.toml: server.io_threads: must be at most 1024"}},
-        rule_case{"UpperCaseLogLevel",
-                  [](auto& c) { c.server.log_level = "INFO"; },
-                  {"c.toml: server.log_level: must be one of trace, debug, info, warn, error, "
-                   "off (is \"INFO\")"}},
         rule_case{"ZeroHeaderLimits",
                   [](auto& c) {
                     c.server.max_header_bytes = 0;
@@ -97,10 +97,10 @@ INSTANTIATE_TEST_SUITE_P(
                    "c.toml: server.max_header_count: must be at least 1"}},
         rule_case{"ZeroServerTimeouts",
                   [](auto& c) {
-                    c.server.idle_timeout = 0;
-                    c.server.header_timeout = 0;
-                    c.server.read_timeout = 0;
-                    c.server.write_timeout = 0;
+                    c.server.idle_timeout = 0s;
+                    c.server.header_timeout = 0s;
+                    c.server.read_timeout = 0s;
+                    c.server.write_timeout = 0s;
                   },
                   {"c.toml: server.idle_timeout: must be at least 1 (seconds)",
                    "c.toml: server.header_timeout: must be at least 1 (seconds)",
@@ -108,39 +108,31 @@ INSTANTIATE_TEST_SUITE_P(
                    "c.toml: server.write_timeout: must be at least 1 (seconds)"}},
         rule_case{"ZeroIsMeaningfulElsewhere",
                   [](auto& c) {
-                    c.server.shutdown_grace = 0;
-                    c.server.sync_interval = 0;
-                    c.server.tombstone_ttl = 0;
-                    c.server.session_wait = 0;
-                    c.vdirs[0].host_id_fallback_timeout = 0;
+                    c.server.shutdown_grace = 0s;
+                    c.server.sync_interval = 0s;
+                    c.server.tombstone_ttl = 0s;
+                    c.server.session_wait = 0s;
+                    c.vdirs[0].host_id_fallback_timeout = 0s;
                     c.vdirs[0].max_upload_size = 0;
                   },
                   {}},
         rule_case{"ZeroVdirTimeouts",
                   [](auto& c) {
-                    c.vdirs[0].session_timeout = 0;
-                    c.vdirs[0].cleanup_interval = 0;
+                    c.vdirs[0].session_timeout = 0s;
+                    c.vdirs[0].cleanup_interval = 0s;
                   },
                   {"c.toml: vdir[1].session_timeout: must be at least 1 (seconds)",
                    "c.toml: vdir[1].cleanup_interval: must be at least 1 (seconds)"}},
-        rule_case{"DirModeNotOctal",
-                  [](auto& c) { c.vdirs[0].dir_mode = "750a"; },
-                  {"c.toml: vdir[1].dir_mode: must be an octal mode such as \"0750\" (is "
-                   "\"750a\")"}},
-        rule_case{"DirModeAsDecimalDigits",
-                  [](auto& c) { c.vdirs[0].dir_mode = "0890"; },
-                  {"c.toml: vdir[1].dir_mode: must be an octal mode such as \"0750\" (is "
-                   "\"0890\")"}},
         rule_case{"DirModeWithoutOwnerWrite",
-                  [](auto& c) { c.vdirs[0].dir_mode = "0550"; },
+                  [](auto& c) { c.vdirs[0].dir_mode = settings::octal_mode{0550}; },
                   {"c.toml: vdir[1].dir_mode: must give the owner rwx (0700), so the daemon "
                    "can use the folders it creates"}},
         rule_case{"DirModeForms",
                   [](auto& c) {
-                    c.vdirs[0].dir_mode = "700";
+                    c.vdirs[0].dir_mode = settings::octal_mode{0700};
                     c.vdirs.push_back(c.vdirs[0]);
                     c.vdirs[1].url = "/second/";
-                    c.vdirs[1].dir_mode = "02770";
+                    c.vdirs[1].dir_mode = settings::octal_mode{02770};
                   },
                   {}},
         rule_case{"EmptyRoot",
@@ -158,13 +150,13 @@ INSTANTIATE_TEST_SUITE_P(
                   },
                   {}},
         rule_case{"FallbackBeyondDword",
-                  [](auto& c) { c.vdirs[0].host_id_fallback_timeout = 0x100000000; },
+                  [](auto& c) { c.vdirs[0].host_id_fallback_timeout = 0x100000000s; },
                   {"c.toml: vdir[1].host_id_fallback_timeout: must be at most 4294967295"}},
         rule_case{"EvictIdleAfterZero",
-                  [](auto& c) { c.vdirs[0].evict_idle_after = 0; },
+                  [](auto& c) { c.vdirs[0].evict_idle_after = 0s; },
                   {"c.toml: vdir[1].evict_idle_after: must be at least 1 (seconds)"}},
         rule_case{"EvictIdleAfterBeyondDword",
-                  [](auto& c) { c.vdirs[0].evict_idle_after = 0x100000000; },
+                  [](auto& c) { c.vdirs[0].evict_idle_after = 0x100000000s; },
                   {"c.toml: vdir[1].evict_idle_after: must be at most 4294967295"}},
         rule_case{"PerAddressLimitsOff",
                   [](auto& c) {
@@ -173,34 +165,33 @@ INSTANTIATE_TEST_SUITE_P(
                   },
                   {}},
         rule_case{"TlsListenerNeedsCertificate",
-                  [](auto& c) { c.server.listen = {"tls://127.0.0.1:8443"}; },
+                  [](auto& c) {
+                    c.server.listen = {{"127.0.0.1", 8443, true}};
+                  },
                   {"c.toml: server.tls_cert: required by the tls:// listeners",
                    "c.toml: server.tls_key: required by the tls:// listeners"}},
         rule_case{"TlsListenerWithCertificate",
                   [](auto& c) {
-                    c.server.listen = {"tls://127.0.0.1:8443"};
+                    c.server.listen = {{"127.0.0.1", 8443, true}};
                     c.server.tls_cert = "cert.pem";
                     c.server.tls_key = "key.pem";
                   },
                   {}},
-        rule_case{"TlsMinVersionLegacy", [](auto& c) { c.server.tls_min_version = "1.0"; }, {}},
-        rule_case{"TlsMinVersion13", [](auto& c) { c.server.tls_min_version = "1.3"; }, {}},
-        rule_case{"TlsMinVersionUnknown",
-                  [](auto& c) { c.server.tls_min_version = "TLSv1.2"; },
-                  {"c.toml: server.tls_min_version: must be one of \"1.0\", \"1.1\", \"1.2\", "
-                   "\"1.3\" (is \"TLSv1.2\")"}},
-        rule_case{"UnknownAuth",
-                  [](auto& c) { c.vdirs[0].auth = "digest"; },
-                  {"c.toml: vdir[1].auth: must be \"none\" or \"basic\""}},
+        rule_case{"TlsMinVersionLegacy",
+                  [](auto& c) { c.server.tls_min_version = settings::tls_version::v1_0; },
+                  {}},
+        rule_case{"TlsMinVersion13",
+                  [](auto& c) { c.server.tls_min_version = settings::tls_version::v1_3; },
+                  {}},
         rule_case{"BasicWithoutHtpasswd",
                   [](auto& c) {
-                    c.vdirs[0].auth = "basic";
+                    c.vdirs[0].auth = settings::auth_kind::basic;
                     c.vdirs[0].allow_basic_over_http = true;
                   },
                   {"c.toml: vdir[1].htpasswd: required when auth is \"basic\""}},
         rule_case{"BasicOverPlainListenerRefused",
                   [](auto& c) {
-                    c.vdirs[0].auth = "basic";
+                    c.vdirs[0].auth = settings::auth_kind::basic;
                     c.vdirs[0].htpasswd = "users";
                   },
                   {"c.toml: vdir[1].auth: Basic credentials would cross the plain listener "
@@ -208,31 +199,28 @@ INSTANTIATE_TEST_SUITE_P(
                    "allow_basic_over_http = true"}},
         rule_case{"BasicOverTlsOnly",
                   [](auto& c) {
-                    c.server.listen = {"tls://127.0.0.1:8443"};
+                    c.server.listen = {{"127.0.0.1", 8443, true}};
                     c.server.tls_cert = "cert.pem";
                     c.server.tls_key = "key.pem";
-                    c.vdirs[0].auth = "basic";
+                    c.vdirs[0].auth = settings::auth_kind::basic;
                     c.vdirs[0].htpasswd = "users";
                   },
                   {}},
-        rule_case{"UnknownNotificationType",
-                  [](auto& c) { c.vdirs[0].notification_type = "byvalue"; },
-                  {"c.toml: vdir[1].notification_type: must be \"none\", \"reference\" or "
-                   "\"value\""}},
-        rule_case{"NotificationWithoutUrl",
-                  [](auto& c) { c.vdirs[0].notification_type = "value"; },
-                  {"c.toml: vdir[1].notification_url: required when notification_type is "
-                   "\"value\""}},
+        rule_case{
+            "NotificationWithoutUrl",
+            [](auto& c) { c.vdirs[0].notification_type = settings::notification_type::by_value; },
+            {"c.toml: vdir[1].notification_url: required when notification_type is "
+             "\"value\""}},
         rule_case{"NotificationUrlWithSpace",
                   [](auto& c) {
-                    c.vdirs[0].notification_type = "reference";
+                    c.vdirs[0].notification_type = settings::notification_type::by_reference;
                     c.vdirs[0].notification_url = "http://app/x y";
                   },
                   {"c.toml: vdir[1].notification_url: must not contain spaces or control "
                    "characters"}},
         rule_case{"NotificationByReference",
                   [](auto& c) {
-                    c.vdirs[0].notification_type = "reference";
+                    c.vdirs[0].notification_type = settings::notification_type::by_reference;
                     c.vdirs[0].notification_url = "handler";
                   },
                   {}},
@@ -292,12 +280,11 @@ INSTANTIATE_TEST_SUITE_P(
                   {"c.toml: vdir[2].root: must not be empty"}}),
     [](testing::TestParamInfo<rule_case> const& param_info) { return param_info.param.name; });
 
-TEST(Validate, AcceptsEveryLogLevel) {
-  for (std::string level : {"trace", "debug", "info", "warn", "error", "off"}) {
-    auto cfg = valid_config();
-    cfg.server.log_level = level;
-    EXPECT_EQ(strings(validate(cfg, "c.toml")), std::vector<std::string>{}) << level;
-  }
+TEST(Validate, NegativeDurationIsRefused) {
+  auto cfg = valid_config();
+  cfg.server.shutdown_grace = -1s;
+  EXPECT_EQ(strings(validate(cfg, "c.toml")),
+            std::vector<std::string>{"c.toml: server.shutdown_grace: must not be negative"});
 }
 
 TEST(Validate, AcceptsHostIds) {
@@ -312,15 +299,14 @@ TEST(Validate, AcceptsHostIds) {
 
 TEST(Validate, ReportsEveryProblem) {
   daemon_config cfg;
-  cfg.server.listen = {"nonsense"};
-  cfg.server.log_level = "";
+  cfg.server.listen.clear();
+  cfg.server.disk_threads = 0;
   cfg.vdirs.resize(2);
   cfg.vdirs[1].max_fragment_size = 0;
   EXPECT_EQ(strings(validate(cfg, "c.toml")),
             (std::vector<std::string>{
-                "c.toml: server.listen[1]: missing ':port' (\"nonsense\")",
-                "c.toml: server.log_level: must be one of trace, debug, info, warn, error, off "
-                "(is \"\")",
+                "c.toml: server.listen: at least one address is required",
+                "c.toml: server.disk_threads: must be between 1 and 1024",
                 "c.toml: vdir[1].root: must not be empty",
                 "c.toml: vdir[2].root: must not be empty",
                 "c.toml: vdir[2].max_fragment_size: must be at least 5120 (5 KiB)",

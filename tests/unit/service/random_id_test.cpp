@@ -97,7 +97,7 @@ TEST_F(service_test, create_session_without_randomness_is_500_with_the_cause) {
 
 TEST_F(service_test, reply_token_without_randomness_fails_the_upload_until_it_is_resent) {
   vdir_policy p;
-  p.notification = notification_type::by_reference;
+  p.notification_type = notification_type::by_reference;
   p.notification_url = "/app/notify";
   start(p);
   auto const id = created("f.bin");

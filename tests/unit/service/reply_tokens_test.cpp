@@ -16,7 +16,7 @@ class reply_test : public service_test {
  public:
   void SetUp() override {
     vdir_policy p;
-    p.notification = notification_type::by_reference;
+    p.notification_type = notification_type::by_reference;
     p.notification_url = "/app/notify";
     p.session_timeout = std::chrono::seconds(100);
     start(p);
