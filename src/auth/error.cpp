@@ -2,7 +2,7 @@
 // `openbitsd --check-config`.
 #include "auth/error.hpp"
 
-#include <string>
+#include "core/error_category.hpp"
 
 namespace bits::auth {
 namespace {
@@ -20,25 +20,11 @@ char const* describe(auth_error e) noexcept {
   return nullptr;  // a value outside the enum
 }
 
-// boost::system::error_category has a protected non-virtual destructor (categories are
-// never deleted through a base pointer); -Wnon-virtual-dtor still flags every subclass.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class auth_category_impl final : public boost::system::error_category {
- public:
-  char const* name() const noexcept override { return "bits.auth"; }
-
-  std::string message(int value) const override {
-    char const* text = describe(static_cast<auth_error>(value));
-    return text != nullptr ? text : "unknown auth error " + std::to_string(value);
-  }
-};
-#pragma GCC diagnostic pop
-
 }  // namespace
 
 boost::system::error_category const& auth_category() noexcept {
-  static auth_category_impl const instance;
+  static core::enum_category<auth_error> const instance{"bits.auth", describe,
+                                                        "unknown auth error"};
   return instance;
 }
 

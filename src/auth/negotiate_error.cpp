@@ -1,6 +1,8 @@
 // The "bits.negotiate" error category and negotiate_failure's text.
 #include "auth/negotiate_error.hpp"
 
+#include "core/error_category.hpp"
+
 #include <boost/throw_exception.hpp>
 
 #include <stdexcept>
@@ -25,23 +27,11 @@ char const* describe(negotiate_errc e) noexcept {
   return nullptr;
 }
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class negotiate_category_impl final : public boost::system::error_category {
- public:
-  char const* name() const noexcept override { return "bits.negotiate"; }
-
-  std::string message(int value) const override {
-    char const* text = describe(static_cast<negotiate_errc>(value));
-    return text != nullptr ? text : "unknown negotiate error " + std::to_string(value);
-  }
-};
-#pragma GCC diagnostic pop
-
 }  // namespace
 
 boost::system::error_category const& negotiate_category() noexcept {
-  static negotiate_category_impl const instance;
+  static core::enum_category<negotiate_errc> const instance{"bits.negotiate", describe,
+                                                            "unknown negotiate error"};
   return instance;
 }
 

@@ -3,6 +3,8 @@
 // prefix: a truncated or hand-edited hash would load fine and then silently never match.
 #include "auth/password_hash.hpp"
 
+#include "core/number_text.hpp"
+
 #include <crypt.h>
 #include <openssl/crypto.h>
 
@@ -23,10 +25,6 @@ bool all_crypt64(std::string_view s) noexcept {
   return std::all_of(s.begin(), s.end(), is_crypt64);
 }
 
-bool all_digits(std::string_view s) noexcept {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 bool starts_with_any(std::string_view s, std::initializer_list<std::string_view> prefixes) {
   return std::any_of(prefixes.begin(), prefixes.end(),
                      [s](std::string_view p) { return s.starts_with(p); });
@@ -34,9 +32,9 @@ bool starts_with_any(std::string_view s, std::initializer_list<std::string_view>
 
 // "$2b$NN$" + 22 characters of salt + 31 of checksum; cost 04..31 as bcrypt defines it.
 bool bcrypt_well_formed(std::string_view h) noexcept {
-  if (h.size() != 60 || h[6] != '$' || !all_digits(h.substr(4, 2))) return false;
-  int const cost = (h[4] - '0') * 10 + (h[5] - '0');
-  return cost >= 4 && cost <= 31 && all_crypt64(h.substr(7));
+  if (h.size() != 60 || h[6] != '$') return false;
+  auto const cost = core::parse_decimal_u64(h.substr(4, 2));
+  return cost && *cost >= 4 && *cost <= 31 && all_crypt64(h.substr(7));
 }
 
 // "$5$" / "$6$", optional "rounds=N$", a salt of at most 16 characters (crypt truncates
@@ -47,7 +45,7 @@ bool sha_crypt_well_formed(std::string_view h, std::size_t checksum_length) noex
     auto const end = rest.find('$');
     if (end == std::string_view::npos) return false;
     std::string_view const digits = rest.substr(7, end - 7);
-    if (!all_digits(digits) || digits.size() > 9) return false;
+    if (digits.size() > 9 || !core::parse_decimal_u64(digits)) return false;
     rest.remove_prefix(end + 1);
   }
   auto const dollar = rest.find('$');

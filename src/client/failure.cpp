@@ -1,6 +1,7 @@
 // The client error category, the failure message and the exit-code table.
 #include "client/failure.hpp"
 
+#include "core/error_category.hpp"
 #include "core/wire_error.hpp"
 #include "net/curl_error.hpp"
 
@@ -47,22 +48,10 @@ char const* describe(errc e) noexcept {
   return nullptr;
 }
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class client_category_impl final : public boost::system::error_category {
- public:
-  [[nodiscard]] char const* name() const noexcept override { return "openbits"; }
-  [[nodiscard]] std::string message(int ev) const override {
-    char const* text = describe(static_cast<errc>(ev));
-    return text != nullptr ? text : "openbits error " + std::to_string(ev);
-  }
-};
-#pragma GCC diagnostic pop
-
 }  // namespace
 
 boost::system::error_category const& client_category() noexcept {
-  static client_category_impl const instance;
+  static core::enum_category<errc> const instance{"openbits", describe, "openbits error"};
   return instance;
 }
 

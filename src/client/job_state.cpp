@@ -3,6 +3,8 @@
 #include "client/job_state.hpp"
 
 #include "client/failure.hpp"
+#include "core/checksum.hpp"
+#include "core/number_text.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -51,15 +53,6 @@ std::optional<json> parse_state(std::string const& text, std::string_view kind) 
   return j;
 }
 
-std::uint64_t fnv1a(std::string_view data) noexcept {
-  std::uint64_t h = 14695981039346656037ull;
-  for (char const c : data) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 boost::system::error_code errno_code() {
   return {errno, boost::system::system_category()};
 }
@@ -97,8 +90,7 @@ result<std::filesystem::path> default_state_path(std::string_view kind,
   key += file.string();
   key += '\n';
   key += url;
-  char name[17];
-  std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(fnv1a(key)));
+  auto const name = core::format_hex_fixed(core::fnv1a_64(key), 16, core::hex_case::lower);
   return *dir / (std::string(kind) + "-" + name + ".json");
 }
 

@@ -3,10 +3,12 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "net/file_body.hpp"
 #include "net/http_types.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <utility>
 
 namespace bits::client {
 
@@ -30,11 +32,11 @@ class local_file final : public net::body_reader {
   /// anything but a regular file.
   [[nodiscard]] static result<local_file> open(std::filesystem::path const& path);
 
-  local_file(local_file&& other) noexcept;
-  local_file& operator=(local_file&& other) noexcept;
+  local_file(local_file&& other) noexcept = default;
+  local_file& operator=(local_file&& other) noexcept = default;
   local_file(local_file const&) = delete;
   local_file& operator=(local_file const&) = delete;
-  ~local_file() override;
+  ~local_file() override = default;
 
   /// The identity seen when the file was opened.
   [[nodiscard]] file_identity const& identity() const noexcept { return identity_; }
@@ -48,8 +50,9 @@ class local_file final : public net::body_reader {
   [[nodiscard]] result<std::size_t> read_at(std::uint64_t offset, std::span<char> out) override;
 
  private:
-  local_file(int fd, file_identity id) noexcept : fd_(fd), identity_(id) {}
-  int fd_ = -1;
+  local_file(net::file_body file, file_identity id) noexcept
+      : file_(std::move(file)), identity_(id) {}
+  net::file_body file_;
   file_identity identity_;
 };
 

@@ -1,6 +1,8 @@
 // Host name, IP literal and listen-entry syntax (see address.hpp).
 #include "config/address.hpp"
 
+#include "core/number_text.hpp"
+
 #include <utility>
 
 #include <arpa/inet.h>
@@ -8,14 +10,11 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 
 namespace bits::config {
 namespace {
 
-bool is_digit(char c) noexcept {
-  return c >= '0' && c <= '9';
-}
+using core::is_digit;
 
 bool is_alnum(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -55,17 +54,13 @@ bool is_scoped_ipv6(std::string_view text) noexcept {
   return is_ipv6_literal(text.substr(0, percent)) && is_zone(text.substr(percent + 1));
 }
 
-// Digits only: std::from_chars would also stop early at "80x", so the whole text is
-// checked first; a sign is never accepted.
+// Digits only, the whole text; a sign is never accepted.
 std::string_view parse_port(std::string_view text, std::uint16_t& port) noexcept {
   if (text.empty()) return "missing port number after ':'";
   if (!all_digits(text)) return "port is not a decimal number";
-  std::uint32_t value = 0;
-  auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || value > 65535) {
-    return "port must be in 0..65535";
-  }
-  port = static_cast<std::uint16_t>(value);
+  auto const value = core::parse_decimal_u64(text);
+  if (!value || *value > 65535) return "port must be in 0..65535";
+  port = static_cast<std::uint16_t>(*value);
   return {};
 }
 

@@ -15,9 +15,6 @@ constexpr std::size_t max_decimal_digits = 20;
 constexpr bool is_space(char c) noexcept {
   return c == ' ' || c == '\t';
 }
-constexpr bool is_digit(char c) noexcept {
-  return c >= '0' && c <= '9';
-}
 
 void skip_spaces(std::string_view& s) noexcept {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -86,19 +83,6 @@ std::string format_content_range(content_range const& r) {
   if (r.length == 0) return "bytes */" + std::to_string(r.total);
   return "bytes " + std::to_string(r.first) + "-" + std::to_string(r.end() - 1) + "/" +
          std::to_string(r.total);
-}
-
-std::optional<std::uint64_t> parse_decimal_u64(std::string_view text) noexcept {
-  if (text.empty()) return std::nullopt;
-  constexpr std::uint64_t max = UINT64_MAX;
-  std::uint64_t value = 0;
-  for (char const c : text) {
-    if (!is_digit(c)) return std::nullopt;
-    auto const digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (max - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
 }
 
 }  // namespace bits::core

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "core/number_text.hpp"  // parse_decimal_u64, used with every numeric header
 
 #include <cstdint>
 #include <optional>
@@ -32,9 +33,5 @@ struct content_range {
 
 /// `bytes first-last/total`, or `bytes */0` for the zero-byte range.
 [[nodiscard]] std::string format_content_range(content_range const& r);
-
-/// Parses a decimal uint64 with no sign, no spaces, at least one digit, no overflow.
-/// Shared by every numeric header (Content-Length, BITS-Received-Content-Range, ...).
-[[nodiscard]] std::optional<std::uint64_t> parse_decimal_u64(std::string_view text) noexcept;
 
 }  // namespace bits::core

@@ -3,7 +3,7 @@
 // operator or user understands without reading the protocol reference.
 #include "core/error.hpp"
 
-#include <string>
+#include "core/error_category.hpp"
 
 namespace bits {
 namespace {
@@ -73,25 +73,10 @@ char const* describe(error e) noexcept {
   return nullptr;  // a value outside the enum (e.g. an int from elsewhere)
 }
 
-// boost::system::error_category has a protected non-virtual destructor (categories are
-// never deleted through a base pointer); -Wnon-virtual-dtor still flags every subclass.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class bits_category_impl final : public boost::system::error_category {
- public:
-  char const* name() const noexcept override { return "bits"; }
-
-  std::string message(int value) const override {
-    char const* text = describe(static_cast<error>(value));
-    return text != nullptr ? text : "unknown bits error " + std::to_string(value);
-  }
-};
-#pragma GCC diagnostic pop
-
 }  // namespace
 
 boost::system::error_category const& bits_category() noexcept {
-  static bits_category_impl const instance;
+  static core::enum_category<error> const instance{"bits", describe, "unknown bits error"};
   return instance;
 }
 

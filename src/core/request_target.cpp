@@ -2,16 +2,13 @@
 #include "core/request_target.hpp"
 
 #include "core/message.hpp"
+#include "core/number_text.hpp"
 
 namespace bits::core {
 namespace {
 
 constexpr bool is_alpha(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-constexpr bool is_digit(char c) noexcept {
-  return c >= '0' && c <= '9';
 }
 
 /// unreserved, sub-delims, ':' (port), '[' ']' (IPv6 literals) and '%' (pct-encoded).

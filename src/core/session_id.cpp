@@ -2,35 +2,22 @@
 // spool. Generating ids (random bytes) is not here: core does no I/O.
 #include "core/session_id.hpp"
 
+#include "core/number_text.hpp"
+
 #include <cstddef>
 
 namespace bits::core {
 namespace {
 
-constexpr std::string_view upper_hex = "0123456789ABCDEF";
-
 // Byte counts of the GUID groups: 8-4-4-4-12 hex digits.
 constexpr std::array<std::size_t, 5> group_bytes = {4, 2, 2, 2, 6};
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-void append_byte(std::string& out, std::uint8_t b) {
-  out.push_back(upper_hex[b >> 4u]);
-  out.push_back(upper_hex[b & 0xFu]);
-}
 
 // Reads two hex digits at text[pos]; false on anything else.
 bool read_byte(std::string_view text, std::size_t pos, std::uint8_t& out) noexcept {
   if (pos + 2 > text.size()) return false;
-  int const hi = hex_value(text[pos]);
-  int const lo = hex_value(text[pos + 1]);
-  if (hi < 0 || lo < 0) return false;
-  out = static_cast<std::uint8_t>((hi << 4) | lo);
+  auto const byte = hex_byte(text[pos], text[pos + 1]);
+  if (!byte) return false;
+  out = *byte;
   return true;
 }
 
@@ -43,17 +30,14 @@ std::string session_id::to_string() const {
   std::size_t i = 0;
   for (std::size_t g = 0; g < group_bytes.size(); ++g) {
     if (g != 0) out.push_back('-');
-    for (std::size_t n = 0; n < group_bytes[g]; ++n) append_byte(out, bytes_[i++]);
+    for (std::size_t n = 0; n < group_bytes[g]; ++n) append_hex_byte(out, bytes_[i++]);
   }
   out.push_back('}');
   return out;
 }
 
 std::string session_id::to_hex() const {
-  std::string out;
-  out.reserve(32);
-  for (auto const b : bytes_) append_byte(out, b);
-  return out;
+  return format_hex_bytes(bytes_);
 }
 
 std::string session_id::short_form() const {

@@ -4,16 +4,10 @@
 #include "core/upload_path.hpp"
 
 #include "core/message.hpp"
+#include "core/number_text.hpp"
 
 namespace bits::core {
 namespace {
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Control bytes end up in file names, logs and terminals; '\' is a separator for
 // Windows clients and for the reply URLs IIS wrote. Neither has a place in a name.
@@ -57,11 +51,9 @@ result<std::string> decode_target_path(std::string_view target) {
   for (std::size_t i = 0; i < raw.size(); ++i) {
     char c = raw[i];
     if (c == '%') {
-      if (i + 2 >= raw.size()) return error::invalid_path;  // "%" or "%4" at the end
-      int const hi = hex_value(raw[i + 1]);
-      int const lo = hex_value(raw[i + 2]);
-      if (hi < 0 || lo < 0) return error::invalid_path;
-      c = static_cast<char>((hi << 4) | lo);
+      auto const decoded = percent_escape_at(raw, i);  // "%", "%4" or "%zz" fail
+      if (!decoded) return error::invalid_path;
+      c = *decoded;
       // An encoded '/' would let one segment hide a separator from every check below;
       // %5C and %00 fall to the forbidden-byte check like their literal forms.
       if (c == '/') return error::invalid_path;

@@ -2,6 +2,8 @@
 // and the HRESULT text forms. Reviewed as a whole against docs/protocol-notes.md.
 #include "core/wire_error.hpp"
 
+#include "core/number_text.hpp"
+
 #include <array>
 #include <cstddef>
 
@@ -17,26 +19,16 @@ constexpr wire_error access_denied(unsigned status = 403) {
   return {status, hresult::e_accessdenied, ctx};
 }
 
-constexpr std::array<char, 16> hex_digits = {'0', '1', '2', '3', '4', '5', '6', '7',
-                                             '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
-
 // `0x` + at least `min_digits` upper-case hex digits.
 std::string format_hex(std::uint32_t value, int min_digits) {
   std::string digits;
   for (int shift = 28; shift >= 0; shift -= 4) {
     auto const nibble = (value >> static_cast<unsigned>(shift)) & 0xFu;
     if (nibble != 0 || !digits.empty() || shift < 4 * min_digits) {
-      digits.push_back(hex_digits[nibble]);
+      digits.push_back(hex_digit(nibble));
     }
   }
   return "0x" + digits;
-}
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 struct hresult_entry {
@@ -154,17 +146,10 @@ std::optional<std::uint32_t> parse_hresult(std::string_view text) noexcept {
   } else if (!text.empty() && (text[0] == 'x' || text[0] == 'X')) {
     text.remove_prefix(1);
   }
-  if (text.empty()) return std::nullopt;
-  std::uint32_t value = 0;
-  int significant = 0;
-  for (char const c : text) {
-    int const digit = hex_value(c);
-    if (digit < 0) return std::nullopt;
-    if (significant > 0 || digit != 0) ++significant;
-    if (significant > 8) return std::nullopt;
-    value = (value << 4u) | static_cast<std::uint32_t>(digit);
-  }
-  return value;
+  // Leading zeros are not counted: "0x000000001" is 1.
+  auto const value = parse_hex_u64(text);
+  if (!value || *value > UINT32_MAX) return std::nullopt;
+  return static_cast<std::uint32_t>(*value);
 }
 
 std::string_view hresult_name(std::uint32_t code) noexcept {

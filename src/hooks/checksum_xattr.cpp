@@ -1,12 +1,14 @@
 // fsetxattr/fgetxattr on the published file's descriptor.
 #include "hooks/checksum_xattr.hpp"
 
+#include "core/number_text.hpp"
+
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <cerrno>
 
 #include <array>
-#include <charconv>
+#include <string_view>
 
 namespace bits::hooks {
 namespace {
@@ -18,13 +20,6 @@ boost::system::error_code errno_code(int err) {
 std::int64_t mtime_ns(struct stat const& st) {
   return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
          static_cast<std::int64_t>(st.st_mtim.tv_nsec);
-}
-
-template <class T>
-bool parse_number(std::string_view text, T& out) {
-  auto const* end = text.data() + text.size();
-  auto const [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc{} && ptr == end && !text.empty();
 }
 
 bool no_attribute(int err) {
@@ -59,15 +54,13 @@ result<std::optional<sha256_digest>> read_checksum_xattr(int fd) {
   if (value[64] != ' ') return std::optional<sha256_digest>{};
   value.remove_prefix(65);
   auto const space = value.find(' ');
-  std::uint64_t size = 0;
-  std::int64_t mtime = 0;
-  if (space == std::string_view::npos || !parse_number(value.substr(0, space), size) ||
-      !parse_number(value.substr(space + 1), mtime)) {
-    return std::optional<sha256_digest>{};
-  }
+  if (space == std::string_view::npos) return std::optional<sha256_digest>{};
+  auto const size = core::parse_decimal_u64(value.substr(0, space));
+  auto const mtime = core::parse_decimal_i64(value.substr(space + 1));
+  if (!size || !mtime) return std::optional<sha256_digest>{};
   struct stat st {};
   if (::fstat(fd, &st) != 0) return errno_code(errno);
-  if (static_cast<std::uint64_t>(st.st_size) != size || mtime_ns(st) != mtime) {
+  if (static_cast<std::uint64_t>(st.st_size) != *size || mtime_ns(st) != *mtime) {
     return std::optional<sha256_digest>{};
   }
   return digest;

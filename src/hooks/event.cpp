@@ -1,8 +1,8 @@
 // Event JSON with nlohmann-json; ids from OpenSSL (SHA-256, RAND_bytes).
 #include "hooks/event.hpp"
 
+#include "core/number_text.hpp"
 #include "core/upload_path.hpp"
-#include "hooks/hex.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -78,7 +78,7 @@ std::string make_event_id(core::session_id const& id, event_type type) {
   std::array<std::uint8_t, 32> digest{};
   unsigned int len = 0;
   EVP_Digest(input.data(), input.size(), digest.data(), &len, EVP_sha256(), nullptr);
-  return to_hex(std::span{digest.data(), 16});
+  return core::format_hex_bytes(std::span{digest.data(), 16}, core::hex_case::lower);
 }
 
 std::string random_event_id() {
@@ -89,7 +89,7 @@ std::string random_event_id() {
     std::random_device rd;
     for (auto& b : bytes) b = static_cast<std::uint8_t>(rd());
   }
-  return to_hex(bytes);
+  return core::format_hex_bytes(bytes, core::hex_case::lower);
 }
 
 std::string rfc3339(std::int64_t unix_seconds) {
@@ -102,20 +102,7 @@ std::string rfc3339(std::int64_t unix_seconds) {
 }
 
 std::string encode_url_path(std::string_view path) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(path.size());
-  for (char const ch : path) {
-    auto const c = static_cast<unsigned char>(ch);
-    if (is_pchar(c)) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(digits[c >> 4U]);
-      out.push_back(digits[c & 0x0FU]);
-    }
-  }
-  return out;
+  return core::percent_encode(path, [](char c) { return is_pchar(static_cast<unsigned char>(c)); });
 }
 
 std::string to_json(event const& e) {

@@ -2,7 +2,7 @@
 // maintenance thread that syncs acknowledgements and retires old segments.
 #include "hooks/outbox.hpp"
 
-#include "hooks/hex.hpp"
+#include "core/number_text.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -12,7 +12,7 @@ namespace {
 
 std::optional<std::array<std::uint8_t, 16>> key_of(std::string_view id) {
   if (!detail::valid_event_id(id)) return std::nullopt;
-  auto const bytes = from_hex(id);
+  auto const bytes = core::parse_hex_bytes(id);
   std::array<std::uint8_t, 16> k{};
   std::memcpy(k.data(), bytes->data(), k.size());
   return k;
@@ -193,14 +193,15 @@ void outbox::worker() {
       r.detail = "cannot read the recorded event: " + message.error().message();
     }
     error_code ack_error;
-    if (r.answer == hook_answer::accepted) ack_error = journal_.append_ack(to_hex(k));
+    if (r.answer == hook_answer::accepted)
+      ack_error = journal_.append_ack(core::format_hex_bytes(k, core::hex_case::lower));
 
     lock.lock();
     --in_flight_;
     --segments_[where.segment].in_flight;
     if (r.answer == hook_answer::accepted) {
       if (ack_error) {
-        log(log_level::error, "hooks: event " + to_hex(k) +
+        log(log_level::error, "hooks: event " + core::format_hex_bytes(k, core::hex_case::lower) +
                                   " was delivered but its acknowledgement cannot be written (it "
                                   "will be delivered again after a restart): " +
                                   ack_error.message());
@@ -243,7 +244,8 @@ void outbox::failed_locked(event_key const& k, hook_result const& r, std::string
     ++failures_not_logged_;
     return;
   }
-  std::string line = "hooks: " + std::string(type) + " event " + to_hex(k) + " not delivered to " +
+  std::string line = "hooks: " + std::string(type) + " event " +
+                     core::format_hex_bytes(k, core::hex_case::lower) + " not delivered to " +
                      target_->describe() + " (attempt " + std::to_string(e.failures) +
                      "): " + r.detail + "; next attempt in " + round_seconds(delay) + ", " +
                      std::to_string(entries_.size()) + " pending";

@@ -2,6 +2,9 @@
 // batch of concurrent appends, read back at start-up.
 #include "hooks/outbox_journal.hpp"
 
+#include "core/checksum.hpp"
+#include "core/number_text.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,7 +12,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <map>
 #include <unordered_map>
 
@@ -29,38 +31,13 @@ error_code failure(int err) noexcept {
                                                           : error::storage_failure);
 }
 
-std::uint64_t fnv1a64(std::string_view bytes) noexcept {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (char const c : bytes) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-std::string hex16(std::uint64_t v) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out(sum_digits, '0');
-  for (std::size_t i = 0; i < sum_digits; ++i) {
-    out[sum_digits - 1 - i] = digits[v & 0x0FU];
-    v >>= 4U;
-  }
-  return out;
-}
-
 std::string with_sum(std::string body) {
-  std::string line = hex16(fnv1a64(body));
+  std::string line =
+      core::format_hex_fixed(core::fnv1a_64(body), sum_digits, core::hex_case::lower);
   line += ' ';
   line += body;
   line += '\n';
   return line;
-}
-
-template <class T>
-bool parse_number(std::string_view text, T& out, int base = 10) {
-  auto const* end = text.data() + text.size();
-  auto const [ptr, ec] = std::from_chars(text.data(), end, out, base);
-  return ec == std::errc{} && ptr == end && !text.empty();
 }
 
 /// Splits off the text up to the next space; false when there is none.
@@ -74,7 +51,7 @@ bool next_field(std::string_view& rest, std::string_view& field) {
 
 bool lower_hex(std::string_view text) noexcept {
   return std::all_of(text.begin(), text.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+                     [](char c) { return core::is_digit(c) || (c >= 'a' && c <= 'f'); });
 }
 
 std::string segment_name(std::uint64_t seq) {
@@ -88,8 +65,8 @@ std::optional<std::uint64_t> parse_segment_name(std::string_view name) {
       !name.ends_with(segment_suffix)) {
     return std::nullopt;
   }
-  std::uint64_t seq = 0;
-  if (!parse_number(name.substr(0, segment_name_digits), seq) || seq == 0) return std::nullopt;
+  auto const seq = core::parse_decimal_u64(name.substr(0, segment_name_digits));
+  if (!seq || *seq == 0) return std::nullopt;
   return seq;
 }
 
@@ -170,11 +147,11 @@ std::string encode_ack_record(std::string_view id) {
 
 std::optional<parsed_record> parse_record(std::string_view line) {
   if (line.size() < sum_digits + 1 || line[sum_digits] != ' ') return std::nullopt;
-  std::uint64_t sum = 0;
   auto const sum_text = line.substr(0, sum_digits);
-  if (!lower_hex(sum_text) || !parse_number(sum_text, sum, 16)) return std::nullopt;
+  auto const sum = lower_hex(sum_text) ? core::parse_hex_u64(sum_text) : std::nullopt;
+  if (!sum) return std::nullopt;
   std::string_view rest = line.substr(sum_digits + 1);
-  if (fnv1a64(rest) != sum) return std::nullopt;
+  if (core::fnv1a_64(rest) != *sum) return std::nullopt;
   std::string_view kind;
   std::string_view type;
   std::string_view id;
@@ -183,13 +160,11 @@ std::optional<parsed_record> parse_record(std::string_view line) {
       !next_field(rest, length)) {
     return std::nullopt;
   }
-  std::size_t len = 0;
-  if (!valid_event_id(id) || !parse_number(length, len) || len != rest.size()) {
-    return std::nullopt;
-  }
+  auto const len = core::parse_decimal_u64(length);
+  if (!valid_event_id(id) || !len || *len != rest.size()) return std::nullopt;
   parsed_record r;
   r.message.id = std::string(id);
-  if (kind == "A" && type == "-" && len == 0) {
+  if (kind == "A" && type == "-" && *len == 0) {
     r.ack = true;
     return r;
   }

@@ -5,12 +5,11 @@
 
 #include "hooks/sha256.hpp"
 
-#include "hooks/hex.hpp"
+#include "core/number_text.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
-#include <charconv>
 #include <cstring>
 #include <vector>
 
@@ -30,18 +29,10 @@ SHA256_CTX const& ctx_of(std::array<unsigned char, 112> const& storage) noexcept
   return *reinterpret_cast<SHA256_CTX const*>(storage.data());
 }
 
-std::optional<std::uint64_t> parse_u64(std::string_view text) {
-  std::uint64_t v = 0;
-  auto const* end = text.data() + text.size();
-  auto const [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (ec != std::errc{} || ptr != end || text.empty()) return std::nullopt;
-  return v;
-}
-
 }  // namespace
 
 std::string sha256_digest::hex() const {
-  return to_hex(bytes);
+  return core::format_hex_bytes(bytes, core::hex_case::lower);
 }
 
 std::string sha256_digest::base64() const {
@@ -52,7 +43,7 @@ std::string sha256_digest::base64() const {
 
 std::optional<sha256_digest> sha256_digest::from_hex(std::string_view text) {
   if (text.size() != 64) return std::nullopt;
-  auto const raw = hooks::from_hex(text);
+  auto const raw = core::parse_hex_bytes(text);
   if (!raw) return std::nullopt;
   sha256_digest d;
   std::memcpy(d.bytes.data(), raw->data(), d.bytes.size());
@@ -92,9 +83,10 @@ std::string sha256_stream::save() const {
   std::string out(save_prefix);
   out += std::to_string(size_);
   out += ':';
-  out += to_hex(words);
+  out += core::format_hex_bytes(words, core::hex_case::lower);
   out += ':';
-  out += to_hex(std::span{block, static_cast<std::size_t>(size_ % SHA256_CBLOCK)});
+  out += core::format_hex_bytes(std::span{block, static_cast<std::size_t>(size_ % SHA256_CBLOCK)},
+                                core::hex_case::lower);
   return out;
 }
 
@@ -105,9 +97,9 @@ std::optional<sha256_stream> sha256_stream::restore(std::string_view saved) {
   if (colon1 == std::string_view::npos) return std::nullopt;
   auto const colon2 = saved.find(':', colon1 + 1);
   if (colon2 == std::string_view::npos) return std::nullopt;
-  auto const size = parse_u64(saved.substr(0, colon1));
-  auto const words = hooks::from_hex(saved.substr(colon1 + 1, colon2 - colon1 - 1));
-  auto const partial = hooks::from_hex(saved.substr(colon2 + 1));
+  auto const size = core::parse_decimal_u64(saved.substr(0, colon1));
+  auto const words = core::parse_hex_bytes(saved.substr(colon1 + 1, colon2 - colon1 - 1));
+  auto const partial = core::parse_hex_bytes(saved.substr(colon2 + 1));
   if (!size || !words || !partial || words->size() != 32) return std::nullopt;
   if (partial->size() != *size % SHA256_CBLOCK) return std::nullopt;
   // The bit count must fit the 64 bits SHA-256 pads with.

@@ -1,7 +1,7 @@
 // Webhook signatures with OpenSSL's HMAC.
 #include "hooks/signature.hpp"
 
-#include "hooks/hex.hpp"
+#include "core/number_text.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -19,7 +19,7 @@ std::string sign_webhook(std::string_view secret, std::int64_t timestamp, std::s
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<unsigned char const*>(message.data()), message.size(), mac.data(), &len);
-  return "sha256=" + to_hex(std::span{mac.data(), len});
+  return "sha256=" + core::format_hex_bytes(std::span{mac.data(), len}, core::hex_case::lower);
 }
 
 bool verify_webhook(std::string_view secret, std::int64_t timestamp, std::string_view body,

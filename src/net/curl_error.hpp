@@ -27,6 +27,14 @@ namespace bits::net {
 /// True for failures of TLS setup or verification (certificate, handshake).
 [[nodiscard]] bool is_tls_error(boost::system::error_code const& ec) noexcept;
 
+/// True for a timeout of the transfer (CURLE_OPERATION_TIMEDOUT).
+[[nodiscard]] bool is_timeout_error(boost::system::error_code const& ec) noexcept;
+
+/// True when no answer could be had from the peer: name or proxy resolution,
+/// connection, TLS handshake, send or receive failures, or a connection closed before
+/// any response.
+[[nodiscard]] bool is_unreachable_error(boost::system::error_code const& ec) noexcept;
+
 /// True when the transfer was stopped by our own progress callback.
 [[nodiscard]] bool is_aborted_by_callback(boost::system::error_code const& ec) noexcept;
 

@@ -45,6 +45,9 @@ struct http_options {
   std::string user_agent = "openbits/0.1";
   /// libcurl's own trace of every exchange on stderr.
   bool trace = false;
+  /// Offer HTTP/2 to https servers (ALPN), as libcurl does by default. Off for BITS,
+  /// which is HTTP/1.1 (reference 2.1); other HTTP calls may turn it on.
+  bool allow_http2 = false;
 };
 
 }  // namespace bits::net

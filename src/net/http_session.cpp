@@ -25,12 +25,6 @@ struct slist_deleter {
 using curl_ptr = std::unique_ptr<CURL, curl_deleter>;
 using slist_ptr = std::unique_ptr<curl_slist, slist_deleter>;
 
-// curl_global_init is not thread-safe and must run once per process.
-CURLcode global_init() {
-  static CURLcode const rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-  return rc;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() &&
@@ -60,6 +54,12 @@ unsigned http_version_of(CURL* h) {
 }
 
 }  // namespace
+
+// curl_global_init is not thread-safe and must run once per process.
+boost::system::error_code global_init() {
+  static CURLcode const rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+  return rc == CURLE_OK ? boost::system::error_code{} : make_curl_error(rc);
+}
 
 struct http_session::impl {
   curl_ptr handle;
@@ -194,8 +194,9 @@ CURLcode http_session::impl::apply_session_options() {
   set(CURLOPT_PROTOCOLS_STR, "http,https");
   set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   set(CURLOPT_MAXREDIRS, 10L);
-  // BITS is HTTP/1.1 (reference 2.1); no HTTP/2 through ALPN.
-  set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+  // BITS is HTTP/1.1 (reference 2.1); no HTTP/2 through ALPN unless asked for.
+  set(CURLOPT_HTTP_VERSION,
+      static_cast<long>(o.allow_http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1));
   set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout.count() * 1000));
   set(CURLOPT_LOW_SPEED_LIMIT, 1L);
   set(CURLOPT_LOW_SPEED_TIME, static_cast<long>(o.response_timeout.count()));
@@ -274,6 +275,7 @@ CURLcode http_session::impl::apply_request_options(request const& r, curl_slist*
   };
   set(CURLOPT_URL, r.url.c_str());
   set(CURLOPT_HTTPHEADER, headers);
+  set(CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
   // NOBODY first: clearing it after HEAD switches the method back to GET, which the
   // options below then override.
   set(CURLOPT_NOBODY, r.method == "HEAD" ? 1L : 0L);
@@ -295,7 +297,7 @@ http_session::http_session(std::unique_ptr<impl> p) noexcept : impl_(std::move(p
 http_session::~http_session() = default;
 
 result<std::unique_ptr<http_session>> http_session::create(http_options const& options) {
-  if (CURLcode const rc = global_init(); rc != CURLE_OK) return make_curl_error(rc);
+  if (auto const ec = global_init()) return ec;
   auto p = std::make_unique<impl>();
   p->handle.reset(curl_easy_init());
   if (!p->handle) return make_curl_error(CURLE_FAILED_INIT);

@@ -18,6 +18,11 @@ namespace bits::net {
 /// is_aborted_by_callback). Called at least once a second.
 using progress_hook = std::function<bool(std::uint64_t sent, std::uint64_t received)>;
 
+/// Initialises libcurl for the process; later calls only return the first result.
+/// http_session::create calls it too; a multi-threaded program calls it from main
+/// before its threads start.
+boost::system::error_code global_init();
+
 class http_session {
  public:
   /// A session with `options`. Error: a curl error when libcurl cannot be initialised

@@ -64,6 +64,9 @@ struct request {
   std::uint64_t body_offset = 0;  ///< where in `body` the request body starts
   std::uint64_t body_length = 0;  ///< Content-Length of the request
   body_writer* sink = nullptr;    ///< response body; nullptr = see response::body
+  /// Time allowed for the whole exchange, connect included; 0 = no limit beyond the
+  /// session's connect and response timeouts. Passing it fails with a curl timeout.
+  std::chrono::milliseconds timeout{0};
 };
 
 /// One response as received. `body` holds at most the first 4 KiB of a body that went

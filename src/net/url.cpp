@@ -1,6 +1,7 @@
 // URL helpers on curl_url(): no URL parser of our own.
 #include "net/url.hpp"
 
+#include "core/number_text.hpp"
 #include "net/curl_error.hpp"
 
 #include <curl/curl.h>
@@ -50,17 +51,8 @@ result<std::string> get_url(CURLU* u) {
 std::string encode_unsafe(std::string_view text) {
   static constexpr std::string_view allowed =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&'()*+,;=%";
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char const c : text) {
-    if (allowed.find(c) != std::string_view::npos) {
-      out.push_back(c);
-    } else {
-      auto const u = static_cast<unsigned char>(c);
-      out += {'%', hex[u >> 4u], hex[u & 0xFu]};
-    }
-  }
-  return out;
+  return core::percent_encode(text,
+                              [](char c) { return allowed.find(c) != std::string_view::npos; });
 }
 
 }  // namespace

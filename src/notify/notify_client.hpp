@@ -1,6 +1,6 @@
 // The back-end client of upload-reply (reference 7): POSTs a notification to the
-// server application with libcurl and interprets its answer. Blocking: the server runs
-// it on a worker thread, never on an I/O thread.
+// server application over net::http_session (libcurl) and interprets its answer.
+// Blocking: the server runs it on a worker thread, never on an I/O thread.
 #pragma once
 
 #include "service/notification.hpp"

@@ -3,6 +3,7 @@
 #include "s3/client.hpp"
 
 #include "core/byte_ranges.hpp"
+#include "core/number_text.hpp"
 #include "s3/sigv4.hpp"
 #include "s3/xml.hpp"
 
@@ -11,7 +12,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cstring>
 #include <ctime>
 #include <mutex>
@@ -165,11 +165,10 @@ std::size_t header_cb(char* buf, std::size_t size, std::size_t n, void* user) {
     // A new response (after a 100 Continue, say): forget the previous one's headers.
     st->res->headers.clear();
     auto const sp = line.find(' ');
-    long status = 0;
-    if (sp != std::string_view::npos) {
-      std::from_chars(line.data() + sp + 1, line.data() + line.size(), status);
-    }
-    st->res->status = status;
+    auto const status = sp == std::string_view::npos
+                            ? std::nullopt
+                            : core::parse_decimal_u64(line.substr(sp + 1, 3));
+    st->res->status = static_cast<long>(status.value_or(0));
     return size * n;
   }
   auto const colon = line.find(':');
@@ -202,13 +201,7 @@ std::string hex_md5(std::span<std::byte const> data, std::array<unsigned char, 1
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), d.data(), &len, EVP_md5(), nullptr);
   if (raw != nullptr) *raw = d;
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) {
-    out += hex[c >> 4];
-    out += hex[c & 0xF];
-  }
-  return out;
+  return core::format_hex_bytes(d, core::hex_case::lower);
 }
 
 object_info info_of(response const& r) {
@@ -219,7 +212,7 @@ object_info info_of(response const& r) {
   std::string const len =
       cr.empty() ? r.header("content-length")
                  : cr.substr(cr.find('/') == std::string::npos ? cr.size() : cr.find('/') + 1);
-  std::from_chars(len.data(), len.data() + len.size(), info.size);
+  info.size = core::parse_decimal_u64(len).value_or(0);
   return info;
 }
 
@@ -662,9 +655,7 @@ std::string multipart_etag(std::vector<part_info> const& parts) {
     std::string hex = p.etag;
     hex.erase(std::remove(hex.begin(), hex.end(), '"'), hex.end());
     for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-      unsigned v = 0;
-      std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
-      joined.push_back(static_cast<std::byte>(v));
+      joined.push_back(static_cast<std::byte>(core::hex_byte(hex[i], hex[i + 1]).value_or(0)));
     }
   }
   return "\"" + hex_md5(joined, nullptr) + "-" + std::to_string(parts.size()) + "\"";

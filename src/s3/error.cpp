@@ -1,31 +1,16 @@
 // The s3 error category and failure's log line.
 #include "s3/error.hpp"
 
+#include "core/error_category.hpp"
+
 #include <boost/throw_exception.hpp>
 
 #include <stdexcept>
 
 namespace bits::s3 {
 
-namespace {
-
-// error_category's destructor is protected and non-virtual on purpose (categories are
-// never deleted through a base pointer); -Wnon-virtual-dtor still flags every subclass.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
-class category final : public boost::system::error_category {
- public:
-  [[nodiscard]] char const* name() const noexcept override { return "s3"; }
-  [[nodiscard]] std::string message(int ev) const override {
-    return to_string(static_cast<errc>(ev));
-  }
-};
-#pragma GCC diagnostic pop
-
-}  // namespace
-
 boost::system::error_category const& s3_category() noexcept {
-  static category const instance;
+  static core::enum_category<errc> const instance{"s3", to_string, "unknown s3 error"};
   return instance;
 }
 

@@ -1,6 +1,8 @@
 // SigV4: canonical request, string to sign, and the HMAC-SHA256 chain (OpenSSL).
 #include "s3/sigv4.hpp"
 
+#include "core/number_text.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -13,17 +15,6 @@ namespace bits::s3 {
 namespace {
 
 using digest = std::array<unsigned char, 32>;
-
-std::string to_hex(unsigned char const* p, std::size_t n) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    out += hex[p[i] >> 4];
-    out += hex[p[i] & 0xF];
-  }
-  return out;
-}
 
 digest hmac(std::string_view key, std::string_view data) {
   digest out{};
@@ -86,21 +77,11 @@ std::pair<std::string, std::string> canonical_headers(signing_request const& req
 }  // namespace
 
 std::string uri_encode(std::string_view s, bool keep_slash) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
+  return core::percent_encode(s, [keep_slash](char ch) {
     auto const c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~' ||
-        (keep_slash && c == '/')) {
-      out += ch;
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 0xF];
-    }
-  }
-  return out;
+    return std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~' ||
+           (keep_slash && c == '/');
+  });
 }
 
 std::string canonical_query(std::vector<std::pair<std::string, std::string>> const& query) {
@@ -128,7 +109,7 @@ std::string sha256_hex(std::span<std::byte const> data) {
   digest d{};
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), d.data(), &len, EVP_sha256(), nullptr);
-  return to_hex(d.data(), d.size());
+  return core::format_hex_bytes(d, core::hex_case::lower);
 }
 
 std::string sha256_hex(std::string_view data) {
@@ -156,7 +137,7 @@ std::string authorization(signing_request const& req, signing_key const& key) {
   digest const sig = hmac(as_view(k), to_sign);
   return "AWS4-HMAC-SHA256 Credential=" + std::string(key.access_key) + "/" + scope +
          ", SignedHeaders=" + canonical_headers(req).second +
-         ", Signature=" + to_hex(sig.data(), sig.size());
+         ", Signature=" + core::format_hex_bytes(sig, core::hex_case::lower);
 }
 
 }  // namespace bits::s3

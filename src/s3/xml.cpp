@@ -1,9 +1,10 @@
 // Reading and writing S3's XML documents.
 #include "s3/xml.hpp"
 
+#include "core/number_text.hpp"
+
 #include <pugixml.hpp>
 
-#include <charconv>
 #include <ctime>
 
 namespace bits::s3::detail {
@@ -21,10 +22,7 @@ std::string text(pugi::xml_node n, char const* name) {
 
 template <class T>
 T number(pugi::xml_node n, char const* name) {
-  std::string const s = text(n, name);
-  T v{};
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
+  return static_cast<T>(core::parse_decimal_u64(text(n, name)).value_or(0));
 }
 
 bool truncated(pugi::xml_node n) {

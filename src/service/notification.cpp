@@ -1,10 +1,9 @@
 // URL rules and error mapping of server-application notifications.
 #include "service/notification.hpp"
 
+#include "core/number_text.hpp"
 #include "core/protocol.hpp"
 #include "core/wire_error.hpp"
-
-#include <array>
 
 namespace bits::service {
 
@@ -13,7 +12,7 @@ namespace {
 bool is_plain_host(std::string_view host) noexcept {
   if (host.empty() || host.size() > 300) return false;
   for (char c : host) {
-    bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+    bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || core::is_digit(c) ||
                     c == '.' || c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
     if (!ok) return false;
   }
@@ -21,21 +20,10 @@ bool is_plain_host(std::string_view host) noexcept {
 }
 
 std::string encode_query(std::string_view q) {
-  static constexpr std::array<char, 16> hex = {'0', '1', '2', '3', '4', '5', '6', '7',
-                                               '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
-  std::string out;
-  out.reserve(q.size());
-  for (char c : q) {
+  return core::percent_encode(q, [](char c) {
     auto const u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7F || c == '#') {
-      out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  return out;
+    return u > 0x20 && u < 0x7F && c != '#';
+  });
 }
 
 }  // namespace

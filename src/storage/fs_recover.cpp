@@ -3,6 +3,7 @@
 // session reports is never larger than the bytes actually held).
 #include "storage/fs_store.hpp"
 
+#include "core/number_text.hpp"
 #include "core/session_id.hpp"
 #include "storage/data_file.hpp"
 
@@ -22,7 +23,7 @@ std::string errno_text(int err) {
 }
 
 bool is_boot_id_char(char c) noexcept {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '-';
+  return core::is_hex_digit(c) || c == '-';
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // dump with the replacing error handler (all strings are ASCII by then anyway).
 #include "storage/metadata.hpp"
 
+#include "core/checksum.hpp"
+#include "core/number_text.hpp"
 #include "core/session_id.hpp"
 
 #include <nlohmann/json.hpp>
@@ -14,51 +16,12 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr char hex_digits[] = "0123456789ABCDEF";
-
-bool is_kept_as_is(unsigned char c) noexcept {
-  return c >= 0x20 && c < 0x7F && c != '%';
-}
-
+// Printable ASCII is stored as is; '%' and everything else as "%XX".
 std::string percent_encode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char const ch : text) {
+  return core::percent_encode(text, [](char ch) {
     auto const c = static_cast<unsigned char>(ch);
-    if (is_kept_as_is(c)) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(hex_digits[c >> 4U]);
-      out.push_back(hex_digits[c & 0x0FU]);
-    }
-  }
-  return out;
-}
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (text.size() - i < 3) return std::nullopt;  // '%' needs two hex digits
-    int const hi = hex_value(text[i + 1]);
-    int const lo = hex_value(text[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>((hi << 4) | lo));
-    i += 2;
-  }
-  return out;
+    return c >= 0x20 && c < 0x7F && c != '%';
+  });
 }
 
 char const* state_name(session_state s) noexcept {
@@ -101,7 +64,7 @@ bool read_signed(json const& j, char const* key, std::int64_t& out) {
 bool read_encoded(json const& j, char const* key, std::string& out) {
   std::string raw;
   if (!read_string(j, key, raw)) return false;
-  auto decoded = percent_decode(raw);
+  auto decoded = core::percent_decode(raw);
   if (!decoded) return false;
   out = std::move(*decoded);
   return true;
@@ -184,26 +147,12 @@ namespace {
 
 constexpr std::string_view slot_magic = "bits-meta ";
 
-std::uint64_t fnv1a(std::string_view text) noexcept {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (char const c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 /// The next space- or newline-terminated decimal of `text`, consumed with its end.
 std::optional<std::uint64_t> take_decimal(std::string_view& text, char end) {
   auto const stop = text.find(end);
-  if (stop == std::string_view::npos || stop == 0 || stop > 20) return std::nullopt;
-  std::uint64_t v = 0;
-  for (char const c : text.substr(0, stop)) {
-    if (c < '0' || c > '9') return std::nullopt;
-    auto const digit = static_cast<std::uint64_t>(c - '0');
-    if (v > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return std::nullopt;
-    v = v * 10 + digit;
-  }
+  if (stop == std::string_view::npos || stop > 20) return std::nullopt;
+  auto const v = core::parse_decimal_u64(text.substr(0, stop));
+  if (!v) return std::nullopt;
   text.remove_prefix(stop + 1);
   return v;
 }
@@ -212,19 +161,12 @@ std::optional<std::uint64_t> take_decimal(std::string_view& text, char end) {
 
 std::string encode_meta_slot(stored_metadata const& meta, std::uint64_t seq) {
   std::string const body = encode_metadata(meta);
-  char sum[17];
-  std::uint64_t h = fnv1a(body);
-  for (int i = 15; i >= 0; --i) {
-    sum[i] = hex_digits[h & 0x0FU];
-    h >>= 4U;
-  }
-  sum[16] = '\0';
   std::string out;
   out.reserve(body.size() + 64);
   out.append(slot_magic);
   out.append(std::to_string(seq)).push_back(' ');
   out.append(std::to_string(body.size())).push_back(' ');
-  out.append(sum, 16).push_back('\n');
+  out.append(core::format_hex_fixed(core::fnv1a_64(body), 16)).push_back('\n');
   out.append(body);
   return out;
 }
@@ -247,13 +189,9 @@ std::optional<slot_header> parse_slot_header(std::string_view bytes) {
   if (!seq || !length || *length > meta_slot_stride || rest.size() < 17 || rest[16] != '\n') {
     return std::nullopt;
   }
-  std::uint64_t sum = 0;
-  for (char const c : rest.substr(0, 16)) {
-    int const v = hex_value(c);
-    if (v < 0) return std::nullopt;
-    sum = (sum << 4U) | static_cast<std::uint64_t>(v);
-  }
-  return slot_header{*seq, *length, sum, bytes.size() - rest.size() + 17};
+  auto const sum = core::parse_hex_u64(rest.substr(0, 16));
+  if (!sum) return std::nullopt;
+  return slot_header{*seq, *length, *sum, bytes.size() - rest.size() + 17};
 }
 
 }  // namespace
@@ -270,7 +208,7 @@ std::optional<meta_version> decode_meta_slot(std::string_view bytes) {
   bytes.remove_prefix(header->size);
   if (header->length > bytes.size()) return std::nullopt;  // torn: the slot ends early
   auto const body = bytes.substr(0, static_cast<std::size_t>(header->length));
-  if (fnv1a(body) != header->checksum) return std::nullopt;
+  if (core::fnv1a_64(body) != header->checksum) return std::nullopt;
   auto meta = decode_metadata(body);
   if (!meta) return std::nullopt;
   return meta_version{std::move(*meta), header->seq};

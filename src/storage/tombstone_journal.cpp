@@ -2,6 +2,8 @@
 // start-up, whole segments deleted once their records are past the ttl.
 #include "storage/tombstone_journal.hpp"
 
+#include "core/checksum.hpp"
+#include "core/number_text.hpp"
 #include "storage/crash_point.hpp"
 #include "storage/data_file.hpp"
 
@@ -25,15 +27,6 @@ constexpr std::int64_t min_span = 60;
 constexpr std::int64_t max_span = 3600;
 constexpr std::size_t read_chunk = tombstone_record_size * 2048;
 
-std::uint32_t fnv1a32(std::span<std::byte const> bytes) noexcept {
-  std::uint32_t h = 2166136261U;
-  for (auto const b : bytes) {
-    h ^= static_cast<std::uint8_t>(b);
-    h *= 16777619U;
-  }
-  return h;
-}
-
 void put_le(std::byte* at, std::uint64_t v, std::size_t n) noexcept {
   for (std::size_t i = 0; i < n; ++i) at[i] = static_cast<std::byte>((v >> (8 * i)) & 0xFFU);
 }
@@ -52,14 +45,7 @@ std::string segment_name(std::uint64_t seq) {
 
 std::optional<std::uint64_t> parse_segment_name(std::string const& name) {
   if (name.size() != segment_name_digits) return std::nullopt;
-  std::uint64_t v = 0;
-  for (char const c : name) {
-    if (c < '0' || c > '9') return std::nullopt;
-    auto const digit = static_cast<std::uint64_t>(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) return std::nullopt;
-    v = v * 10 + digit;
-  }
-  return v;
+  return core::parse_decimal_u64(name);
 }
 
 }  // namespace
@@ -70,13 +56,13 @@ std::array<std::byte, tombstone_record_size> encode_tombstone(tombstone_record c
   std::memcpy(out.data(), id.data(), id.size());
   put_le(out.data() + 16, static_cast<std::uint64_t>(t.at), 8);
   out[24] = static_cast<std::byte>(t.how == tombstone::closed ? kind_closed : kind_cancelled);
-  put_le(out.data() + checked_bytes, fnv1a32(std::span{out}.first(checked_bytes)), 4);
+  put_le(out.data() + checked_bytes, core::fnv1a_32(std::span{out}.first(checked_bytes)), 4);
   return out;
 }
 
 std::optional<tombstone_record> decode_tombstone(std::span<std::byte const> bytes) noexcept {
   if (bytes.size() != tombstone_record_size) return std::nullopt;
-  if (get_le(bytes.data() + checked_bytes, 4) != fnv1a32(bytes.first(checked_bytes))) {
+  if (get_le(bytes.data() + checked_bytes, 4) != core::fnv1a_32(bytes.first(checked_bytes))) {
     return std::nullopt;
   }
   if (get_le(bytes.data() + 25, 3) != 0) return std::nullopt;

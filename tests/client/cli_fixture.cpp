@@ -1,11 +1,8 @@
-// client_test: daemon lifecycle and openbits runs.
+// client_test: the daemon's config and openbits runs.
 #include "client/cli_fixture.hpp"
 
 #include "support/digest.hpp"
-#include "support/spool.hpp"
 
-#include <fstream>
-#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -13,9 +10,6 @@ namespace bits::test {
 
 std::string openbits_path() {
   return OPENBITS_PATH;
-}
-std::string openbitsd_path() {
-  return OPENBITSD_PATH;
 }
 
 std::string cli_result::describe() const {
@@ -35,54 +29,20 @@ nlohmann::json last_json_line(std::string const& out) {
 }
 
 client_test::client_test() {
-  std::filesystem::create_directories(root());
-  std::filesystem::create_directories(tmp_ / "state");
-}
-
-void client_test::TearDown() {
-  if (daemon_ && HasFailure()) {
-    std::cerr << "---- openbitsd log (tail) ----\n" << daemon_->log_tail(60) << "---- end ----\n";
-  }
-  daemon_.reset();
-}
-
-::testing::AssertionResult client_test::launch(std::string const& name) {
-  auto const file = tmp_ / (name + ".toml");
-  if (!write_config(file, options_)) return ::testing::AssertionFailure() << "cannot write config";
-  daemon_ = std::make_unique<bits::test::daemon>(
-      openbitsd_path(), std::vector<std::string>{"--config", file.string()}, tmp(), name);
-  if (!daemon_->start()) {
-    return ::testing::AssertionFailure()
-           << "openbitsd did not start: " << daemon_->last_error() << "\n"
-           << daemon_->log_tail(40);
-  }
-  port_ = daemon_->port();
-  return ::testing::AssertionSuccess();
+  std::filesystem::create_directories(tmp() / "state");
 }
 
 ::testing::AssertionResult client_test::start(vdir_options vdir, server_options server) {
   vdir.url = "/up/";
   vdir.root = root();
-  options_.vdirs = {vdir};
-  options_.server = server;
-  return launch("openbitsd");
-}
-
-::testing::AssertionResult client_test::restart_on_same_port() {
-  if (daemon_ && daemon_->running()) (void)daemon_->kill9();
-  daemon_.reset();
-  options_.server.listen = {"127.0.0.1:" + std::to_string(port_)};
-  // The port was ours a moment ago; the kernel may still hold it briefly.
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    auto r = launch("openbitsd-" + std::to_string(++launches_));
-    if (r) return r;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return ::testing::AssertionFailure() << "could not restart openbitsd on port " << port_;
+  daemon_options options;
+  options.vdirs = {vdir};
+  options.server = server;
+  return start_config(options);
 }
 
 std::string client_test::url(std::string const& name) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + "/up/" + name;
+  return "http://127.0.0.1:" + std::to_string(port()) + "/up/" + name;
 }
 
 cli_result client_test::openbits(std::vector<std::string> const& args, std::chrono::seconds timeout,
@@ -101,9 +61,9 @@ std::unique_ptr<child_process> client_test::spawn(std::vector<std::string> const
                                                   std::string const& name,
                                                   std::map<std::string, std::string> env) {
   // A private state directory: nothing of the tests lands in the user's ~/.local/state.
-  env.emplace("XDG_STATE_HOME", (tmp_ / "state").string());
-  return std::make_unique<child_process>(openbits_path(), args, tmp_ / (name + ".out"),
-                                         tmp_ / (name + ".err"), env);
+  env.emplace("XDG_STATE_HOME", (tmp() / "state").string());
+  return std::make_unique<child_process>(openbits_path(), args, tmp() / (name + ".out"),
+                                         tmp() / (name + ".err"), env);
 }
 
 nlohmann::json client_test::wait_for_offset(std::filesystem::path const& state, std::uint64_t above,
@@ -122,13 +82,9 @@ nlohmann::json client_test::wait_for_offset(std::filesystem::path const& state, 
 
 std::filesystem::path client_test::random_file(std::string const& name, std::size_t size,
                                                std::uint64_t seed) {
-  auto const p = tmp_ / name;
+  auto const p = tmp() / name;
   EXPECT_TRUE(write_file(p, random_bytes(size, seed)));
   return p;
-}
-
-std::size_t client_test::spool_sessions() const {
-  return spool_session_folders(root() / ".bits-spool").size();
 }
 
 }  // namespace bits::test

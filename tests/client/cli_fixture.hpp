@@ -1,13 +1,10 @@
-// Fixture of the client integration suite: a temporary directory, openbitsd started
-// from a generated config on 127.0.0.1 (one vdir "/up/" -> root), and helpers that run
-// the openbits binary and parse its --json summary. The daemon's log tail is printed
-// when a test fails.
+// Fixture of the client integration suite: the shared daemon_test, started from a
+// generated config on 127.0.0.1 (one vdir "/up/" -> root), and helpers that run the
+// openbits binary and parse its --json summary.
 #pragma once
 
-#include "client/child_process.hpp"
-#include "support/config_writer.hpp"
-#include "support/daemon.hpp"
-#include "support/temp_dir.hpp"
+#include "support/child_process.hpp"
+#include "support/daemon_test.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -23,7 +20,6 @@
 namespace bits::test {
 
 [[nodiscard]] std::string openbits_path();
-[[nodiscard]] std::string openbitsd_path();
 
 /// One finished openbits run.
 struct cli_result {
@@ -41,17 +37,14 @@ struct cli_result {
 /// Parses the last JSON object line of `out` (null when none).
 [[nodiscard]] nlohmann::json last_json_line(std::string const& out);
 
-class client_test : public ::testing::Test {
+class client_test : public daemon_test {
  protected:
   client_test();
-  void TearDown() override;
 
   /// Starts openbitsd with `vdir` (url and root are filled in) and `server` (listen is
   /// 127.0.0.1:0 unless set).
   [[nodiscard]] ::testing::AssertionResult start(vdir_options vdir = {},
                                                  server_options server = {});
-  /// SIGKILLs the daemon (if running) and starts a new one on the same port and config.
-  [[nodiscard]] ::testing::AssertionResult restart_on_same_port();
 
   /// http://127.0.0.1:<port>/up/<name>
   [[nodiscard]] std::string url(std::string const& name) const;
@@ -74,21 +67,8 @@ class client_test : public ::testing::Test {
   [[nodiscard]] std::filesystem::path random_file(std::string const& name, std::size_t size,
                                                   std::uint64_t seed);
 
-  [[nodiscard]] std::filesystem::path root() const { return tmp_ / "root"; }
-  [[nodiscard]] std::filesystem::path const& tmp() const { return tmp_.path(); }
-  [[nodiscard]] bits::test::daemon& server() { return *daemon_; }
-  [[nodiscard]] std::uint16_t port() const { return port_; }
   /// Open sessions in the daemon's spool.
-  [[nodiscard]] std::size_t spool_sessions() const;
-
- private:
-  ::testing::AssertionResult launch(std::string const& name);
-
-  temp_dir tmp_;
-  daemon_options options_;
-  std::unique_ptr<bits::test::daemon> daemon_;
-  std::uint16_t port_ = 0;
-  int launches_ = 0;
+  [[nodiscard]] std::size_t spool_sessions() const { return spool_session_dirs().size(); }
 };
 
 }  // namespace bits::test

@@ -1,11 +1,13 @@
 // `openbits upload --reply` against openbitsd in upload-reply mode, with the reply
-// suite's application (tests/reply/reply_backend.py) behind it: the reply is fetched
+// suite's application (support/reply_app) behind it: the reply is fetched
 // while the session is open, and only then is the session closed (reference 3.4, 7.7).
 #include "client/cli_fixture.hpp"
 
 #include "support/digest.hpp"
+#include "support/reply_app.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <sstream>
 
 namespace bits::test {
@@ -14,30 +16,14 @@ namespace {
 class ReplyCli : public client_test, public ::testing::WithParamInterface<std::string> {
  protected:
   void TearDown() override {
-    if (app_ && HasFailure()) std::cerr << "---- application log ----\n" << app_->log_tail(40);
-    app_.reset();
+    if (app_.started() && HasFailure()) {
+      std::cerr << "---- application log ----\n" << app_.log_tail(40);
+    }
+    app_.stop();
     client_test::TearDown();
   }
 
-  /// Starts the application; its port, or 0 after a test failure.
-  std::uint16_t start_app() {
-#if defined(BITS_PYTHON3) && defined(REPLY_BACKEND_PATH)
-    app_ = std::make_unique<bits::test::daemon>(
-        BITS_PYTHON3,
-        std::vector<std::string>{"-I", "-S", REPLY_BACKEND_PATH, "--log",
-                                 (tmp() / "app-calls.jsonl").string()},
-        tmp(), "reply_backend");
-    if (!app_->start()) {
-      ADD_FAILURE() << "the application did not start: " << app_->last_error();
-      return 0;
-    }
-    return app_->port();
-#else
-    return 0;
-#endif
-  }
-
-  std::unique_ptr<bits::test::daemon> app_;
+  reply_app app_{tmp()};
 };
 
 /// Index of the first of `lines` starting with `prefix`, at or after index `from`;
@@ -50,10 +36,8 @@ long find_line(std::vector<std::string> const& lines, std::string const& prefix,
 }
 
 TEST_P(ReplyCli, FetchesTheReplyBeforeClosingTheSession) {
-#if !defined(BITS_PYTHON3)
-  GTEST_SKIP() << "no python3 for the reply application";
-#endif
-  auto const app = start_app();
+  if (!reply_app::available()) GTEST_SKIP() << "no python3 for the reply application";
+  auto const app = app_.start();
   ASSERT_NE(app, 0);
   ASSERT_TRUE(
       start(vdir_options{}

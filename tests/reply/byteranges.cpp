@@ -1,14 +1,15 @@
 // Content-Range and multipart/byteranges parsing.
 #include "reply/byteranges.hpp"
 
-#include <charconv>
+#include "core/number_text.hpp"
 
 namespace bits::test {
 namespace {
 
 bool parse_number(std::string_view text, std::uint64_t& out) {
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return !text.empty() && ec == std::errc{} && ptr == text.data() + text.size();
+  auto const value = core::parse_decimal_u64(text);
+  if (value) out = *value;
+  return value.has_value();
 }
 
 /// The boundary parameter of a multipart/byteranges Content-Type, unquoted.

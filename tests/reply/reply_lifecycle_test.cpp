@@ -7,7 +7,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <ostream>
 #include <thread>
+#include <tuple>
 
 namespace bits::test {
 namespace {
@@ -15,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class lifecycle_test : public reply_test, public ::testing::WithParamInterface<std::string> {
+class lifecycle_base : public reply_test {
  protected:
   /// Uploads `data` to /up/<name> and checks the reply can be fetched; returns the
   /// session and the reply path.
@@ -35,54 +37,60 @@ class lifecycle_test : public reply_test, public ::testing::WithParamInterface<s
   }
 };
 
-TEST_P(lifecycle_test, ReplyIsGoneAfterClose) {
-  ASSERT_TRUE(start_reply(GetParam(), app_url("ok")));
+class lifecycle_test : public lifecycle_base, public ::testing::WithParamInterface<std::string> {};
+
+/// A session ended by Close-Session or Cancel-Session after its reply was fetched,
+/// with the application answering "ok" (reply only) or "copy" (reply and a copy at the
+/// destination).
+struct ending {
+  char const* name;
+  char const* packet;     ///< "Close-Session" or "Cancel-Session"
+  char const* behaviour;  ///< the application's: "ok" or "copy"
+  char const* file;       ///< the upload's name under /up/
+  std::size_t size;
+  std::uint64_t seed;
+};
+
+void PrintTo(ending const& e, std::ostream* os) {
+  *os << e.name;
+}
+
+class ending_test : public lifecycle_base,
+                    public ::testing::WithParamInterface<std::tuple<std::string, ending>> {};
+
+TEST_P(ending_test, EndsTheReply) {
+  auto const& [type, how] = GetParam();
+  ASSERT_TRUE(start_reply(type, app_url(how.behaviour)));
+  std::string const data = random_bytes(how.size, how.seed);
+  std::string const target = std::string("/up/") + how.file;
   auto c = connect();
-  auto const d = upload_and_fetch(c, "c.bin", random_bytes(20000, 21));
-  auto const closed = close(c, "/up/c.bin", d.id);
-  EXPECT_EQ(closed.status, 200) << closed;
-  EXPECT_EQ(closed.header_or_empty("BITS-Session-Id"), d.id);
+  auto const d = upload_and_fetch(c, how.file, data);
+  auto const ended = c.bits_post(target, how.packet, {{"BITS-Session-Id", d.id}});
+  EXPECT_EQ(ended.status, 200) << ended;
+  EXPECT_EQ(ended.header_or_empty("BITS-Session-Id"), d.id);
   EXPECT_EQ(get(d.reply_path).status, 404);
   EXPECT_EQ(get(d.reply_path, {}, "HEAD").status, 404);
   EXPECT_TRUE(spool_empties_within(2.0)) << "spool still holds " << spool_entries().size();
-  EXPECT_FALSE(fs::exists(root() / "c.bin"));
+  if (std::string_view(how.behaviour) == "copy") {
+    EXPECT_EQ(read_file(root() / how.file), data);
+    EXPECT_EQ(get(target).body, data) << "the copy is an ordinary download";
+  } else {
+    EXPECT_FALSE(fs::exists(root() / how.file));
+  }
 }
 
-TEST_P(lifecycle_test, ReplyIsGoneAfterCancel) {
-  ASSERT_TRUE(start_reply(GetParam(), app_url("ok")));
-  auto c = connect();
-  auto const d = upload_and_fetch(c, "k.bin", random_bytes(20000, 22));
-  auto const cancelled = cancel(c, "/up/k.bin", d.id);
-  EXPECT_EQ(cancelled.status, 200) << cancelled;
-  EXPECT_EQ(get(d.reply_path).status, 404);
-  EXPECT_EQ(get(d.reply_path, {}, "HEAD").status, 404);
-  EXPECT_TRUE(spool_empties_within(2.0)) << "spool still holds " << spool_entries().size();
-}
-
-TEST_P(lifecycle_test, CopyAtDestinationStaysAfterClose) {
-  ASSERT_TRUE(start_reply(GetParam(), app_url("copy")));
-  std::string const data = random_bytes(12345, 23);
-  auto c = connect();
-  auto const d = upload_and_fetch(c, "copy.bin", data);
-  auto const closed = close(c, "/up/copy.bin", d.id);
-  EXPECT_EQ(closed.status, 200) << closed;
-  EXPECT_EQ(get(d.reply_path).status, 404);
-  EXPECT_TRUE(spool_empties_within(2.0));
-  EXPECT_EQ(read_file(root() / "copy.bin"), data);
-  EXPECT_EQ(get("/up/copy.bin").body, data) << "the copy is an ordinary download";
-}
-
-TEST_P(lifecycle_test, CopyAtDestinationStaysAfterCancel) {
-  ASSERT_TRUE(start_reply(GetParam(), app_url("copy")));
-  std::string const data = random_bytes(12345, 24);
-  auto c = connect();
-  auto const d = upload_and_fetch(c, "copy.bin", data);
-  auto const cancelled = cancel(c, "/up/copy.bin", d.id);
-  EXPECT_EQ(cancelled.status, 200) << cancelled;
-  EXPECT_EQ(get(d.reply_path).status, 404);
-  EXPECT_TRUE(spool_empties_within(2.0));
-  EXPECT_EQ(read_file(root() / "copy.bin"), data);
-}
+INSTANTIATE_TEST_SUITE_P(
+    types, ending_test,
+    ::testing::Combine(::testing::Values("reference", "value"),
+                       ::testing::Values(ending{"ReplyIsGoneAfterClose", "Close-Session", "ok",
+                                                "c.bin", 20000, 21},
+                                         ending{"ReplyIsGoneAfterCancel", "Cancel-Session", "ok",
+                                                "k.bin", 20000, 22},
+                                         ending{"CopyAtDestinationStaysAfterClose", "Close-Session",
+                                                "copy", "copy.bin", 12345, 23},
+                                         ending{"CopyAtDestinationStaysAfterCancel",
+                                                "Cancel-Session", "copy", "copy.bin", 12345, 24})),
+    [](auto const& p) { return std::get<0>(p.param) + "_" + std::get<1>(p.param).name; });
 
 TEST_P(lifecycle_test, ReplyIsGoneAfterExpiry) {
   ASSERT_TRUE(start_reply(GetParam(), app_url("ok"), [](vdir_options& v) {

@@ -51,9 +51,9 @@ TEST_F(disk_full_test, enospc_mid_upload_is_an_error_ack_and_the_upload_resumes_
       continue;
     }
     ASSERT_TRUE(is_error(r, 500, e_disk_full)) << r;
-    auto const reported = r.header("BITS-Received-Content-Range");
+    auto const reported = received_range(r);
     ASSERT_TRUE(reported.has_value()) << r;
-    held = std::stoull(*reported);
+    held = *reported;
     EXPECT_LE(held, first + step) << "reports more than was sent";
     full = true;
   }

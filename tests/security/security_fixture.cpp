@@ -1,4 +1,4 @@
-// security_test, certificates, htpasswd lines and the Ack checks.
+// security_test, certificates and htpasswd lines.
 #include "security/security_fixture.hpp"
 
 #include "support/digest.hpp"
@@ -6,44 +6,9 @@
 #include <crypt.h>
 #include <openssl/evp.h>
 
-#include <charconv>
-#include <iostream>
 #include <vector>
 
 namespace bits::test {
-
-std::string openbitsd_path() {
-  return OPENBITSD_PATH;
-}
-
-::testing::AssertionResult is_ack(http_response const& r, int status) {
-  if (!r.ok()) return ::testing::AssertionFailure() << "no response: " << r.describe();
-  if (r.status != status || !iequals(r.header_or_empty("BITS-Packet-Type"), "Ack") ||
-      r.has("BITS-Error-Code")) {
-    return ::testing::AssertionFailure() << "expected an Ack " << status << "\n" << r.describe();
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult is_error(http_response const& r, int status, std::string_view code) {
-  if (!r.ok()) return ::testing::AssertionFailure() << "no response: " << r.describe();
-  if (r.status != status || r.header_or_empty("BITS-Error-Code") != code) {
-    return ::testing::AssertionFailure()
-           << "expected " << status << " with BITS-Error-Code " << code << "\n"
-           << r.describe();
-  }
-  return ::testing::AssertionSuccess();
-}
-
-::testing::AssertionResult is_fragment_ack(http_response const& r, std::uint64_t next) {
-  auto ack = is_ack(r, 200);
-  if (!ack) return ack;
-  if (r.header_or_empty("BITS-Received-Content-Range") != std::to_string(next)) {
-    return ::testing::AssertionFailure() << "expected BITS-Received-Content-Range " << next << "\n"
-                                         << r.describe();
-  }
-  return ::testing::AssertionSuccess();
-}
 
 ::testing::AssertionResult make_cert(std::filesystem::path const& dir, std::string const& name,
                                      std::string const& cn, std::string const& ca) {
@@ -83,25 +48,7 @@ std::string basic_auth(std::string const& user, std::string const& password) {
 }
 
 security_test::security_test() {
-  std::filesystem::create_directory(root());
-}
-
-void security_test::TearDown() {
-  if (daemon_ && HasFailure()) {
-    std::cerr << "---- openbitsd log (tail) ----\n" << daemon_->log_tail(60) << "---- end ----\n";
-  }
-  daemon_.reset();
-}
-
-::testing::AssertionResult security_test::start(std::string const& toml) {
-  auto const file = tmp() / "openbitsd.toml";
-  if (!write_file(file, toml)) return ::testing::AssertionFailure() << "cannot write config";
-  daemon_ = std::make_unique<bits::test::daemon>(
-      openbitsd_path(), std::vector<std::string>{"--config", file.string()}, tmp());
-  if (daemon_->start()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << "openbitsd did not start: " << daemon_->last_error() << "\n"
-         << daemon_->log_tail(40);
+  set_client_timeout(std::chrono::seconds(5));
 }
 
 std::string security_test::config(server_values server, vdir_values vdir,
@@ -114,33 +61,12 @@ std::string security_test::config(server_values server, vdir_values vdir,
   return to_toml(options);
 }
 
-raw_client security_test::connect() const {
-  return raw_client(daemon_ ? daemon_->port() : std::uint16_t{0}, std::chrono::seconds(5));
-}
-
-::testing::AssertionResult security_test::still_serving() const {
-  auto client = connect();
-  auto const r = client.ping("/up/");
-  if (r.status == 200) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "Ping on a new connection failed: " << r.describe();
-}
-
 ::testing::AssertionResult security_test::finish_upload(raw_client& client, std::string const& id,
                                                         std::string const& name,
                                                         std::string_view data, std::uint64_t first,
                                                         header_list const& auth) {
   std::string const url = "/up/" + name;
-  std::uint64_t const total = data.size();
-  constexpr std::uint64_t step = 4096;
-  for (; first < total; first += step) {
-    std::uint64_t const last = std::min(first + step, total) - 1;
-    header_list extra = auth;
-    extra.emplace_back("BITS-Session-Id", id);
-    extra.emplace_back("Content-Range", content_range(first, last, total));
-    auto const r = client.bits_post(url, "Fragment", extra, data.substr(first, last - first + 1));
-    auto ok = is_fragment_ack(r, last + 1);
-    if (!ok) return ok << " (fragment at " << first << ")";
-  }
+  if (auto sent = send_fragments(client, url, id, data, first, 4096, auth); !sent) return sent;
   header_list extra = auth;
   extra.emplace_back("BITS-Session-Id", id);
   auto const closed = client.bits_post(url, "Close-Session", extra);

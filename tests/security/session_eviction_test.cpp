@@ -6,10 +6,10 @@
 
 #include "support/digest.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <thread>
 #include <vector>
+#include "core/number_text.hpp"
 
 namespace bits::test {
 namespace {
@@ -50,10 +50,8 @@ class session_eviction_test : public security_test {
   static ::testing::AssertionResult is_busy_with_retry_after(http_response const& r) {
     auto busy = is_error(r, 503, e_server_busy);
     if (!busy) return busy;
-    auto const text = r.header_or_empty("Retry-After");
-    int seconds = 0;
-    auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-    if (ec != std::errc() || end != text.data() + text.size() || seconds < 1) {
+    auto const seconds = core::parse_decimal_u64(r.header_or_empty("Retry-After"));
+    if (!seconds || *seconds < 1) {
       return ::testing::AssertionFailure() << "no Retry-After in seconds\n" << r.describe();
     }
     return ::testing::AssertionSuccess();

@@ -1,6 +1,8 @@
 // tls_client: OpenSSL over a plain blocking socket with SO_RCVTIMEO/SO_SNDTIMEO.
 #include "security/tls_client.hpp"
 
+#include "core/number_text.hpp"
+
 #include "support/raw_client.hpp"
 
 #include <arpa/inet.h>
@@ -52,13 +54,7 @@ std::string fingerprint(X509* cert) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   X509_digest(cert, EVP_sha256(), md, &len);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
+  return core::format_hex_bytes(std::span<std::uint8_t const>(md, len), core::hex_case::lower);
 }
 
 }  // namespace

@@ -1,14 +1,16 @@
 // daemon and run_to_exit: fork/execv, output redirection, bounded waits.
 #include "support/daemon.hpp"
 
+#include "core/number_text.hpp"
+
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -20,7 +22,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-exit_status decode(int status) {
+std::string slurp(std::filesystem::path const& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+exit_status decode_wait_status(int status) {
   exit_status out;
   if (WIFEXITED(status)) {
     out.exited = true;
@@ -31,11 +40,10 @@ exit_status decode(int status) {
   return out;
 }
 
-/// fork + execve with stdin from /dev/null and stdout/stderr on `out_fd`, the
-/// environment plus `env` ("NAME=value" entries). Everything the child needs is
-/// prepared before fork, so the child only makes system calls.
-pid_t spawn(std::string const& binary, std::vector<std::string> const& args, int out_fd,
-            std::vector<std::string> env = {}) {
+// Everything the child needs is prepared before fork, so the child only makes system
+// calls.
+pid_t spawn_process(std::string const& binary, std::vector<std::string> const& args, int out_fd,
+                    int err_fd, std::vector<std::string> env) {
   std::vector<std::string> storage;
   storage.reserve(args.size() + 1);
   storage.push_back(binary);
@@ -43,20 +51,27 @@ pid_t spawn(std::string const& binary, std::vector<std::string> const& args, int
   std::vector<char*> argv;
   for (auto& arg : storage) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  auto const overridden = [&env](std::string_view entry) {
+    auto const name = entry.substr(0, entry.find('=') + 1);
+    return std::any_of(env.begin(), env.end(),
+                       [&](std::string const& e) { return e.starts_with(name); });
+  };
   std::vector<char*> envp;
-  for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!overridden(*e)) envp.push_back(*e);
+  }
   for (auto& entry : env) envp.push_back(entry.data());
   envp.push_back(nullptr);
   int const null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   pid_t const parent = ::getpid();
   pid_t const pid = ::fork();
   if (pid == 0) {
-    // The daemon must not outlive a crashed test binary.
+    // A child must not outlive a crashed test binary.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(126);
     if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
     ::dup2(out_fd, STDOUT_FILENO);
-    ::dup2(out_fd, STDERR_FILENO);
+    ::dup2(err_fd, STDERR_FILENO);
     ::syscall(SYS_close_range, 3U, ~0U, 0U);
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
@@ -65,13 +80,12 @@ pid_t spawn(std::string const& binary, std::vector<std::string> const& args, int
   return pid;
 }
 
-/// Waits for `pid` up to `timeout`, then SIGKILLs it; always reaps.
 exit_status wait_bounded(pid_t pid, std::chrono::milliseconds timeout) {
   auto const deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   for (;;) {
     pid_t const done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) return decode(status);
+    if (done == pid) return decode_wait_status(status);
     if (done < 0 && errno != EINTR) return {};
     if (std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(10ms);
@@ -79,17 +93,10 @@ exit_status wait_bounded(pid_t pid, std::chrono::milliseconds timeout) {
   ::kill(pid, SIGKILL);
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  exit_status out = decode(status);
+  exit_status out = decode_wait_status(status);
   out.timed_out = true;
   return out;
 }
-
-std::string slurp(std::filesystem::path const& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-}  // namespace
 
 std::string exit_status::describe() const {
   std::string out = timed_out ? "timed out, " : "";
@@ -103,7 +110,7 @@ run_result run_to_exit(std::string const& binary, std::vector<std::string> const
   run_result result;
   std::FILE* capture = std::tmpfile();
   if (capture == nullptr) return result;
-  pid_t const pid = spawn(binary, args, ::fileno(capture));
+  pid_t const pid = spawn_process(binary, args, ::fileno(capture), ::fileno(capture));
   if (pid < 0) {
     std::fclose(capture);
     return result;
@@ -144,7 +151,7 @@ bool daemon::start() {
   std::vector<std::string> args = args_;
   args.push_back("--port-file");
   args.push_back(port_file_.string());
-  pid_ = spawn(binary_, args, log_fd, env_);
+  pid_ = spawn_process(binary_, args, log_fd, log_fd, env_);
   ::close(log_fd);
   if (pid_ < 0) {
     error_ = std::string("fork: ") + std::strerror(errno);
@@ -172,11 +179,9 @@ bool daemon::wait_for_port_file() {
       while (pos < text.size()) {
         auto eol = text.find('\n', pos);
         if (eol == std::string::npos) eol = text.size();
-        unsigned value = 0;
-        auto [ptr, err] = std::from_chars(text.data() + pos, text.data() + eol, value);
-        if (err == std::errc{} && value > 0 && value < 65536) {
-          ports.push_back(static_cast<std::uint16_t>(value));
-        }
+        auto const value = core::parse_decimal_u64(std::string_view(text).substr(pos, eol - pos));
+        if (value && *value > 0 && *value < 65536)
+          ports.push_back(static_cast<std::uint16_t>(*value));
         pos = eol + 1;
       }
       if (!ports.empty()) {
@@ -198,7 +203,7 @@ void daemon::reap(int options) {
   while ((done = ::waitpid(pid_, &status, options)) < 0 && errno == EINTR) {
   }
   if (done == pid_ || done < 0) {
-    last_exit_ = done == pid_ ? decode(status) : exit_status{};
+    last_exit_ = done == pid_ ? decode_wait_status(status) : exit_status{};
     pid_ = -1;
   }
 }

@@ -31,6 +31,19 @@ struct run_result {
   std::string output;  ///< stdout and stderr, interleaved
 };
 
+/// Starts `binary` with `args` (argv[0] is `binary`): stdin from /dev/null, stdout on
+/// `out_fd`, stderr on `err_fd`, the environment plus `env` ("NAME=value" entries that
+/// replace inherited ones of the same name). The child is killed when the thread that
+/// started it ends. -1 when fork fails.
+[[nodiscard]] pid_t spawn_process(std::string const& binary, std::vector<std::string> const& args,
+                                  int out_fd, int err_fd, std::vector<std::string> env = {});
+
+/// Waits for `pid` up to `timeout`, then SIGKILLs it; always reaps.
+[[nodiscard]] exit_status wait_bounded(pid_t pid, std::chrono::milliseconds timeout);
+
+/// The exit_status of a raw waitpid() status.
+[[nodiscard]] exit_status decode_wait_status(int status);
+
 /// Runs `binary` with `args` (argv[0] is `binary`), stdin from /dev/null, waits at most
 /// `timeout` (then SIGKILL) and returns what it printed.
 [[nodiscard]] run_result run_to_exit(std::string const& binary,

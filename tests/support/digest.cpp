@@ -1,6 +1,8 @@
 // SHA-256 through OpenSSL EVP; data from a seeded mt19937_64.
 #include "support/digest.hpp"
 
+#include "core/number_text.hpp"
+
 #include <openssl/evp.h>
 
 #include <array>
@@ -18,22 +20,12 @@ struct md_ctx_deleter {
 };
 using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, md_ctx_deleter>;
 
-std::string to_hex(unsigned char const* bytes, unsigned size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2U);
-  for (unsigned i = 0; i < size; ++i) {
-    out.push_back(digits[bytes[i] >> 4U]);
-    out.push_back(digits[bytes[i] & 0x0FU]);
-  }
-  return out;
-}
-
 std::string finish(EVP_MD_CTX* ctx) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
   unsigned size = 0;
   if (EVP_DigestFinal_ex(ctx, md.data(), &size) != 1) return {};
-  return to_hex(md.data(), size);
+  return core::format_hex_bytes(std::span<std::uint8_t const>(md.data(), size),
+                                core::hex_case::lower);
 }
 
 }  // namespace

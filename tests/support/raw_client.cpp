@@ -1,6 +1,8 @@
 // raw_client: POSIX sockets and a small HTTP/1.x response reader.
 #include "support/raw_client.hpp"
 
+#include "core/number_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -11,8 +13,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <utility>
 
@@ -34,11 +36,9 @@ bool parse_status_line(std::string_view line, http_response& response) {
   auto const sp = line.find(' ');
   if (sp == std::string_view::npos || line.size() < sp + 4) return false;
   response.version = std::string(line.substr(0, sp));
-  int status = 0;
-  auto const code = line.substr(sp + 1, 3);
-  auto [ptr, ec] = std::from_chars(code.data(), code.data() + code.size(), status);
-  if (ec != std::errc{} || ptr != code.data() + code.size()) return false;
-  response.status = status;
+  auto const status = core::parse_decimal_u64(line.substr(sp + 1, 3));
+  if (!status) return false;
+  response.status = static_cast<int>(*status);
   response.reason = line.size() > sp + 5 ? std::string(line.substr(sp + 5)) : std::string{};
   return true;
 }
@@ -69,8 +69,10 @@ timeval to_timeval(std::chrono::milliseconds timeout) {
 }  // namespace
 
 std::string bits_post_head(std::string_view path, std::string_view packet_type,
-                           header_list const& extra, long long content_length) {
-  std::string head = "BITS_POST " + std::string(path) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+                           header_list const& extra, long long content_length,
+                           std::string_view host) {
+  std::string head =
+      "BITS_POST " + std::string(path) + " HTTP/1.1\r\nHost: " + std::string(host) + "\r\n";
   if (!packet_type.empty()) head += "BITS-Packet-Type: " + std::string(packet_type) + "\r\n";
   for (auto const& [name, value] : extra) head += name + ": " + value + "\r\n";
   if (content_length >= 0) head += "Content-Length: " + std::to_string(content_length) + "\r\n";
@@ -109,7 +111,8 @@ raw_client::~raw_client() {
 raw_client::raw_client(raw_client&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
       buffer_(std::move(other.buffer_)),
-      error_(std::move(other.error_)) {}
+      error_(std::move(other.error_)),
+      host_(std::move(other.host_)) {}
 
 raw_client& raw_client::operator=(raw_client&& other) noexcept {
   if (this != &other) {
@@ -117,6 +120,7 @@ raw_client& raw_client::operator=(raw_client&& other) noexcept {
     fd_ = std::exchange(other.fd_, -1);
     buffer_ = std::move(other.buffer_);
     error_ = std::move(other.error_);
+    host_ = std::move(other.host_);
   }
   return *this;
 }
@@ -189,9 +193,13 @@ read_outcome raw_client::read_chunked(std::string& body) {
       auto const outcome = fill();
       if (outcome != read_outcome::response) return outcome;
     }
-    std::size_t size = 0;
-    auto [ptr, ec] = std::from_chars(buffer_.data(), buffer_.data() + eol, size, 16);
-    if (ec != std::errc{} || ptr == buffer_.data()) return read_outcome::malformed;
+    // The size's hex digits, before any chunk extension.
+    auto const line = std::string_view(buffer_).substr(0, eol);
+    auto const digits = std::find_if_not(line.begin(), line.end(), core::is_hex_digit);
+    auto const parsed =
+        core::parse_hex_u64(line.substr(0, static_cast<std::size_t>(digits - line.begin())));
+    if (!parsed) return read_outcome::malformed;
+    auto const size = static_cast<std::size_t>(*parsed);
     buffer_.erase(0, eol + 2);
     if (size == 0) {
       // Trailer section: skip fields up to the empty line.
@@ -222,9 +230,9 @@ read_outcome raw_client::read_body(http_response& response) {
   auto const te = response.header("Transfer-Encoding");
   if (te && icontains(*te, "chunked")) return read_chunked(response.body);
   if (auto const cl = response.header("Content-Length")) {
-    std::size_t size = 0;
-    auto [ptr, ec] = std::from_chars(cl->data(), cl->data() + cl->size(), size);
-    if (ec != std::errc{} || ptr != cl->data() + cl->size()) return read_outcome::malformed;
+    auto const parsed = core::parse_decimal_u64(*cl);
+    if (!parsed) return read_outcome::malformed;
+    auto const size = static_cast<std::size_t>(*parsed);
     auto const outcome = need(size);
     if (outcome != read_outcome::response) return outcome;
     response.body = buffer_.substr(0, size);
@@ -290,7 +298,8 @@ bool raw_client::wait_for_close(std::chrono::milliseconds limit) {
 
 http_response raw_client::bits_post(std::string_view path, std::string_view packet_type,
                                     header_list const& extra, std::string_view body) {
-  std::string bytes = bits_post_head(path, packet_type, extra, static_cast<long long>(body.size()));
+  std::string bytes =
+      bits_post_head(path, packet_type, extra, static_cast<long long>(body.size()), host_);
   bytes.append(body);
   return request(bytes);
 }

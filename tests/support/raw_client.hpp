@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace bits::test {
 
@@ -19,7 +20,8 @@ inline constexpr std::string_view protocol_guid = "{7df0354d-249b-430f-820d-3d2a
 /// `packet_type` is empty), `extra` fields, Content-Length (omitted when negative) and
 /// Connection: keep-alive, ending with the empty line.
 [[nodiscard]] std::string bits_post_head(std::string_view path, std::string_view packet_type,
-                                         header_list const& extra, long long content_length);
+                                         header_list const& extra, long long content_length,
+                                         std::string_view host = "127.0.0.1");
 
 /// "bytes first-last/total".
 [[nodiscard]] std::string content_range(std::uint64_t first, std::uint64_t last,
@@ -43,6 +45,10 @@ class raw_client {
 
   /// Changes the socket timeout for later reads and writes.
   void set_timeout(std::chrono::milliseconds timeout);
+
+  /// The Host the BITS helpers send ("127.0.0.1" unless set).
+  void set_host(std::string host) { host_ = std::move(host); }
+  [[nodiscard]] std::string const& host() const noexcept { return host_; }
 
   /// Writes all of `bytes` (MSG_NOSIGNAL). False when the peer is gone or on timeout.
   bool send(std::string_view bytes);
@@ -92,6 +98,7 @@ class raw_client {
   int fd_ = -1;
   std::string buffer_;
   std::string error_;
+  std::string host_ = "127.0.0.1";
 };
 
 }  // namespace bits::test

@@ -1,6 +1,8 @@
 // Session folders of a spool.
 #include "support/spool.hpp"
 
+#include "core/number_text.hpp"
+
 #include <algorithm>
 
 namespace bits::test {
@@ -10,9 +12,8 @@ std::vector<std::string> spool_session_folders(std::filesystem::path const& spoo
   std::error_code ec;
   for (auto const& entry : std::filesystem::directory_iterator(spool, ec)) {
     auto name = entry.path().filename().string();
-    bool const hex = name.size() == 32 && std::all_of(name.begin(), name.end(), [](char c) {
-                       return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
-                     });
+    bool const hex =
+        name.size() == 32 && std::all_of(name.begin(), name.end(), core::is_upper_hex_digit);
     if (hex && entry.is_directory(ec)) names.push_back(std::move(name));
   }
   return names;

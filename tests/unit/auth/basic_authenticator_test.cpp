@@ -9,6 +9,8 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <ostream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -48,59 +50,108 @@ TEST_F(BasicAuthenticatorTest, VerifiesEachSchemeAndRefusesWrongPasswords) {
   EXPECT_FALSE(auth.verify("Alice", "alice-pw"));  // user names are case-sensitive
 }
 
-TEST_F(BasicAuthenticatorTest, UnknownUsersCostAHashToo) {
-  basic_authenticator auth(table_, cache());
-  // Even with the password of the user whose hash stands in for unknown users.
-  EXPECT_FALSE(auth.verify("mallory", "alice-pw"));
-  EXPECT_FALSE(auth.verify("mallory", "x"));
-  EXPECT_EQ(auth.hash_count_for_test(), 2u);
-  EXPECT_EQ(auth.cache_size_for_test(), 0u);
-}
-
 TEST_F(BasicAuthenticatorTest, EmptyTableRefusesEveryoneAfterHashing) {
   basic_authenticator auth(htpasswd{}, cache());
   EXPECT_FALSE(auth.verify("alice", "alice-pw"));
   EXPECT_EQ(auth.hash_count_for_test(), 1u);
 }
 
-TEST_F(BasicAuthenticatorTest, SecondVerifyIsACacheHitWithoutHashing) {
-  basic_authenticator auth(table_, cache());
-  EXPECT_FALSE(auth.lookup_cache("alice", "alice-pw"));
-  EXPECT_TRUE(auth.verify("alice", "alice-pw"));
-  EXPECT_EQ(auth.hash_count_for_test(), 1u);
-  EXPECT_TRUE(auth.lookup_cache("alice", "alice-pw"));
-  EXPECT_TRUE(auth.verify("alice", "alice-pw"));
-  EXPECT_EQ(auth.hash_count_for_test(), 1u);
+/// One step of a script against an authenticator over alice, bob and carol: a call
+/// and the result it must give, a move of the clock, or a check of the counters.
+struct step {
+  enum kind { verify, verify_slow, lookup, wait, hash_count, cache_size } what;
+  std::string user;
+  std::string password;
+  bool expected = false;       ///< verify, verify_slow, lookup
+  std::chrono::seconds by{0};  ///< wait
+  std::size_t count = 0;       ///< hash_count, cache_size
+};
+
+step accepted(std::string user, std::string password) {
+  return {step::verify, std::move(user), std::move(password), true, {}, 0};
+}
+step refused(std::string user, std::string password) {
+  return {step::verify, std::move(user), std::move(password), false, {}, 0};
+}
+step accepted_slowly(std::string user, std::string password) {
+  return {step::verify_slow, std::move(user), std::move(password), true, {}, 0};
+}
+step cached(std::string user, std::string password) {
+  return {step::lookup, std::move(user), std::move(password), true, {}, 0};
+}
+step not_cached(std::string user, std::string password) {
+  return {step::lookup, std::move(user), std::move(password), false, {}, 0};
+}
+step wait(std::chrono::seconds by) {
+  return {step::wait, {}, {}, false, by, 0};
+}
+step hashes(std::size_t count) {
+  return {step::hash_count, {}, {}, false, {}, count};
+}
+step cache_entries(std::size_t count) {
+  return {step::cache_size, {}, {}, false, {}, count};
 }
 
-TEST_F(BasicAuthenticatorTest, WrongPasswordsAreNeverCached) {
-  basic_authenticator auth(table_, cache());
-  EXPECT_TRUE(auth.verify("alice", "alice-pw"));
-  EXPECT_FALSE(auth.verify("alice", "guess"));
-  EXPECT_FALSE(auth.verify("alice", "guess"));
-  EXPECT_EQ(auth.hash_count_for_test(), 3u);
-  EXPECT_FALSE(auth.lookup_cache("alice", "guess"));
-  EXPECT_TRUE(auth.lookup_cache("alice", "alice-pw"));
+struct script {
+  char const* name;
+  std::vector<step> steps;
+};
+
+void PrintTo(script const& s, std::ostream* os) {
+  *os << s.name;
 }
 
-TEST_F(BasicAuthenticatorTest, CachedSuccessExpiresAndIsHashedAgain) {
+class BasicAuthenticatorScript : public BasicAuthenticatorTest,
+                                 public ::testing::WithParamInterface<script> {};
+
+TEST_P(BasicAuthenticatorScript, Runs) {
   basic_authenticator auth(table_, cache());
-  EXPECT_TRUE(auth.verify("bob", "bob-pw"));
-  now_ += 5min - 1s;
-  EXPECT_TRUE(auth.verify("bob", "bob-pw"));
-  EXPECT_EQ(auth.hash_count_for_test(), 1u);
-  now_ += 1s;
-  EXPECT_FALSE(auth.lookup_cache("bob", "bob-pw"));
-  EXPECT_TRUE(auth.verify("bob", "bob-pw"));
-  EXPECT_EQ(auth.hash_count_for_test(), 2u);
+  for (std::size_t i = 0; i < GetParam().steps.size(); ++i) {
+    auto const& s = GetParam().steps[i];
+    SCOPED_TRACE(::testing::Message() << "step " << i << ": " << s.user << " / " << s.password);
+    switch (s.what) {
+      case step::verify:
+        EXPECT_EQ(auth.verify(s.user, s.password), s.expected);
+        break;
+      case step::verify_slow:
+        EXPECT_EQ(auth.verify_slow(s.user, s.password), s.expected);
+        break;
+      case step::lookup:
+        EXPECT_EQ(auth.lookup_cache(s.user, s.password), s.expected);
+        break;
+      case step::wait:
+        now_ += s.by;
+        break;
+      case step::hash_count:
+        EXPECT_EQ(auth.hash_count_for_test(), s.count);
+        break;
+      case step::cache_size:
+        EXPECT_EQ(auth.cache_size_for_test(), s.count);
+        break;
+    }
+  }
 }
 
-TEST_F(BasicAuthenticatorTest, VerifySlowAlwaysHashes) {
-  basic_authenticator auth(table_, cache());
-  EXPECT_TRUE(auth.verify_slow("alice", "alice-pw"));
-  EXPECT_TRUE(auth.verify_slow("alice", "alice-pw"));
-  EXPECT_EQ(auth.hash_count_for_test(), 2u);
-}
+INSTANTIATE_TEST_SUITE_P(
+    Table, BasicAuthenticatorScript,
+    ::testing::Values(
+        // Even with the password of the user whose hash stands in for unknown users.
+        script{
+            "UnknownUsersCostAHashToo",
+            {refused("mallory", "alice-pw"), refused("mallory", "x"), hashes(2), cache_entries(0)}},
+        script{"SecondVerifyIsACacheHitWithoutHashing",
+               {not_cached("alice", "alice-pw"), accepted("alice", "alice-pw"), hashes(1),
+                cached("alice", "alice-pw"), accepted("alice", "alice-pw"), hashes(1)}},
+        script{"WrongPasswordsAreNeverCached",
+               {accepted("alice", "alice-pw"), refused("alice", "guess"), refused("alice", "guess"),
+                hashes(3), not_cached("alice", "guess"), cached("alice", "alice-pw")}},
+        script{"CachedSuccessExpiresAndIsHashedAgain",
+               {accepted("bob", "bob-pw"), wait(5min - 1s), accepted("bob", "bob-pw"), hashes(1),
+                wait(1s), not_cached("bob", "bob-pw"), accepted("bob", "bob-pw"), hashes(2)}},
+        script{"VerifySlowAlwaysHashes",
+               {accepted_slowly("alice", "alice-pw"), accepted_slowly("alice", "alice-pw"),
+                hashes(2)}}),
+    [](auto const& p) { return std::string(p.param.name); });
 
 TEST_F(BasicAuthenticatorTest, ReplaceSwapsUsersAndDropsTheCache) {
   basic_authenticator auth(table_, cache());

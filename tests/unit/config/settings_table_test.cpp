@@ -2,6 +2,7 @@
 // its own bounds, and the loader enforces those bounds on the line of the key.
 #include "config/load.hpp"
 #include "config/reference.hpp"
+#include "core/number_text.hpp"
 #include "settings/settings.hpp"
 
 #include <gtest/gtest.h>
@@ -100,7 +101,9 @@ TEST(SettingsTable, DefaultsKeepTheirBounds) {
       auto const* row = settings::find_setting(section.name, name);
       ASSERT_NE(row, nullptr) << name;
       if (is_number(*row)) {
-        EXPECT_EQ(settings::bounds_problem(*row, std::stoull(text)), "")
+        auto const value = core::parse_decimal_u64(text);
+        ASSERT_TRUE(value) << section.name << "." << name << " = " << text;
+        EXPECT_EQ(settings::bounds_problem(*row, *value), "")
             << section.name << "." << name << " = " << text;
       }
     }

@@ -1,5 +1,5 @@
-// A child process with stdout and stderr captured to files, for running openbits in the
-// background (to kill it mid-upload) or to completion.
+// A child process with stdout and stderr captured to separate files, for running a
+// command (openbits) in the background, to kill it midway, or to completion.
 #pragma once
 
 #include "support/daemon.hpp"
