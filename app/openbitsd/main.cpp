@@ -60,11 +60,12 @@ bool build_router(config::daemon_config const& cfg, service::router& router,
   auto const opts = service::service_options::from(cfg.server);
   for (auto const& v : cfg.vdirs) {
     std::string const spool = v.spool_dir.empty() ? v.root + "/.bits-spool" : v.spool_dir;
-    std::string why;
     storage::fs_store_options const folders{v.create_dirs, v.dir_mode.bits};
-    auto store = storage::open_fs_store(v.root, spool, &why, folders);
+    auto store = storage::open_fs_store(v.root, spool, folders);
     if (!store) {
-      spdlog::error("vdir {}: {}", v.url, why.empty() ? store.error().message() : why);
+      auto const failure = store.error();
+      spdlog::error("vdir {}: {}", v.url,
+                    failure.why().empty() ? failure.message() : failure.why().text());
       return false;
     }
     auto svc = std::make_unique<service::upload_service>(

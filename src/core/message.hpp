@@ -38,6 +38,7 @@ struct reply {
   unsigned status = 200;
   std::vector<std::pair<std::string, std::string>> fields;
   bool close = false;  ///< the connection must close after this reply
+  std::string cause;   ///< why it failed, for the request log (status::why); never sent
 
   reply& set(std::string_view name, std::string value);
   /// Value of `name` (case-insensitive), or empty.

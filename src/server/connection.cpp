@@ -319,7 +319,7 @@ class http_connection {
   /// directory's answer; for a Fragment, its body streamed into the session.
   net::awaitable<dispatched> dispatch_bits_post(incoming& in, resolved_request const& r,
                                                 request_log& log) {
-    if (!r.post) co_return dispatched{core::make_error_ack(service::to_bits_error(r.post.error()))};
+    if (!r.post) co_return dispatched{service::error_ack(r.post.error())};
     auto out = co_await route_bits_post(in.head, *r.post);
     if (!out.job) co_return dispatched{std::move(out.reply)};
     if (in.expect_continue && !co_await write_continue()) co_return dispatched{};

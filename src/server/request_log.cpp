@@ -24,6 +24,17 @@ std::string printable(std::string_view s, std::size_t max) {
   return out;
 }
 
+/// `s` in double quotes, one line and bounded, double quotes and backslashes escaped.
+std::string quoted(std::string_view s, std::size_t max) {
+  std::string out = "\"";
+  for (char c : printable(s, max)) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 }  // namespace
 
 bool request_log::enabled() noexcept {
@@ -58,6 +69,9 @@ void request_log::finish(core::reply const& reply) {
   }
   std::string code;
   if (auto c = reply.header(core::header::error_code)) code = " error=" + std::string(*c);
+  // What made the request fail below the protocol, e.g. "fdatasync data: No space left
+  // on device": the client only sees the error code.
+  if (!reply.cause.empty()) code += " cause=" + quoted(reply.cause, 512);
   spdlog::info("{} {} {} {} session={} status={}{} bytes={} {:.1f}ms{}{}", remote_, method_,
                target_, packet_, session, reply.status, code, bytes_, ms, note_.empty() ? "" : " ",
                note_);

@@ -1,5 +1,6 @@
 // One access-log line per request, at info: remote address, method, target, packet
-// type, session (short form; the full id only at debug), status, bytes, duration.
+// type, session (short form; the full id only at debug), status, BITS error code and
+// the cause of a failure (core::reply::cause), bytes, duration.
 #pragma once
 
 #include "core/message.hpp"

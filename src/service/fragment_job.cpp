@@ -2,27 +2,31 @@
 // chunk written, so what an interrupted body leaves behind is always consistent.
 #include "service/fragment_job.hpp"
 
-#include "service/upload_service.hpp"
+#include "service/acks.hpp"
+#include "service/random_id.hpp"
 
 #include <algorithm>
 
 namespace bits::service {
 
-fragment_job::fragment_job(upload_service& svc, session_lease lease, core::fragment_plan plan,
+void fragment_env::completed(session& s, bool left_spool) const {
+  quotas.completed(s, left_spool);
+  session_counters::bump(counters.committed);
+}
+
+fragment_job::fragment_job(fragment_env env, session_lease lease, core::fragment_plan plan,
                            std::uint64_t body_length, std::unique_ptr<storage::data_writer> writer,
-                           std::string scheme, std::string host, std::string target)
-    : svc_(svc),
+                           request_url url)
+    : env_(env),
       lease_(std::move(lease)),
       plan_(plan),
       body_length_(body_length),
       writer_(std::move(writer)),
-      scheme_(std::move(scheme)),
-      host_(std::move(host)),
-      target_(std::move(target)) {}
+      url_(std::move(url)) {}
 
 fragment_job::~fragment_job() = default;
 
-boost::system::error_code fragment_job::write(std::span<std::byte const> bytes) {
+status fragment_job::write(std::span<std::byte const> bytes) {
   auto const at = consumed_;
   consumed_ += bytes.size();
   // Drop the part of this chunk that falls into the bytes the server already holds.
@@ -39,7 +43,7 @@ boost::system::error_code fragment_job::write(std::span<std::byte const> bytes) 
   s.record.received = offset + bytes.size();
   if (!s.dirty) {
     s.dirty = true;
-    s.dirty_since = svc_.clock_();
+    s.dirty_since = env_.clock();
   }
   return {};
 }
@@ -49,28 +53,28 @@ core::reply fragment_job::finish() {
   auto const id = s.record.id;
   std::lock_guard lock(s.mu);
   auto& rec = s.record;
-  rec.last_activity = svc_.clock_();
+  rec.last_activity = env_.clock();
   auto const work = disk_work(s);
 
   if (work == finish_work::commit) {
     // The last byte is here: publish now, before the Ack (reference 6.3).
-    if (auto ec = svc_.store_->commit(rec, svc_.policy_.allow_overwrites)) {
-      core::reply r = session_error(to_bits_error(ec), id, rec.received);
+    if (auto ec = env_.store.commit(rec, env_.policy.allow_overwrites)) {
+      core::reply r = session_error(ec, id, rec.received);
       release();
       return r;
     }
     rec.state = storage::session_state::complete;
     s.dirty = false;
     s.durable = rec.received;
-    svc_.completed(s, true);
+    env_.completed(s, true);
   } else if (work == finish_work::sync) {
     // Strict durability: what this Ack reports survives power loss.
-    auto ec = writer_ ? writer_->sync() : boost::system::error_code{};
-    if (!ec) ec = svc_.store_->save(rec, true);
+    auto ec = writer_ ? writer_->sync() : status{};
+    if (!ec) ec = env_.store.save(rec, true);
     if (ec) {
       // The bytes are held, only not yet synced (the maintenance thread retries): the
       // offset reported never goes back, whatever failed.
-      core::reply r = session_error(to_bits_error(ec), id, rec.received);
+      core::reply r = session_error(ec, id, rec.received);
       release();
       return r;
     }
@@ -84,7 +88,7 @@ core::reply fragment_job::finish() {
   // A retransmitted final fragment gets the same reply URL again (reference 5.3).
   if (rec.state == storage::session_state::complete &&
       (!rec.reply_token.empty() || !rec.reply_url.empty())) {
-    r.set(core::header::reply_url, svc_.reply_url(rec, scheme_, host_));
+    r.set(core::header::reply_url, reply_url(rec, env_.policy.url, url_.scheme, url_.host));
   }
   release();
   return r;
@@ -93,7 +97,7 @@ core::reply fragment_job::finish() {
 fragment_job::finish_work fragment_job::disk_work(session const& s) const {
   if (s.record.state != storage::session_state::receiving) return finish_work::none;
   if (plan_.completes_upload) return finish_work::commit;
-  if (s.dirty && svc_.options_.sync_interval.count() == 0) return finish_work::sync;
+  if (s.dirty && env_.strict_sync) return finish_work::sync;
   return finish_work::none;
 }
 
@@ -107,90 +111,101 @@ bool fragment_job::needs_notification() const {
   session& s = *lease_;
   std::lock_guard lock(s.mu);
   return plan_.completes_upload && s.record.state == storage::session_state::receiving &&
-         svc_.policy_.notification_type != notification_type::none;
+         env_.policy.notification_type != notification_type::none;
 }
 
-result<notification_request> fragment_job::notification() {
+status_or<notification_request> fragment_job::notification() {
   session& s = *lease_;
   auto const& id = s.record.id;
-  if (auto ec = svc_.store_->reset_reply(id)) return ec;
-  auto const& p = svc_.policy_;
+  if (auto ec = env_.store.reset_reply(id)) return ec;
+  auto const& p = env_.policy;
   notification_request req;
   req.type = p.notification_type;
-  req.url = resolve_notification_url(p.notification_url, scheme_, host_, target_);
-  req.original_url = absolute_url(scheme_, host_, target_);
-  req.request_file = svc_.store_->spool_file_path(id, storage::spool_file::request);
-  req.response_file = svc_.store_->spool_file_path(id, storage::spool_file::reply);
+  req.url = resolve_notification_url(p.notification_url, url_.scheme, url_.host, url_.target);
+  req.original_url = absolute_url(url_.scheme, url_.host, url_.target);
+  req.request_file = env_.store.spool_file_path(id, storage::spool_file::request);
+  req.response_file = env_.store.spool_file_path(id, storage::spool_file::reply);
   req.timeout = p.notification_timeout;
   return req;
 }
 
-core::reply fragment_job::finish_notified(notification_response const& r) {
-  session& s = *lease_;
-  auto const id = s.record.id;
-  std::lock_guard lock(s.mu);
-  auto& rec = s.record;
-  rec.last_activity = svc_.clock_();
-  auto const answer = [&](core::reply rep) {
-    rep.set(core::header::session_id, id.to_string());
-    rep.set(core::header::received_content_range, std::to_string(rec.received));
-    release();
-    return rep;
-  };
-  notification_response checked = r;
-  // Reference 7.5: reply URLs over 2,200 characters are refused. Control characters
-  // (a bare CR survives the HTTP client's line splitting) would go into our own
-  // BITS-Reply-URL header: refused too.
+namespace {
+
+/// `r`, with a reply URL that reference 7.5 refuses turned into a malformed answer: over
+/// 2,200 characters, or with control characters (a bare CR survives the HTTP client's
+/// line splitting and would go into our own BITS-Reply-URL header).
+notification_response checked(notification_response r) {
   auto const control = [](char c) {
     return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7F;
   };
-  if (checked.what == notification_response::outcome::ok &&
-      (checked.static_url.size() > 2200 ||
-       std::any_of(checked.static_url.begin(), checked.static_url.end(), control))) {
-    checked.what = notification_response::outcome::malformed;
+  if (r.what == notification_response::outcome::ok &&
+      (r.static_url.size() > 2200 ||
+       std::any_of(r.static_url.begin(), r.static_url.end(), control))) {
+    r.what = notification_response::outcome::malformed;
   }
-  // The session keeps every byte: a retried final fragment notifies again (6.2).
-  if (checked.what != notification_response::outcome::ok) {
-    return answer(application_error_ack(checked));
-  }
-
-  rec.reply_url = checked.static_url;
-  if (rec.reply_url.empty()) rec.reply_token = random_session_id().to_hex();
-  // commit() saves the record as complete itself; without a copy, save() does.
-  auto ec = checked.copy_to_destination ? svc_.store_->commit(rec, svc_.policy_.allow_overwrites)
-                                        : svc_.store_->save(
-                                              [&] {
-                                                auto done = rec;
-                                                done.state = storage::session_state::complete;
-                                                return done;
-                                              }(),
-                                              false);
-  if (!ec) {
-    rec.state = storage::session_state::complete;
-    // Without a copy the upload stays in the spool, beside the reply, until Close.
-    svc_.completed(s, checked.copy_to_destination);
-  }
-  if (ec) {
-    rec.reply_token.clear();
-    rec.reply_url.clear();
-    rec.state = storage::session_state::receiving;
-    return answer(session_error(to_bits_error(ec), id, rec.received));
-  }
-  s.dirty = false;
-  svc_.remember_reply(rec);
-  core::reply rep = core::make_ack();
-  rep.set(core::header::reply_url, svc_.reply_url(rec, scheme_, host_));
-  return answer(std::move(rep));
+  return r;
 }
 
-core::reply fragment_job::fail(boost::system::error_code ec) {
+}  // namespace
+
+core::reply fragment_job::finish_notified(notification_response const& r) {
+  session& s = *lease_;
+  std::lock_guard lock(s.mu);
+  s.record.last_activity = env_.clock();
+  auto const response = checked(r);
+  core::reply rep;
+  if (response.what != notification_response::outcome::ok) {
+    // The session keeps every byte: a retried final fragment notifies again (6.2).
+    rep = application_error_ack(response);
+  } else if (auto failed = complete_notified(s, response)) {
+    rep = error_ack(failed);
+  } else {
+    rep = core::make_ack();
+    rep.set(core::header::reply_url, reply_url(s.record, env_.policy.url, url_.scheme, url_.host));
+  }
+  rep.set(core::header::session_id, s.record.id.to_string());
+  rep.set(core::header::received_content_range, std::to_string(s.record.received));
+  release();
+  return rep;
+}
+
+status fragment_job::complete_notified(session& s, notification_response const& r) {
+  auto& rec = s.record;
+  rec.reply_url = r.static_url;
+  if (rec.reply_url.empty()) {
+    auto token = random_session_id();
+    if (!token) {
+      rec.reply_url.clear();
+      return token.error();
+    }
+    rec.reply_token = token->to_hex();
+  }
+  // commit() saves the record as complete itself; without a copy, save() does.
+  auto done = rec;
+  done.state = storage::session_state::complete;
+  auto failed = r.copy_to_destination ? env_.store.commit(rec, env_.policy.allow_overwrites)
+                                      : env_.store.save(done, false);
+  if (failed) {
+    rec.reply_token.clear();
+    rec.reply_url.clear();
+    return failed;
+  }
+  rec.state = storage::session_state::complete;
+  s.dirty = false;
+  // Without a copy the upload stays in the spool, beside the reply, until Close.
+  env_.completed(s, r.copy_to_destination);
+  env_.replies.add(rec);
+  return {};
+}
+
+core::reply fragment_job::fail(status const& failure) {
   session& s = *lease_;
   std::uint64_t received = 0;
   {
     std::lock_guard lock(s.mu);
     received = s.record.received;
   }
-  core::reply r = session_error(to_bits_error(ec), s.record.id, received);
+  core::reply r = session_error(failure, s.record.id, received);
   release();
   return r;
 }
@@ -201,7 +216,7 @@ void fragment_job::abort() noexcept {
 
 void fragment_job::release() noexcept {
   // The session was in use until now: its idle time for eviction starts here.
-  if (lease_) lease_->active_at.store(svc_.clock_(), std::memory_order_relaxed);
+  if (lease_) lease_->active_at.store(env_.clock(), std::memory_order_relaxed);
   lease_.release();
 }
 

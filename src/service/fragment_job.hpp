@@ -5,7 +5,7 @@
 #include "core/fragment_plan.hpp"
 #include "core/message.hpp"
 #include "service/notification.hpp"
-#include "service/session_registry.hpp"
+#include "service/vdir_state.hpp"
 #include "storage/upload_store.hpp"
 
 #include <cstddef>
@@ -16,27 +16,46 @@
 
 namespace bits::service {
 
-class upload_service;
+/// What a fragment_job uses of its virtual directory: references into the service,
+/// which outlives every request.
+struct fragment_env {
+  vdir_policy const& policy;
+  storage::upload_store& store;
+  clock_fn const& clock;
+  bool strict_sync;  ///< sync data and metadata before every Ack (sync_interval = 0)
+  session_quotas& quotas;
+  session_counters& counters;
+  reply_tokens& replies;
+
+  /// The upload of `s` is complete (caller holds s.mu): counted as committed, and
+  /// evicted only after receiving sessions; with `left_spool` its spool bytes are free.
+  void completed(session& s, bool left_spool) const;
+};
+
+/// Where the request was sent, for the reply URL and the notification.
+struct request_url {
+  std::string scheme;
+  std::string host;    ///< Host header
+  std::string target;  ///< request target as sent
+};
 
 class fragment_job {
  public:
-  /// `url_base` carries the request's scheme, Host and target, for the reply URL and
-  /// the notification.
-  fragment_job(upload_service& svc, session_lease lease, core::fragment_plan plan,
+  /// Streams the body of a Fragment planned as `plan` into `writer` (null when the
+  /// plan writes nothing) for the session held by `lease`.
+  fragment_job(fragment_env env, session_lease lease, core::fragment_plan plan,
                std::uint64_t body_length, std::unique_ptr<storage::data_writer> writer,
-               std::string scheme, std::string host, std::string target);
+               request_url url);
   fragment_job(fragment_job const&) = delete;
   fragment_job& operator=(fragment_job const&) = delete;
   ~fragment_job();
 
-  /// Body bytes still expected.
-  [[nodiscard]] std::uint64_t remaining() const noexcept { return body_length_ - consumed_; }
-
   /// The next `bytes` of the body, in order. Bytes the server already holds are
   /// skipped; the rest are written at the session's offset, which then advances, so an
   /// interrupted body leaves the session holding exactly what arrived (reference 5.5).
-  /// Errors: disk_full, storage_failure (the caller answers with finish_failed).
-  [[nodiscard]] boost::system::error_code write(std::span<std::byte const> bytes);
+  /// Errors: disk_full, storage_failure, with their cause (the caller answers with
+  /// fail()).
+  [[nodiscard]] status write(std::span<std::byte const> bytes);
 
   /// After the whole body: commits the upload if this fragment completed it, applies the
   /// sync policy, and returns the Ack. Releases the session.
@@ -53,13 +72,14 @@ class fragment_job {
   [[nodiscard]] bool needs_notification() const;
 
   /// The call to make. Removes any reply left by an earlier, failed attempt.
-  [[nodiscard]] result<notification_request> notification();
+  [[nodiscard]] status_or<notification_request> notification();
 
   /// The Ack once the application answered (reference 7.5, 7.6). Releases the session.
   [[nodiscard]] core::reply finish_notified(notification_response const& r);
 
-  /// The Ack for a body that could not be stored (error from write). Releases the session.
-  [[nodiscard]] core::reply fail(boost::system::error_code ec);
+  /// The Ack for a body that could not be stored (`failure` from write or
+  /// notification), its cause kept for the request log. Releases the session.
+  [[nodiscard]] core::reply fail(status const& failure);
 
   /// The body was cut off (client gone, timeout): keeps what arrived, releases the session.
   void abort() noexcept;
@@ -70,16 +90,18 @@ class fragment_job {
   [[nodiscard]] finish_work disk_work(session const& s) const;
   /// Releases the session, marking it active until now.
   void release() noexcept;
+  /// Hands the complete upload of `s` over as the application answered (caller holds
+  /// s.mu): the reply token or static URL, then commit (a copy was asked for) or a save
+  /// as complete. On failure the session stays receiving, holding every byte.
+  [[nodiscard]] status complete_notified(session& s, notification_response const& r);
 
-  upload_service& svc_;
+  fragment_env env_;
   session_lease lease_;
   core::fragment_plan plan_;
   std::uint64_t body_length_ = 0;
   std::uint64_t consumed_ = 0;
   std::unique_ptr<storage::data_writer> writer_;
-  std::string scheme_;
-  std::string host_;
-  std::string target_;
+  request_url url_;
 };
 
 }  // namespace bits::service

@@ -1,13 +1,16 @@
-// Background work of a virtual directory: periodic syncs of open sessions (the
-// durability policy), expiry of idle sessions, and tombstone syncing and pruning. Runs on the
-// maintenance thread, never on an I/O thread.
-#include "service/upload_service.hpp"
+// Syncs run outside the session's lock, all due sessions at once; expiry takes each
+// session's lease so a session in use is never expired under its request.
+#include "service/maintenance.hpp"
 
 #include <exception>
 
 namespace bits::service {
 
-void upload_service::sync_session(session& s) {
+void run_serially(std::vector<std::function<void()>>& jobs) {
+  for (auto& job : jobs) job();
+}
+
+void maintenance::sync_session(session& s) {
   std::uint64_t upto = 0;
   {
     std::lock_guard lock(s.mu);
@@ -17,27 +20,23 @@ void upload_service::sync_session(session& s) {
   }
   // fdatasync outside the lock: a Fragment may keep writing meanwhile; what it adds
   // makes the session dirty again and is synced next time.
-  auto writer = store_->open_data(s.record.id);
+  auto writer = dir_.store->open_data(s.record.id);
   bool ok = writer && !(*writer)->sync();
   std::lock_guard lock(s.mu);
   if (ok && !s.gone && s.record.state == storage::session_state::receiving) {
     auto copy = s.record;
     copy.received = upto;
-    ok = !store_->save(copy, true);
+    ok = !dir_.store->save(copy, true);
     if (ok) s.durable = upto;
   }
   if (!ok && !s.gone && !s.dirty) {
     s.dirty = true;
-    s.dirty_since = clock_();
+    s.dirty_since = dir_.clock();
   }
 }
 
-void run_serially(std::vector<std::function<void()>>& jobs) {
-  for (auto& job : jobs) job();
-}
-
-void upload_service::sync_all(std::vector<std::shared_ptr<session>> const& due,
-                              run_all_fn const& run_all) {
+void maintenance::sync_all(std::vector<std::shared_ptr<session>> const& due,
+                           run_all_fn const& run_all) {
   if (due.empty()) return;
   std::vector<std::function<void()>> jobs;
   jobs.reserve(due.size());
@@ -53,43 +52,49 @@ void upload_service::sync_all(std::vector<std::shared_ptr<session>> const& due,
   run_all(jobs);
 }
 
-void upload_service::maintain(run_all_fn const& run_all) {
-  auto const now = clock_();
-  bool const cleanup = now >= next_cleanup_;
-  if (cleanup) next_cleanup_ = now + policy_.cleanup_interval.count();
+void maintenance::expire(std::vector<std::shared_ptr<session>> const& sessions, std::int64_t now) {
+  for (auto const& s : sessions) {
+    // Expire only sessions nobody is using right now; a busy one is not idle.
+    auto lease = dir_.sessions.lease(s->record.id);
+    if (!lease) continue;
+    std::lock_guard lock(s->mu);
+    if (dir_.is_expired(*s, now)) {
+      dir_.end_session(*s, std::nullopt);
+      session_counters::bump(dir_.counters.expired);
+    }
+  }
+}
 
-  auto const sessions = sessions_.snapshot();
+void maintenance::prune_tombstones(std::int64_t now) {
+  auto const oldest = now - dir_.options.tombstone_ttl.count();
+  dir_.sessions.prune_tombstones(oldest);
+  // Syncs the tombstones recorded since the last tick and deletes expired ones; a
+  // failure is tried again next tick.
+  static_cast<void>(dir_.store->maintain_tombstones(now, oldest));
+}
+
+void maintenance::tick(run_all_fn const& run_all) {
+  auto const now = dir_.clock();
+  auto const sessions = dir_.sessions.snapshot();
   std::vector<std::shared_ptr<session>> due;
   for (auto const& s : sessions) {
     std::lock_guard lock(s->mu);
-    if (s->dirty && now - s->dirty_since >= options_.sync_interval.count()) due.push_back(s);
+    if (s->dirty && now - s->dirty_since >= dir_.options.sync_interval.count()) due.push_back(s);
   }
   // All due sessions at once: one by one, each costing several syncs, the interval
   // could not be kept with thousands of active sessions.
   sync_all(due, run_all);
-
-  for (auto const& s : sessions) {
-    if (!cleanup) break;
-    // Expire only sessions nobody is using right now; a busy one is not idle.
-    auto lease = sessions_.lease(s->record.id);
-    if (!lease) continue;
-    std::lock_guard lock(s->mu);
-    if (is_expired(*s, now)) {
-      finish_session(*s, std::nullopt);
-      session_counters::bump(counters_.expired);
-    }
+  if (now >= next_cleanup_) {
+    next_cleanup_ = now + dir_.policy.cleanup_interval.count();
+    expire(sessions, now);
   }
-  auto const oldest = now - options_.tombstone_ttl.count();
-  sessions_.prune_tombstones(oldest);
-  // Syncs the tombstones recorded since the last tick and deletes expired ones; a
-  // failure is tried again next tick.
-  static_cast<void>(store_->maintain_tombstones(now, oldest));
+  prune_tombstones(now);
 }
 
-void upload_service::flush_all(run_all_fn const& run_all) {
-  sync_all(sessions_.snapshot(), run_all);
-  auto const now = clock_();
-  static_cast<void>(store_->maintain_tombstones(now, now - options_.tombstone_ttl.count()));
+void maintenance::flush_all(run_all_fn const& run_all) {
+  sync_all(dir_.sessions.snapshot(), run_all);
+  auto const now = dir_.clock();
+  static_cast<void>(dir_.store->maintain_tombstones(now, now - dir_.options.tombstone_ttl.count()));
 }
 
 }  // namespace bits::service

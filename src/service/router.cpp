@@ -2,6 +2,7 @@
 #include "service/router.hpp"
 
 #include "core/upload_path.hpp"
+#include "service/acks.hpp"
 
 #include <algorithm>
 
@@ -48,7 +49,7 @@ upload_service* router::find(std::string_view path) const noexcept {
 outcome router::handle_bits_post(core::request_head const& req) const {
   auto const path = core::decode_target_path(req.target);
   auto const post = check_bits_post(path, path ? find(*path) : nullptr, req);
-  if (!post) return outcome{core::make_error_ack(to_bits_error(post.error())), nullptr, false};
+  if (!post) return outcome{error_ack(post.error()), nullptr, false};
   return dispatch(*post, req);
 }
 

@@ -84,22 +84,6 @@ void session_quotas::release(session& s) {
   s.owner.clear();
 }
 
-std::size_t session_quotas::size() const {
-  std::lock_guard lock(mu_);
-  return directory_.size();
-}
-
-std::size_t session_quotas::owned_by(std::string const& owner) const {
-  std::lock_guard lock(mu_);
-  auto it = owners_.find(owner);
-  return it == owners_.end() ? 0 : it->second.size();
-}
-
-std::uint64_t session_quotas::spool_reserved() const {
-  std::lock_guard lock(mu_);
-  return spool_reserved_;
-}
-
 void session_quotas::insert(session& s) {
   entry const e{s.quota_key, &s};
   auto const into = [&](group& g) { (s.complete_order ? g.complete : g.receiving).insert(e); };

@@ -84,13 +84,6 @@ class session_quotas {
   /// `s` ended: no longer counted. Idempotent.
   void release(session& s);
 
-  /// Sessions counted for the directory.
-  [[nodiscard]] std::size_t size() const;
-  /// Sessions counted for `owner`.
-  [[nodiscard]] std::size_t owned_by(std::string const& owner) const;
-  /// Spool bytes reserved.
-  [[nodiscard]] std::uint64_t spool_reserved() const;
-
  private:
   using entry = std::pair<std::int64_t, session*>;
   /// Oldest key first; sessions of one key in address order (std::less is total on

@@ -24,7 +24,7 @@ void session_registry::insert(std::shared_ptr<session> s) {
   open_.insert_or_assign(id, std::move(s));
 }
 
-result<session_lease> session_registry::lease(core::session_id const& id) {
+status_or<session_lease> session_registry::lease(core::session_id const& id) {
   std::shared_ptr<session> s;
   {
     std::lock_guard lock(mu_);
@@ -46,9 +46,7 @@ void session_registry::forget(core::session_id const& id, std::optional<tombston
                               std::int64_t now) {
   // Outside mu_: the journal may block on disk. A failed write only loses the
   // tombstone's survival of a restart; the answer to this packet does not change.
-  if (how && journal_ != nullptr) {
-    static_cast<void>(journal_->add_tombstone({id, *how, now}, durable_));
-  }
+  if (how) static_cast<void>(journal_.add_tombstone({id, *how, now}, durable_));
   std::lock_guard lock(mu_);
   open_.erase(id);
   if (how) ended_.insert_or_assign(id, ended{*how, now});

@@ -65,18 +65,16 @@ using storage::tombstone;
 
 class session_registry {
  public:
-  /// Tombstones in memory only.
-  session_registry() = default;
   /// Tombstones are also recorded in `journal` (not owned; must outlive this), so they
   /// survive a restart; with `durable` they are synced there before forget() returns.
-  session_registry(storage::upload_store* journal, bool durable) noexcept
+  session_registry(storage::upload_store& journal, bool durable) noexcept
       : journal_(journal), durable_(durable) {}
 
   /// Adds a new session (its spool entry exists already).
   void insert(std::shared_ptr<session> s);
 
   /// Leases the session. Errors: session_not_found, session_busy.
-  [[nodiscard]] result<session_lease> lease(core::session_id const& id);
+  [[nodiscard]] status_or<session_lease> lease(core::session_id const& id);
 
   /// The open session `id`, without leasing it (readers that take `mu`), or null.
   [[nodiscard]] std::shared_ptr<session> find(core::session_id const& id) const;
@@ -105,7 +103,7 @@ class session_registry {
     tombstone how;
     std::int64_t at;
   };
-  storage::upload_store* journal_ = nullptr;
+  storage::upload_store& journal_;
   bool durable_ = false;
   mutable std::mutex mu_;
   std::unordered_map<core::session_id, std::shared_ptr<session>, core::session_id_hash> open_;

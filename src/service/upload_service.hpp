@@ -3,37 +3,22 @@
 #pragma once
 
 #include "core/message.hpp"
+#include "service/acks.hpp"
 #include "service/fragment_job.hpp"
+#include "service/maintenance.hpp"
 #include "service/packet.hpp"
 #include "service/session_counters.hpp"
-#include "service/session_quotas.hpp"
-#include "service/session_registry.hpp"
 #include "service/vdir_policy.hpp"
+#include "service/vdir_state.hpp"
 #include "storage/upload_store.hpp"
 
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace bits::service {
-
-/// Unix seconds now; injected so tests can move time.
-using clock_fn = std::function<std::int64_t()>;
-
-/// Runs every job of the list, possibly several at once, and returns when all are done.
-/// The jobs do not throw. The server runs them on its disk pool, so that many sessions'
-/// syncs are in flight together (the filesystem commits concurrent syncs together).
-using run_all_fn = std::function<void(std::vector<std::function<void()>>& jobs)>;
-
-/// Runs the jobs one after another on the calling thread.
-void run_serially(std::vector<std::function<void()>>& jobs);
-
-/// Receives one line about an event worth an operator's attention (an eviction).
-using log_fn = std::function<void(std::string const& line)>;
 
 /// The request facts a handler needs besides the packet.
 struct request_context {
@@ -47,7 +32,7 @@ struct request_context {
 
 /// What the service decided about one packet.
 struct outcome {
-  core::reply reply;                  ///< the answer, unless `fragment` is set
+  core::reply reply;                  ///< the answer, unless `job` is set
   std::unique_ptr<fragment_job> job;  ///< a Fragment whose body must now be streamed
   bool busy = false;                  ///< the session is serving another request: ask again shortly
 };
@@ -58,41 +43,40 @@ class upload_service {
   upload_service(vdir_policy policy, service_options options,
                  std::unique_ptr<storage::upload_store> store, clock_fn clock);
 
-  [[nodiscard]] vdir_policy const& policy() const noexcept { return policy_; }
+  [[nodiscard]] vdir_policy const& policy() const noexcept { return dir_.policy; }
 
   /// Loads the sessions left in the spool by an earlier run. Returns one line per
   /// problem found (entries that could not be recovered), for the log.
-  [[nodiscard]] result<std::vector<std::string>> recover();
+  [[nodiscard]] status_or<std::vector<std::string>> recover();
 
   /// Handles one validated packet (reference 4.5 steps 5 and 6). For a Fragment whose
   /// checks pass, `outcome.job` receives the body; otherwise `outcome.reply` is final.
   [[nodiscard]] outcome handle(packet const& p, request_context const& ctx);
 
-  /// Periodic work, called about once a second from a maintenance thread: syncs
-  /// sessions with unsynced bytes older than sync_interval (through `run_all`), expires
-  /// idle sessions every cleanup_interval, prunes tombstones. Blocks on disk I/O.
-  void maintain(run_all_fn const& run_all = run_serially);
+  /// Periodic work (see maintenance::tick), called about once a second from a
+  /// maintenance thread. Blocks on disk I/O.
+  void maintain(run_all_fn const& run_all = run_serially) { maintenance_.tick(run_all); }
 
   /// At shutdown: syncs every open session so its offset survives power loss.
-  void flush_all(run_all_fn const& run_all = run_serially);
+  void flush_all(run_all_fn const& run_all = run_serially) { maintenance_.flush_all(run_all); }
 
   /// Opens a published file of this directory for a download (`path` relative,
   /// validated). Errors as storage::upload_store::open_published.
-  [[nodiscard]] result<storage::readable_file> open_download(std::string const& path) {
-    return store_->open_published(path);
+  [[nodiscard]] status_or<storage::readable_file> open_download(std::string const& path) {
+    return dir_.store->open_published(path);
   }
 
   /// Opens the reply of the upload-reply session whose reply URL carries `token`.
   /// Errors: session_not_found once the session is closed, cancelled or expired.
-  [[nodiscard]] result<storage::readable_file> open_reply(std::string_view token);
+  [[nodiscard]] status_or<storage::readable_file> open_reply(std::string_view token);
 
   /// Where eviction lines go (info level). Set at start-up, before serving.
-  void set_log(log_fn log) { log_ = std::move(log); }
+  void set_log(log_fn log) { dir_.log = std::move(log); }
 
-  [[nodiscard]] std::size_t open_sessions() const { return sessions_.size(); }
+  [[nodiscard]] std::size_t open_sessions() const { return dir_.sessions.size(); }
 
   /// How many sessions were created, committed, cancelled, expired and evicted.
-  [[nodiscard]] session_counts counters() const noexcept { return counters_.load(); }
+  [[nodiscard]] session_counts counters() const noexcept { return dir_.counters.load(); }
 
  private:
   [[nodiscard]] core::reply handle_ping() const;
@@ -102,59 +86,34 @@ class upload_service {
   [[nodiscard]] outcome handle_cancel(packet const& p, request_context const& ctx);
 
   /// Step 5: lease the session named by the packet and check that it is this
-  /// destination's and this principal's. Expired sessions are removed here.
-  [[nodiscard]] result<session_lease> acquire(core::session_id const& id,
-                                              request_context const& ctx);
+  /// destination's and this principal's. Expired sessions are ended here.
+  [[nodiscard]] status_or<session_lease> acquire(core::session_id const& id,
+                                                 request_context const& ctx);
   /// Adds the session `id` from the store when the store has it (store::load) and this
   /// node holds no session or tombstone of that id.
   void load_session(core::session_id const& id);
-  /// Ends a session: removes its spool entry and remembers how it ended.
-  void finish_session(session& s, std::optional<tombstone> how);
-  void sync_session(session& s);
-  /// Syncs every session of `due` through `run_all`.
-  void sync_all(std::vector<std::shared_ptr<session>> const& due, run_all_fn const& run_all);
-  /// The BITS-Reply-URL of a session that has replied.
-  [[nodiscard]] std::string reply_url(storage::session_record const& rec, std::string_view scheme,
-                                      std::string_view host) const;
-  void remember_reply(storage::session_record const& rec);
-  [[nodiscard]] bool is_expired(session const& s, std::int64_t now) const;
 
-  /// Counts the new session `s` against the limits (reference 9.1
-  /// BITSNumberOfSessionsLimit), evicting idle sessions while one is reached; the 503
-  /// to answer when none can be evicted.
-  [[nodiscard]] std::optional<core::reply> admit(session& s, request_context const& ctx,
-                                                 std::int64_t now);
-  /// Ends the idle session `id` to make room. False when it is gone, busy or no longer
-  /// idle.
-  bool evict(core::session_id const& id, bool directory_limit, std::int64_t now);
-  /// The upload of `s` is complete (caller holds s.mu).
-  void completed(session& s, bool left_spool);
+  /// Create-Session: whether an upload to `destination` may begin now (destination
+  /// usable, disk not too full); the failure to answer otherwise.
+  [[nodiscard]] status check_new_upload(std::string const& destination);
+  /// Create-Session: the spool entry of the new session `s` (synced with strict sync).
+  /// On failure `s` is no longer counted against the limits.
+  [[nodiscard]] status create_entry(session& s);
 
-  vdir_policy policy_;
-  service_options options_;
-  std::unique_ptr<storage::upload_store> store_;
-  clock_fn clock_;
-  session_quotas quotas_;
-  session_counters counters_;
-  log_fn log_;
-  session_registry sessions_;
-  std::int64_t next_cleanup_ = 0;
+  /// Fragment: what the plan needs before the body (room on the disk, the total fixed
+  /// by the first fragment, the data file open). The writer is null when nothing is
+  /// to be written. Caller holds s.mu.
+  [[nodiscard]] status_or<std::unique_ptr<storage::data_writer>> prepare_fragment(
+      session& s, core::content_range const& range, core::fragment_plan const& plan);
+  /// Fragment: whether the disk has room for `bytes` more beside min_free_disk.
+  [[nodiscard]] bool has_room(std::uint64_t bytes) const;
+
+  /// What fragment jobs of this directory may use.
+  [[nodiscard]] fragment_env job_env();
+
+  vdir_state dir_;
+  maintenance maintenance_{dir_};
   std::mutex load_mu_;  ///< serialises load_session
-  mutable std::mutex replies_mu_;
-  std::unordered_map<std::string, core::session_id> replies_;  ///< reply token -> session
-
-  friend class fragment_job;
 };
-
-/// `ec` as a bits::error; errors of other categories become storage_failure.
-[[nodiscard]] error to_bits_error(boost::system::error_code ec) noexcept;
-
-/// A fresh session id: 128 bits from the kernel's CSPRNG (getrandom).
-[[nodiscard]] core::session_id random_session_id();
-
-/// The Ack for a packet about session `id` that failed with `e`: error headers, the
-/// session id, and BITS-Received-Content-Range when `received` is known.
-[[nodiscard]] core::reply session_error(error e, core::session_id const& id,
-                                        std::optional<std::uint64_t> received);
 
 }  // namespace bits::service

@@ -15,11 +15,11 @@ class fs_data_writer final : public data_writer {
  public:
   explicit fs_data_writer(unique_fd fd) : fd_(std::move(fd)) {}
 
-  error_code write_at(std::uint64_t offset, std::span<std::byte const> bytes) override {
+  status write_at(std::uint64_t offset, std::span<std::byte const> bytes) override {
     return write_all_at(fd_.get(), offset, bytes, "pwrite data");
   }
 
-  error_code sync() override {
+  status sync() override {
     if (::fdatasync(fd_.get()) != 0) return io_failure("fdatasync data", errno);
     return {};
   }
@@ -30,8 +30,8 @@ class fs_data_writer final : public data_writer {
 
 }  // namespace
 
-error_code write_all_at(int fd, std::uint64_t offset, std::span<std::byte const> bytes,
-                        char const* operation) {
+status write_all_at(int fd, std::uint64_t offset, std::span<std::byte const> bytes,
+                    char const* operation) {
   // off_t is signed: an offset past its range cannot be written (and no file system
   // we run on would hold it anyway).
   if (offset > max_off || bytes.size() > max_off - offset) {
@@ -51,7 +51,7 @@ error_code write_all_at(int fd, std::uint64_t offset, std::span<std::byte const>
   return {};
 }
 
-error_code read_small_file(int dir, char const* name, std::size_t max_bytes, std::string& out) {
+status read_small_file(int dir, char const* name, std::size_t max_bytes, std::string& out) {
   unique_fd fd{::openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
   if (!fd) return io_failure("open for reading", errno);
   // Read to end of file rather than trusting st_size: files under /proc report 0.
@@ -70,7 +70,7 @@ error_code read_small_file(int dir, char const* name, std::size_t max_bytes, std
   }
 }
 
-error_code read_at(int fd, std::uint64_t offset, std::size_t len, std::string& out) {
+status read_at(int fd, std::uint64_t offset, std::size_t len, std::string& out) {
   out.resize(len);
   std::size_t have = 0;
   while (have < len) {

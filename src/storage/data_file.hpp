@@ -14,19 +14,19 @@
 namespace bits::storage::detail {
 
 /// Writes all of `bytes` at `offset` of `fd` (pwrite, retried on short writes and
-/// EINTR). Errors: disk_full, storage_failure (recorded under `operation`).
-[[nodiscard]] error_code write_all_at(int fd, std::uint64_t offset,
-                                      std::span<std::byte const> bytes, char const* operation);
+/// EINTR). Errors: disk_full, storage_failure (caused by `operation`).
+[[nodiscard]] status write_all_at(int fd, std::uint64_t offset, std::span<std::byte const> bytes,
+                                  char const* operation);
 
 /// Reads up to `len` bytes of `fd` at `offset` into `out` (pread, retried on short
 /// reads and EINTR); fewer at the end of the file. Errors: storage_failure.
-[[nodiscard]] error_code read_at(int fd, std::uint64_t offset, std::size_t len, std::string& out);
+[[nodiscard]] status read_at(int fd, std::uint64_t offset, std::size_t len, std::string& out);
 
 /// Reads the whole file `name` below `dir` (no symlink followed) into `out`, refusing
-/// files over `max_bytes`. Errors: storage_failure (ENOENT and EFBIG included, see
-/// last_system_failure). Reads to end of file, so /proc files work too.
-[[nodiscard]] error_code read_small_file(int dir, char const* name, std::size_t max_bytes,
-                                         std::string& out);
+/// files over `max_bytes`. Errors: storage_failure (caused by ENOENT and EFBIG too).
+/// Reads to end of file, so /proc files work too.
+[[nodiscard]] status read_small_file(int dir, char const* name, std::size_t max_bytes,
+                                     std::string& out);
 
 /// The data_writer over an open data file (O_WRONLY); owns `fd`.
 [[nodiscard]] std::unique_ptr<data_writer> make_data_writer(unique_fd fd);

@@ -11,20 +11,7 @@
 
 #include <vector>
 
-namespace bits::storage {
-namespace {
-
-// Every store call is synchronous on the caller's thread, so a thread-local slot is
-// enough for the caller to read the errno right after the call that failed.
-thread_local system_failure last_failure{};
-
-}  // namespace
-
-system_failure last_system_failure() noexcept {
-  return last_failure;
-}
-
-namespace detail {
+namespace bits::storage::detail {
 
 void unique_fd::reset(int fd) noexcept {
   if (fd_ >= 0) {
@@ -36,14 +23,8 @@ void unique_fd::reset(int fd) noexcept {
   fd_ = fd;
 }
 
-error_code io_failure(char const* operation, int err) noexcept {
-  last_failure = system_failure{err, operation};
-  if (err == ENOSPC || err == EDQUOT) return make_error_code(error::disk_full);
-  return make_error_code(error::storage_failure);
-}
-
-void restore_failure(system_failure failure) noexcept {
-  last_failure = failure;
+status io_failure(char const* operation, int err) {
+  return status::from_errno(operation, err);
 }
 
 namespace {
@@ -59,13 +40,13 @@ bool is_plain_name(std::string_view segment) noexcept {
 // After each step: the spool may live inside the root (by default <root>/.bits-spool),
 // and nothing below it may ever be a destination; a folder on another filesystem (a
 // mount point) would make the commit's rename fail with EXDEV.
-error_code check_walked_dir(confinement const& c, int fd) {
+status check_walked_dir(confinement const& c, int fd) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return io_failure("fstat destination folder", errno);
   if (file_identity{st.st_dev, st.st_ino} == c.spool) {
-    return make_error_code(error::forbidden_path);
+    return error::forbidden_path;
   }
-  if (st.st_dev != c.filesystem) return make_error_code(error::forbidden_path);
+  if (st.st_dev != c.filesystem) return error::forbidden_path;
   return {};
 }
 
@@ -81,13 +62,13 @@ std::vector<std::string_view> split_segments(std::string_view path) {
 }
 
 // One step down without following a symlink.
-bits::result<unique_fd> open_folder(confinement const& c, int parent, std::string const& name) {
+status_or<unique_fd> open_folder(confinement const& c, int parent, std::string const& name) {
   unique_fd child{::openat(parent, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
   if (!child) {
     int const err = errno;
-    if (err == ENOENT) return make_error_code(error::parent_not_found);
+    if (err == ENOENT) return error::parent_not_found;
     // ENOTDIR: a file, or (O_NOFOLLOW with O_DIRECTORY) a symlink; ELOOP: a symlink.
-    if (err == ENOTDIR || err == ELOOP) return make_error_code(error::forbidden_path);
+    if (err == ENOTDIR || err == ELOOP) return error::forbidden_path;
     return io_failure("open destination folder", err);
   }
   if (auto ec = check_walked_dir(c, child.get())) return ec;
@@ -95,12 +76,12 @@ bits::result<unique_fd> open_folder(confinement const& c, int parent, std::strin
 }
 
 // A missing folder, made and opened without following a symlink raced in its place.
-bits::result<unique_fd> make_folder(confinement const& c, int parent, std::string const& name,
-                                    mode_t mode) {
+status_or<unique_fd> make_folder(confinement const& c, int parent, std::string const& name,
+                                 mode_t mode) {
   bool const created = ::mkdirat(parent, name.c_str(), mode) == 0;
   if (!created && errno != EEXIST) {
     int const err = errno;
-    if (err == ENOENT) return make_error_code(error::parent_not_found);  // removed meanwhile
+    if (err == ENOENT) return error::parent_not_found;  // removed meanwhile
     return io_failure("create destination folder", err);
   }
   // Read access for fchmod and fsync: a folder we just made grants it (dir_mode keeps
@@ -109,8 +90,8 @@ bits::result<unique_fd> make_folder(confinement const& c, int parent, std::strin
   unique_fd child{::openat(parent, name.c_str(), flags)};
   if (!child) {
     int const err = errno;
-    if (err == ENOENT) return make_error_code(error::parent_not_found);
-    if (err == ENOTDIR || err == ELOOP) return make_error_code(error::forbidden_path);
+    if (err == ENOENT) return error::parent_not_found;
+    if (err == ENOTDIR || err == ELOOP) return error::forbidden_path;
     return io_failure("open destination folder", err);
   }
   if (auto ec = check_walked_dir(c, child.get())) return ec;
@@ -123,13 +104,12 @@ bits::result<unique_fd> make_folder(confinement const& c, int parent, std::strin
 
 }  // namespace
 
-bits::result<std::optional<destination_place>> walk(confinement const& c,
-                                                    std::string_view destination,
-                                                    missing_folder missing, mode_t mode) {
-  if (destination.empty()) return make_error_code(error::destination_is_directory);
+status_or<std::optional<destination_place>> walk(confinement const& c, std::string_view destination,
+                                                 missing_folder missing, mode_t mode) {
+  if (destination.empty()) return error::destination_is_directory;
   auto const segments = split_segments(destination);
   for (auto const segment : segments) {
-    if (!is_plain_name(segment)) return make_error_code(error::forbidden_path);
+    if (!is_plain_name(segment)) return error::forbidden_path;
   }
   // Start from our own descriptor of the root (the store's must stay open).
   unique_fd current{::openat(c.root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC)};
@@ -149,13 +129,13 @@ bits::result<std::optional<destination_place>> walk(confinement const& c,
       destination_place{std::move(current), std::string{segments.back()}}};
 }
 
-bits::result<destination_place> walk_to_parent(confinement const& c, std::string_view destination) {
+status_or<destination_place> walk_to_parent(confinement const& c, std::string_view destination) {
   auto place = walk(c, destination, missing_folder::fail);
   if (!place) return place.error();
   return std::move(**place);
 }
 
-error_code check_leaf(confinement const& c, destination_place const& place, bool allow_overwrite) {
+status check_leaf(confinement const& c, destination_place const& place, bool allow_overwrite) {
   struct stat st {};
   if (::fstatat(place.parent.get(), place.leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     int const err = errno;
@@ -163,11 +143,11 @@ error_code check_leaf(confinement const& c, destination_place const& place, bool
     return io_failure("stat destination", err);
   }
   if (file_identity{st.st_dev, st.st_ino} == c.spool) {
-    return make_error_code(error::forbidden_path);
+    return error::forbidden_path;
   }
-  if (S_ISDIR(st.st_mode)) return make_error_code(error::destination_is_directory);
-  if (!S_ISREG(st.st_mode)) return make_error_code(error::forbidden_path);
-  if (!allow_overwrite) return make_error_code(error::destination_exists);
+  if (S_ISDIR(st.st_mode)) return error::destination_is_directory;
+  if (!S_ISREG(st.st_mode)) return error::forbidden_path;
+  if (!allow_overwrite) return error::destination_exists;
   return {};
 }
 
@@ -175,7 +155,7 @@ int open_dir_for_read(int dir, char const* name) noexcept {
   return ::openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-error_code sync_dir(int dir, char const* name) noexcept {
+status sync_dir(int dir, char const* name) {
   // fsync needs a real descriptor: the O_PATH ones of the walk would give EBADF.
   unique_fd fd{open_dir_for_read(dir, name)};
   if (!fd) return io_failure("open folder to sync", errno);
@@ -183,7 +163,7 @@ error_code sync_dir(int dir, char const* name) noexcept {
   return {};
 }
 
-error_code list_names(int dir, std::vector<std::string>& out) {
+status list_names(int dir, std::vector<std::string>& out) {
   out.clear();
   // A fresh open file description, not a dup: a dup would share the read position
   // with `dir` and a second listing would start at its end.
@@ -195,7 +175,7 @@ error_code list_names(int dir, std::vector<std::string>& out) {
     static_cast<void>(::close(fd));
     return io_failure("fdopendir", err);
   }
-  error_code ec;
+  status ec;
   for (;;) {
     errno = 0;
     dirent const* const e = ::readdir(d);
@@ -210,5 +190,4 @@ error_code list_names(int dir, std::vector<std::string>& out) {
   return ec;
 }
 
-}  // namespace detail
-}  // namespace bits::storage
+}  // namespace bits::storage::detail

@@ -4,9 +4,8 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "core/status.hpp"
 #include "storage/upload_store.hpp"
-
-#include <boost/system/error_code.hpp>
 
 #include <sys/types.h>
 #include <optional>
@@ -16,8 +15,6 @@
 #include <vector>
 
 namespace bits::storage::detail {
-
-using boost::system::error_code;
 
 /// Owns one file descriptor; closes it on destruction. Move-only.
 class unique_fd {
@@ -47,14 +44,9 @@ class unique_fd {
   int fd_ = -1;
 };
 
-/// Records (`operation`, `err`) as the calling thread's last_system_failure() and maps
-/// `err`: ENOSPC and EDQUOT are error::disk_full, everything else error::storage_failure.
-/// `operation` must be static text.
-[[nodiscard]] error_code io_failure(char const* operation, int err) noexcept;
-
-/// Sets the calling thread's last_system_failure back to `failure`, e.g. after a
-/// best-effort cleanup whose own failure would otherwise hide the one being returned.
-void restore_failure(system_failure failure) noexcept;
+/// `operation` failed with errno `err`: ENOSPC and EDQUOT are error::disk_full,
+/// everything else error::storage_failure, with the operation and errno as its cause.
+[[nodiscard]] status io_failure(char const* operation, int err);
 
 /// What identifies a directory: device and inode.
 struct file_identity {
@@ -81,9 +73,9 @@ struct destination_place {
 /// destination_is_directory (empty destination: the root itself), parent_not_found (a
 /// folder is missing), forbidden_path (an empty, "." or ".." segment; a symlink or a
 /// non-directory on the way; the spool folder or another filesystem on the way),
-/// storage_failure (anything else, recorded by io_failure).
-[[nodiscard]] bits::result<destination_place> walk_to_parent(confinement const& c,
-                                                             std::string_view destination);
+/// storage_failure (anything else, with its cause).
+[[nodiscard]] status_or<destination_place> walk_to_parent(confinement const& c,
+                                                          std::string_view destination);
 
 /// What a walk does about a folder on the way that does not exist.
 enum class missing_folder {
@@ -99,18 +91,18 @@ enum class missing_folder {
 /// as found, and its parent synced too. The result is empty only with
 /// missing_folder::stop. Errors as walk_to_parent; creating may also fail with
 /// disk_full or storage_failure.
-[[nodiscard]] bits::result<std::optional<destination_place>> walk(confinement const& c,
-                                                                  std::string_view destination,
-                                                                  missing_folder missing,
-                                                                  mode_t mode = 0750);
+[[nodiscard]] status_or<std::optional<destination_place>> walk(confinement const& c,
+                                                               std::string_view destination,
+                                                               missing_folder missing,
+                                                               mode_t mode = 0750);
 
 /// Checks what is at `place` now: nothing (fine), the spool folder (forbidden_path), a
 /// directory (destination_is_directory), anything but a regular file, e.g. a symlink,
 /// fifo, device or socket (forbidden_path, even with `allow_overwrite`: replacing it
 /// would be surprising at best), a regular file (destination_exists unless
 /// `allow_overwrite`).
-[[nodiscard]] error_code check_leaf(confinement const& c, destination_place const& place,
-                                    bool allow_overwrite);
+[[nodiscard]] status check_leaf(confinement const& c, destination_place const& place,
+                                bool allow_overwrite);
 
 /// Opens `name` below `dir` as a directory for reading (O_NOFOLLOW), e.g. to fsync it
 /// or to list it. Returns the descriptor or -1 with errno set.
@@ -118,10 +110,10 @@ enum class missing_folder {
 
 /// fsync of the directory `name` below `dir` ("." for `dir` itself), so that renames
 /// and new entries in it survive power loss. Errors: as io_failure.
-[[nodiscard]] error_code sync_dir(int dir, char const* name) noexcept;
+[[nodiscard]] status sync_dir(int dir, char const* name);
 
 /// The names in directory `dir` except "." and "..", read through a new descriptor of
 /// it (so `dir`, even an O_PATH one, is untouched). Errors: storage_failure.
-[[nodiscard]] error_code list_names(int dir, std::vector<std::string>& out);
+[[nodiscard]] status list_names(int dir, std::vector<std::string>& out);
 
 }  // namespace bits::storage::detail

@@ -14,7 +14,8 @@ readable_file::~readable_file() {
   if (fd_ >= 0) static_cast<void>(::close(fd_));
 }
 
-result<std::size_t> readable_file::read_at(std::uint64_t offset, std::span<std::byte> into) const {
+status_or<std::size_t> readable_file::read_at(std::uint64_t offset,
+                                              std::span<std::byte> into) const {
   if (source_) return source_->read_at(offset, into);
   for (;;) {
     ssize_t const n = ::pread(fd_, into.data(), into.size(), static_cast<off_t>(offset));
@@ -23,13 +24,13 @@ result<std::size_t> readable_file::read_at(std::uint64_t offset, std::span<std::
   }
 }
 
-result<session_record> upload_store::load(core::session_id const& /*id*/) {
-  return make_error_code(error::session_not_found);
+status_or<session_record> upload_store::load(core::session_id const& /*id*/) {
+  return error::session_not_found;
 }
 
 namespace detail {
 
-result<readable_file> fs_store::open_published(std::string_view destination) {
+status_or<readable_file> fs_store::open_published(std::string_view destination) {
   auto place = walk_to_parent(conf_, destination);
   if (!place) return place.error();
   int const parent = place->parent.get();
@@ -37,27 +38,27 @@ result<readable_file> fs_store::open_published(std::string_view destination) {
   // Look before opening: opening a fifo or a device can block or have side effects.
   struct stat before {};
   if (::fstatat(parent, leaf, &before, AT_SYMLINK_NOFOLLOW) != 0) {
-    if (errno == ENOENT) return make_error_code(error::invalid_path);
+    if (errno == ENOENT) return error::invalid_path;
     return io_failure("stat published file", errno);
   }
   if (file_identity{before.st_dev, before.st_ino} == conf_.spool) {
-    return make_error_code(error::forbidden_path);
+    return error::forbidden_path;
   }
-  if (S_ISDIR(before.st_mode)) return make_error_code(error::destination_is_directory);
-  if (!S_ISREG(before.st_mode)) return make_error_code(error::forbidden_path);
+  if (S_ISDIR(before.st_mode)) return error::destination_is_directory;
+  if (!S_ISREG(before.st_mode)) return error::forbidden_path;
   // The name may have been replaced since: O_NOFOLLOW refuses a symlink, O_NONBLOCK
   // and O_NOCTTY keep a fifo or terminal from blocking or attaching, and the fstat
   // below refuses anything that is not a regular file.
   unique_fd fd{::openat(parent, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)};
   if (!fd) {
     int const err = errno;
-    if (err == ENOENT) return make_error_code(error::invalid_path);
-    if (err == ELOOP) return make_error_code(error::forbidden_path);
+    if (err == ENOENT) return error::invalid_path;
+    if (err == ELOOP) return error::forbidden_path;
     return io_failure("open published file", err);
   }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return io_failure("fstat published file", errno);
-  if (!S_ISREG(st.st_mode)) return make_error_code(error::forbidden_path);
+  if (!S_ISREG(st.st_mode)) return error::forbidden_path;
   // Regular files ignore O_NONBLOCK, but readers should not have to know it was set.
   int const flags = ::fcntl(fd.get(), F_GETFL);
   if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) {

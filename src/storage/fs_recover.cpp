@@ -36,7 +36,7 @@ std::string read_boot_id() {
   return text;
 }
 
-result<recovery_report> fs_store::recover() {
+status_or<recovery_report> fs_store::recover() {
   recovery_report report;
   if (auto ec = tombstones_.load(report.tombstones)) return ec;
   std::vector<std::string> names;
@@ -65,10 +65,8 @@ void fs_store::recover_entry(std::string const& name, ended_set const& ended,
                              recovery_report& report) {
   auto const drop = [&](std::string const& reason) {
     std::string line = name + ": " + reason;
-    if (remove_entry(name)) {
-      auto const failure = last_system_failure();
-      line += "; could not remove it (" + std::string{failure.operation} + ": " +
-              errno_text(failure.sys_errno) + ")";
+    if (auto const removed = remove_entry(name)) {
+      line += "; could not remove it (" + removed.why().text() + ")";
     } else {
       line += "; removed";
     }
@@ -86,14 +84,11 @@ void fs_store::recover_entry(std::string const& name, ended_set const& ended,
     if (err == ENOTDIR || err == ELOOP) return drop("not a folder");
     return drop("cannot open (" + errno_text(err) + ")");
   }
-  // Left by versions that saved through meta.json.tmp and a rename: meta.json is the
-  // last complete version.
-  static_cast<void>(::unlinkat(entry.get(), meta_tmp_name, 0));
   auto current = read_metadata(entry.get());
   if (!current) {
-    auto const failure = last_system_failure();
-    if (failure.sys_errno == EINVAL) return drop("metadata invalid");
-    return drop("metadata unreadable (" + errno_text(failure.sys_errno) + ")");
+    auto const failure = current.error();  // result::error() returns a copy
+    if (failure.why().detail.value() == EINVAL) return drop("metadata invalid");
+    return drop("metadata unreadable (" + failure.why().detail.message() + ")");
   }
   auto& meta = current->meta;
   if (meta.record.id != *id) return drop("metadata names another session");

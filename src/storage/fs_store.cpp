@@ -32,7 +32,7 @@ unique_fd fs_store::open_entry(std::string const& hex) const noexcept {
       ::openat(spool_.get(), hex.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)};
 }
 
-error_code fs_store::check_destination(std::string_view destination, bool allow_overwrite) {
+status fs_store::check_destination(std::string_view destination, bool allow_overwrite) {
   // With create_dirs a missing folder is fine: commit creates it (not now, so that an
   // abandoned session leaves no empty folders), and nothing can exist below it.
   auto place =
@@ -42,12 +42,12 @@ error_code fs_store::check_destination(std::string_view destination, bool allow_
   return check_leaf(conf_, **place, allow_overwrite);
 }
 
-error_code fs_store::create(session_record const& record) {
+status fs_store::create(session_record const& record) {
   std::string const hex = record.id.to_hex();
   if (::mkdirat(spool_.get(), hex.c_str(), 0700) != 0) {
     return io_failure("create spool entry", errno);  // EEXIST too: ids are never reused
   }
-  auto const ec = [&]() -> error_code {
+  auto const ec = [&]() -> status {
     unique_fd const entry = open_entry(hex);
     if (!entry) return io_failure("open spool entry", errno);
     unique_fd const data{::openat(entry.get(), data_name,
@@ -65,30 +65,28 @@ error_code fs_store::create(session_record const& record) {
                         "write metadata");
   }();
   if (ec) {
-    auto const failure = last_system_failure();
     static_cast<void>(remove_entry(hex));  // best effort; recover() removes leftovers
-    restore_failure(failure);
     return ec;
   }
   remember(record.id, meta_state{0, 1, false});
   return {};
 }
 
-result<std::unique_ptr<data_writer>> fs_store::open_data(core::session_id const& id) {
+status_or<std::unique_ptr<data_writer>> fs_store::open_data(core::session_id const& id) {
   unique_fd const entry = open_entry(id.to_hex());
   if (!entry) {
-    if (errno == ENOENT) return make_error_code(error::session_not_found);
+    if (errno == ENOENT) return error::session_not_found;
     return io_failure("open spool entry", errno);
   }
   unique_fd data{::openat(entry.get(), data_name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)};
   if (!data) {
-    if (errno == ENOENT) return make_error_code(error::session_not_found);
+    if (errno == ENOENT) return error::session_not_found;
     return io_failure("open data file", errno);
   }
   return make_data_writer(std::move(data));
 }
 
-error_code fs_store::save(session_record const& record, bool durable) {
+status fs_store::save(session_record const& record, bool durable) {
   unique_fd const entry = open_entry(record.id.to_hex());
   if (!entry) return io_failure("open spool entry", errno);
   // The boot id is always the current one: on the same boot, recovery trusts the data
@@ -98,11 +96,9 @@ error_code fs_store::save(session_record const& record, bool durable) {
   return write_metadata(entry.get(), meta, durable);
 }
 
-error_code fs_store::write_metadata(int entry, stored_metadata const& meta, bool durable) {
+status fs_store::write_metadata(int entry, stored_metadata const& meta, bool durable) {
   auto state = state_of(meta.record.id, entry);
-  // After plain JSON of old (seq 0, in the first slot) the next version goes to the
-  // second slot, so that the old one stays intact until a new one is complete.
-  std::uint64_t const seq = state.seq == 0 ? 2 : state.seq + 1;
+  std::uint64_t const seq = state.seq + 1;
   std::string const slot = encode_meta_slot(meta, seq);
   if (slot.size() > meta_slot_stride) return io_failure("metadata too large", EFBIG);
   unique_fd const fd{::openat(entry, meta_name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)};
@@ -136,7 +132,7 @@ fs_store::meta_state fs_store::state_of(core::session_id const& id, int entry) {
   return meta_state{current->meta.durable, current->seq, false};
 }
 
-error_code fs_store::commit(session_record const& record, bool allow_overwrite) {
+status fs_store::commit(session_record const& record, bool allow_overwrite) {
   std::string const hex = record.id.to_hex();
   unique_fd const entry = open_entry(hex);
   if (!entry) return io_failure("open spool entry", errno);
@@ -188,10 +184,10 @@ error_code fs_store::commit(session_record const& record, bool allow_overwrite) 
 
 namespace {
 
-error_code rename_failure(int err) noexcept {
-  if (err == EEXIST) return make_error_code(error::destination_exists);
-  if (err == EISDIR || err == ENOTEMPTY) return make_error_code(error::destination_is_directory);
-  if (err == ENOENT) return make_error_code(error::parent_not_found);  // folder removed meanwhile
+status rename_failure(int err) {
+  if (err == EEXIST) return error::destination_exists;
+  if (err == EISDIR || err == ENOTEMPTY) return error::destination_is_directory;
+  if (err == ENOENT) return error::parent_not_found;  // folder removed meanwhile
   return io_failure("link into destination", err);
 }
 
@@ -202,8 +198,8 @@ bool cannot_link(int err) noexcept {
 
 }  // namespace
 
-error_code fs_store::publish(int entry, std::string const& hex, destination_place const& place,
-                             bool allow_overwrite) {
+status fs_store::publish(int entry, std::string const& hex, destination_place const& place,
+                         bool allow_overwrite) {
   int const parent = place.parent.get();
   char const* const leaf = place.leaf.c_str();
   // A second name beside the destination first, then a rename onto it: the data file
@@ -223,7 +219,7 @@ error_code fs_store::publish(int entry, std::string const& hex, destination_plac
     int const moved = allow_overwrite
                           ? ::renameat(entry, data_name, parent, leaf)
                           : ::renameat2(entry, data_name, parent, leaf, RENAME_NOREPLACE);
-    return moved == 0 ? error_code{} : rename_failure(errno);
+    return moved == 0 ? status{} : rename_failure(errno);
   }
   crash_point("commit.after_link");
   // Without overwrites RENAME_NOREPLACE (or, where the filesystem lacks it, link(),
@@ -245,20 +241,20 @@ error_code fs_store::publish(int entry, std::string const& hex, destination_plac
   return {};
 }
 
-error_code fs_store::discard(core::session_id const& id) {
+status fs_store::discard(core::session_id const& id) {
   forget(id);
   return remove_entry(id.to_hex());
 }
 
-error_code fs_store::add_tombstone(tombstone_record const& t, bool durable) {
+status fs_store::add_tombstone(tombstone_record const& t, bool durable) {
   return tombstones_.append(t, durable);
 }
 
-error_code fs_store::maintain_tombstones(std::int64_t now, std::int64_t oldest) {
+status fs_store::maintain_tombstones(std::int64_t now, std::int64_t oldest) {
   return tombstones_.maintain(now, oldest);
 }
 
-error_code fs_store::remove_entry(std::string const& name) const {
+status fs_store::remove_entry(std::string const& name) const {
   unique_fd const entry{open_dir_for_read(spool_.get(), name.c_str())};
   if (!entry) {
     int const err = errno;
@@ -300,7 +296,7 @@ namespace {
 
 /// The slot of `fd` at `offset`: its first 4 KiB, all of it when its header says it
 /// is longer. Empty past the end of the file.
-error_code read_slot(int fd, std::uint64_t offset, std::string& out) {
+status read_slot(int fd, std::uint64_t offset, std::string& out) {
   constexpr std::size_t first_read = 4096;
   if (auto ec = read_at(fd, offset, first_read, out)) return ec;
   if (out.size() < first_read) return {};
@@ -311,7 +307,7 @@ error_code read_slot(int fd, std::uint64_t offset, std::string& out) {
 
 }  // namespace
 
-result<meta_version> read_metadata(int entry) {
+status_or<meta_version> read_metadata(int entry) {
   unique_fd const fd{::openat(entry, meta_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
   if (!fd) return io_failure("open metadata", errno);
   std::string first;
@@ -325,48 +321,46 @@ result<meta_version> read_metadata(int entry) {
 
 }  // namespace detail
 
-result<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
-                                                    std::string const& spool, std::string* why,
-                                                    fs_store_options options) {
-  auto const fail = [why](std::string text, char const* operation, int err) -> error_code {
-    if (err != 0) text += ": " + std::generic_category().message(err);
-    if (why != nullptr) *why = std::move(text);
-    return err != 0 ? detail::io_failure(operation, err) : make_error_code(error::storage_failure);
+status_or<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
+                                                       std::string const& spool,
+                                                       fs_store_options options) {
+  // Each cause names the folder: these errors are for the operator at start-up.
+  auto const fail = [](std::string operation, int err) -> status {
+    if (err != 0) return status::from_errno(std::move(operation), err);
+    return {error::storage_failure, cause(std::move(operation))};
   };
   detail::unique_fd root_fd{::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
   if (!root_fd) {
-    int const err = errno;
-    return fail("cannot open root '" + root + "'", "open root", err);
+    int const err = errno;  // before the text is built: allocation may change errno
+    return fail("cannot open root '" + root + "'", err);
   }
   if (::mkdir(spool.c_str(), 0700) != 0 && errno != EEXIST) {
     int const err = errno;
-    return fail("cannot create spool '" + spool + "'", "create spool", err);
+    return fail("cannot create spool '" + spool + "'", err);
   }
   detail::unique_fd spool_fd{::open(spool.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (!spool_fd) {
     int const err = errno;
-    return fail("cannot open spool '" + spool + "'", "open spool", err);
+    return fail("cannot open spool '" + spool + "'", err);
   }
   struct stat root_st {};
   struct stat spool_st {};
   if (::fstat(root_fd.get(), &root_st) != 0 || ::fstat(spool_fd.get(), &spool_st) != 0) {
     int const err = errno;
-    return fail("cannot stat root or spool", "fstat root or spool", err);
+    return fail("cannot stat root or spool", err);
   }
   if (root_st.st_dev != spool_st.st_dev) {
     return fail("spool '" + spool + "' is not on the filesystem of root '" + root +
                     "' (commit must be one rename)",
-                "compare filesystems", 0);
+                0);
   }
-  if (root_st.st_ino == spool_st.st_ino) {
-    return fail("spool '" + spool + "' is the root itself", "compare folders", 0);
-  }
+  if (root_st.st_ino == spool_st.st_ino) return fail("spool '" + spool + "' is the root itself", 0);
   detail::confinement const conf{
       root_fd.get(), {spool_st.st_dev, spool_st.st_ino}, spool_st.st_dev};
   char resolved[PATH_MAX];
   if (::realpath(spool.c_str(), resolved) == nullptr) {
     int const err = errno;
-    return fail("cannot resolve spool '" + spool + "'", "resolve spool", err);
+    return fail("cannot resolve spool '" + spool + "'", err);
   }
   auto store = std::make_unique<detail::fs_store>(std::move(root_fd), std::move(spool_fd), conf,
                                                   detail::read_boot_id(), options);

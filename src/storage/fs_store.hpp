@@ -6,7 +6,7 @@
 // Spool layout, one folder per session, named by core::session_id::to_hex():
 //   <spool>/<HEX>/data            the bytes received so far (published by commit)
 //   <spool>/<HEX>/meta.json       two slots rewritten in place, see metadata.hpp
-//   <spool>/<HEX>/meta.json.tmp   left by versions that saved through a rename; removed
+//   <spool>/<HEX>/reply           upload-reply: the application's reply
 //   <spool>/tombstones/           the tombstone journal, see tombstone_journal.hpp
 //
 // Commit publishes the synced data file under a second name: a link to
@@ -33,7 +33,6 @@ namespace bits::storage::detail {
 inline constexpr char const* data_name = "data";
 inline constexpr char const* meta_name = "meta.json";
 inline constexpr char const* reply_name = "reply";
-inline constexpr char const* meta_tmp_name = "meta.json.tmp";
 /// Prefix of the temporary name a commit links in the destination folder before the
 /// rename onto the destination (".bits-" names are reserved: no URL can reach them).
 inline constexpr char const* commit_link_prefix = ".bits-commit-";
@@ -44,23 +43,23 @@ class fs_store final : public upload_store {
   fs_store(unique_fd root, unique_fd spool, confinement conf, std::string boot_id,
            fs_store_options options);
 
-  error_code check_destination(std::string_view destination, bool allow_overwrite) override;
-  error_code create(session_record const& record) override;
-  result<std::unique_ptr<data_writer>> open_data(core::session_id const& id) override;
-  error_code save(session_record const& record, bool durable) override;
-  error_code commit(session_record const& record, bool allow_overwrite) override;
-  error_code discard(core::session_id const& id) override;
-  error_code add_tombstone(tombstone_record const& t, bool durable) override;
-  error_code maintain_tombstones(std::int64_t now, std::int64_t oldest) override;
-  result<readable_file> open_published(std::string_view destination) override;
+  status check_destination(std::string_view destination, bool allow_overwrite) override;
+  status create(session_record const& record) override;
+  status_or<std::unique_ptr<data_writer>> open_data(core::session_id const& id) override;
+  status save(session_record const& record, bool durable) override;
+  status commit(session_record const& record, bool allow_overwrite) override;
+  status discard(core::session_id const& id) override;
+  status add_tombstone(tombstone_record const& t, bool durable) override;
+  status maintain_tombstones(std::int64_t now, std::int64_t oldest) override;
+  status_or<readable_file> open_published(std::string_view destination) override;
   std::string spool_file_path(core::session_id const& id, spool_file which) const override;
-  result<std::uint64_t> free_bytes() const override;
-  error_code reset_reply(core::session_id const& id) override;
-  result<readable_file> open_reply(core::session_id const& id) override;
+  status_or<std::uint64_t> free_bytes() const override;
+  status reset_reply(core::session_id const& id) override;
+  status_or<readable_file> open_reply(core::session_id const& id) override;
 
   /// The spool's absolute path, for spool_file_path.
   void set_spool_path(std::string path) { spool_path_ = std::move(path); }
-  result<recovery_report> recover() override;
+  status_or<recovery_report> recover() override;
 
  private:
   /// O_PATH descriptor of the session's spool folder, or -1 with errno set.
@@ -69,21 +68,21 @@ class fs_store final : public upload_store {
   /// What is remembered of a session's meta.json between calls.
   struct meta_state {
     std::uint64_t durable = 0;   ///< leading bytes of the data file known to be synced
-    std::uint64_t seq = 0;       ///< version in meta.json now (0: plain JSON of old)
+    std::uint64_t seq = 0;       ///< version in meta.json now (0: unknown)
     bool folder_synced = false;  ///< the folder (so meta.json's name) has been fsynced
   };
 
   /// Writes `meta` as the next version into the older slot of meta.json in the folder
   /// `entry`; with `durable` the file is synced, and the folder once per session.
-  [[nodiscard]] error_code write_metadata(int entry, stored_metadata const& meta, bool durable);
+  [[nodiscard]] status write_metadata(int entry, stored_metadata const& meta, bool durable);
 
   /// The remembered state of `id`, else read from its meta.json (zeros if unreadable).
   [[nodiscard]] meta_state state_of(core::session_id const& id, int entry);
 
   /// Links the data file of `entry` at `place` (no replacing unless allowed) through
   /// the temporary name commit_link_prefix + `hex` in the same folder.
-  [[nodiscard]] static error_code publish(int entry, std::string const& hex,
-                                          destination_place const& place, bool allow_overwrite);
+  [[nodiscard]] static status publish(int entry, std::string const& hex,
+                                      destination_place const& place, bool allow_overwrite);
 
   /// For a data file with more than one name (a commit had begun, see above): removes
   /// the temporary link an overwriting commit may have left in the destination folder.
@@ -91,7 +90,7 @@ class fs_store final : public upload_store {
                           file_identity data) const;
 
   /// Removes the spool entry `name` (a session folder or a stray file). ENOENT is fine.
-  [[nodiscard]] error_code remove_entry(std::string const& name) const;
+  [[nodiscard]] status remove_entry(std::string const& name) const;
 
   /// Session ids (of spool entries, or of those that ended).
   using ended_set = std::unordered_set<core::session_id, core::session_id_hash>;
@@ -120,8 +119,8 @@ class fs_store final : public upload_store {
 };
 
 /// The current version in the meta.json of the folder `entry`. Errors: storage_failure
-/// (unreadable; ENOENT included), and EINVAL recorded when no slot is valid.
-[[nodiscard]] result<meta_version> read_metadata(int entry);
+/// (unreadable, ENOENT included; or no valid slot, caused by EINVAL).
+[[nodiscard]] status_or<meta_version> read_metadata(int entry);
 
 /// The kernel's boot id from /proc/sys/kernel/random/boot_id, or "" when unreadable
 /// or not in the expected form ("" makes recovery assume a reboot).

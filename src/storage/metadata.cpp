@@ -137,13 +137,9 @@ std::optional<stored_metadata> decode_metadata(std::string_view text) {
       read_encoded(j, "principal", r.principal) && read_total(j, r.total) &&
       read_unsigned(j, "received", r.received) && read_unsigned(j, "durable", meta.durable) &&
       read_encoded(j, "boot_id", meta.boot_id) && read_state(j, r.state) &&
-      read_signed(j, "created", r.created) && read_signed(j, "last_activity", r.last_activity);
+      read_signed(j, "created", r.created) && read_signed(j, "last_activity", r.last_activity) &&
+      read_string(j, "reply_token", r.reply_token) && read_encoded(j, "reply_url", r.reply_url);
   if (!ok) return std::nullopt;
-  // Upload-reply fields are optional: metadata of plain uploads may predate them.
-  if (j.contains("reply_token") && !read_string(j, "reply_token", r.reply_token)) {
-    return std::nullopt;
-  }
-  if (j.contains("reply_url") && !read_encoded(j, "reply_url", r.reply_url)) return std::nullopt;
   return meta;
 }
 
@@ -223,13 +219,7 @@ std::optional<meta_version> decode_meta_slots(std::string_view first, std::strin
   auto b = decode_meta_slot(second);
   if (a && b) return a->seq >= b->seq ? std::move(a) : std::move(b);
   if (a) return a;
-  if (b) return b;
-  // Written before slots existed: the whole file is the JSON.
-  while (!first.empty() && (first.back() == '\0' || first.back() == '\n' || first.back() == ' ')) {
-    first.remove_suffix(1);
-  }
-  if (auto legacy = decode_metadata(first)) return meta_version{std::move(*legacy), 0};
-  return std::nullopt;
+  return b;
 }
 
 }  // namespace bits::storage::detail

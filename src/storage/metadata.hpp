@@ -23,8 +23,8 @@ struct stored_metadata {
 
 /// JSON text with the fields version, id (wire form), destination, principal, total
 /// (null or number), received, durable, boot_id, state ("receiving" / "complete"),
-/// created, last_activity. destination and principal are percent-encoded (bytes
-/// outside printable ASCII, and '%') so that names which are not UTF-8 survive JSON
+/// created, last_activity, reply_token, reply_url. destination and principal are percent-encoded
+/// (bytes outside printable ASCII, and '%') so that names which are not UTF-8 survive JSON
 /// unchanged. Never throws except on allocation failure.
 [[nodiscard]] std::string encode_metadata(stored_metadata const& meta);
 
@@ -38,8 +38,7 @@ struct stored_metadata {
 // torn by a crash or a power cut leaves the other slot intact. A slot is one header line
 // "bits-meta <seq> <length> <checksum>\n" (decimal, decimal, 16 hex digits of FNV-1a
 // over the JSON) followed by the JSON text of encode_metadata; the valid slot with the
-// larger seq is the current metadata. A file that is plain JSON (written before slots
-// existed) reads as seq 0.
+// larger seq is the current metadata.
 
 /// Offset of the second slot; also the largest a slot may be.
 inline constexpr std::uint64_t meta_slot_stride = 64 * 1024;
@@ -68,8 +67,7 @@ struct meta_version {
 [[nodiscard]] std::optional<meta_version> decode_meta_slot(std::string_view bytes);
 
 /// The current metadata of a meta.json whose two slots start with `first` and
-/// `second` (either may be empty): the valid slot with the larger seq, else `first` as
-/// plain JSON (seq 0), else nullopt.
+/// `second` (either may be empty): the valid slot with the larger seq, else nullopt.
 [[nodiscard]] std::optional<meta_version> decode_meta_slots(std::string_view first,
                                                             std::string_view second);
 

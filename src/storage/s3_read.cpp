@@ -17,7 +17,7 @@ class s3_source final : public byte_source {
   s3_source(s3::client& c, std::string key, std::string etag, std::uint64_t size)
       : client_(c), key_(std::move(key)), etag_(std::move(etag)), size_(size) {}
 
-  result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> into) override {
+  status_or<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> into) override {
     if (offset >= size_ || into.empty()) return std::size_t{0};
     if (offset < window_start_ || offset >= window_start_ + window_.size()) {
       auto const want = std::max<std::uint64_t>(into.size(), window_size);
@@ -56,11 +56,11 @@ std::uint64_t etag_number(std::string_view etag) {
 
 }  // namespace
 
-result<readable_file> s3_store::open_published(std::string_view destination) {
+status_or<readable_file> s3_store::open_published(std::string_view destination) {
   std::string key = object_key(destination);
   auto head = client_->head_object(key);
   if (!head) {
-    if (head.error().kind == s3::errc::no_such_key) return make_error_code(error::invalid_path);
+    if (head.error().kind == s3::errc::no_such_key) return error::invalid_path;
     return s3_failure("S3 HeadObject", head.error());
   }
   auto const size = head->size;
@@ -77,13 +77,13 @@ std::string s3_store::spool_file_path(core::session_id const& id, spool_file whi
          (which == spool_file::request ? ".request" : ".reply");
 }
 
-error_code s3_store::reset_reply(core::session_id const& id) {
+status s3_store::reset_reply(core::session_id const& id) {
   auto gone = client_->delete_object(reply_key(id));
   if (!gone) return s3_failure("S3 DeleteObject reply", gone.error());
   return {};
 }
 
-result<readable_file> s3_store::open_reply(core::session_id const& id) {
+status_or<readable_file> s3_store::open_reply(core::session_id const& id) {
   std::string key = reply_key(id);
   auto head = client_->head_object(key);
   if (!head) {

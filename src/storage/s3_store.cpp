@@ -17,8 +17,6 @@ namespace detail {
 
 namespace {
 
-thread_local s3::failure last_failure{};
-
 constexpr std::string_view sessions_folder = ".bits-sessions/";
 
 /// The data writer of one session: appends to its part buffer.
@@ -26,13 +24,13 @@ class s3_writer final : public data_writer {
  public:
   s3_writer(s3_store& store, std::shared_ptr<s3_session> s) : store_(store), s_(std::move(s)) {}
 
-  error_code write_at(std::uint64_t offset, std::span<std::byte const> bytes) override {
+  status write_at(std::uint64_t offset, std::span<std::byte const> bytes) override {
     return store_.write(*s_, offset, bytes);
   }
 
   // Nothing can be made durable before a part is full (S3 parts but the last are at
   // least 5 MiB): the durable offset is what the uploaded parts hold.
-  error_code sync() override { return {}; }
+  status sync() override { return {}; }
 
  private:
   s3_store& store_;
@@ -56,10 +54,8 @@ std::uint64_t durable_prefix(std::vector<s3::part_info> const& parts, std::uint6
 
 }  // namespace
 
-error_code s3_failure(char const* operation, s3::failure const& f) {
-  last_failure = f;
-  restore_failure(system_failure{EIO, operation});
-  return f.ec();
+status s3_failure(char const* operation, s3::failure const& f) {
+  return {error::storage_failure, cause(operation, f.ec(), f.describe())};
 }
 
 s3_store::s3_store(s3_store_options options, std::unique_ptr<s3::client> client,
@@ -84,22 +80,22 @@ std::string s3_store::buffer_name(core::session_id const& id) const {
   return id.to_hex() + ".part";
 }
 
-error_code s3_store::check_destination(std::string_view destination, bool allow_overwrite) {
+status s3_store::check_destination(std::string_view destination, bool allow_overwrite) {
   std::string const key = object_key(destination);
   if (!allow_overwrite) {
     auto head = client_->head_object(key);
-    if (head) return make_error_code(error::destination_exists);
+    if (head) return error::destination_exists;
     if (head.error().kind != s3::errc::no_such_key)
       return s3_failure("S3 HeadObject", head.error());
   }
   // A name with objects below it is a folder to a client that downloads them.
   auto below = client_->list_objects(key + "/", 1);
   if (!below) return s3_failure("S3 ListObjectsV2", below.error());
-  if (!below->empty()) return make_error_code(error::destination_is_directory);
+  if (!below->empty()) return error::destination_is_directory;
   return {};
 }
 
-error_code s3_store::put_record(s3_record const& r) {
+status s3_store::put_record(s3_record const& r) {
   std::string const json = encode_s3_record(r);
   auto put = client_->put_object(record_key(r.record.id),
                                  std::as_bytes(std::span{json.data(), json.size()}));
@@ -107,7 +103,7 @@ error_code s3_store::put_record(s3_record const& r) {
   return {};
 }
 
-error_code s3_store::open_buffer(core::session_id const& id, s3_session& s) {
+status s3_store::open_buffer(core::session_id const& id, s3_session& s) {
   std::string const name = buffer_name(id);
   unique_fd fd{::openat(buffer_dir_.get(), name.c_str(),
                         O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)};
@@ -117,7 +113,7 @@ error_code s3_store::open_buffer(core::session_id const& id, s3_session& s) {
   return {};
 }
 
-error_code s3_store::create(session_record const& record) {
+status s3_store::create(session_record const& record) {
   auto up = client_->create_multipart(object_key(record.destination));
   if (!up) return s3_failure("S3 CreateMultipartUpload", up.error());
   auto s = std::make_shared<s3_session>();
@@ -126,12 +122,8 @@ error_code s3_store::create(session_record const& record) {
   auto ec = put_record(s->saved);
   if (!ec) ec = open_buffer(record.id, *s);
   if (ec) {
-    auto const failure = last_failure;
-    auto const sys = last_system_failure();
     static_cast<void>(client_->abort_multipart(object_key(record.destination), s->saved.upload_id));
     static_cast<void>(client_->delete_object(record_key(record.id)));
-    last_failure = failure;
-    restore_failure(sys);
     return ec;
   }
   std::lock_guard lock(mutex_);
@@ -139,11 +131,10 @@ error_code s3_store::create(session_record const& record) {
   return {};
 }
 
-result<s3_record> s3_store::fetch_record(core::session_id const& id) {
+status_or<s3_record> s3_store::fetch_record(core::session_id const& id) {
   auto body = client_->get_object(record_key(id));
   if (!body) {
-    if (body.error().kind == s3::errc::no_such_key)
-      return make_error_code(error::session_not_found);
+    if (body.error().kind == s3::errc::no_such_key) return error::session_not_found;
     return s3_failure("S3 GetObject record", body.error());
   }
   auto r =
@@ -152,7 +143,7 @@ result<s3_record> s3_store::fetch_record(core::session_id const& id) {
   return std::move(*r);
 }
 
-result<session_record> s3_store::load(core::session_id const& id) {
+status_or<session_record> s3_store::load(core::session_id const& id) {
   auto r = fetch_record(id);
   if (!r) return r.error();
   auto s = std::make_shared<s3_session>();
@@ -163,7 +154,7 @@ result<session_record> s3_store::load(core::session_id const& id) {
     if (!parts) {
       // Completed or aborted by another node meanwhile: the session is over.
       if (parts.error().kind == s3::errc::no_such_upload) {
-        return make_error_code(error::session_not_found);
+        return error::session_not_found;
       }
       return s3_failure("S3 ListParts", parts.error());
     }
@@ -178,7 +169,7 @@ result<session_record> s3_store::load(core::session_id const& id) {
   return rec;
 }
 
-result<std::shared_ptr<s3_session>> s3_store::session_of(core::session_id const& id) {
+status_or<std::shared_ptr<s3_session>> s3_store::session_of(core::session_id const& id) {
   {
     std::lock_guard lock(mutex_);
     if (auto it = sessions_.find(id); it != sessions_.end()) return it->second;
@@ -189,14 +180,14 @@ result<std::shared_ptr<s3_session>> s3_store::session_of(core::session_id const&
   return sessions_.at(id);
 }
 
-result<std::unique_ptr<data_writer>> s3_store::open_data(core::session_id const& id) {
+status_or<std::unique_ptr<data_writer>> s3_store::open_data(core::session_id const& id) {
   auto s = session_of(id);
   if (!s) return s.error();
-  if (!(*s)->buffer) return make_error_code(error::session_not_found);  // complete already
+  if (!(*s)->buffer) return error::session_not_found;  // complete already
   return std::unique_ptr<data_writer>(std::make_unique<s3_writer>(*this, std::move(*s)));
 }
 
-error_code s3_store::write(s3_session& s, std::uint64_t offset, std::span<std::byte const> bytes) {
+status s3_store::write(s3_session& s, std::uint64_t offset, std::span<std::byte const> bytes) {
   auto const part = s.saved.part_size;
   if (offset < s.part_start) {
     // Already in an uploaded part (this node or another): the same bytes, skipped.
@@ -229,7 +220,7 @@ error_code s3_store::write(s3_session& s, std::uint64_t offset, std::span<std::b
   return {};
 }
 
-error_code s3_store::read_buffer(s3_session const& s, std::vector<std::byte>& out) const {
+status s3_store::read_buffer(s3_session const& s, std::vector<std::byte>& out) const {
   out.resize(static_cast<std::size_t>(s.buffered));
   std::size_t got = 0;
   while (got < out.size()) {
@@ -243,7 +234,7 @@ error_code s3_store::read_buffer(s3_session const& s, std::vector<std::byte>& ou
   return {};
 }
 
-error_code s3_store::upload_buffer(s3_session& s) {
+status s3_store::upload_buffer(s3_session& s) {
   std::vector<std::byte> body;
   if (auto ec = read_buffer(s, body)) return ec;
   auto const number = static_cast<int>(s.part_start / s.saved.part_size) + 1;
@@ -251,19 +242,19 @@ error_code s3_store::upload_buffer(s3_session& s) {
       client_->upload_part(object_key(s.saved.record.destination), s.saved.upload_id, number, body);
   if (!etag) {
     if (etag.error().kind == s3::errc::no_such_upload) {
-      return make_error_code(error::session_not_found);  // completed or aborted elsewhere
+      return error::session_not_found;  // completed or aborted elsewhere
     }
     return s3_failure("S3 UploadPart", etag.error());
   }
   return {};
 }
 
-error_code s3_store::save(session_record const& record, bool /*durable*/) {
+status s3_store::save(session_record const& record, bool /*durable*/) {
   auto s = session_of(record.id);
   if (!s) return s.error();
   auto& saved = (*s)->saved;
   if (record.total && *record.total > saved.part_size * s3_max_parts) {
-    return make_error_code(error::upload_too_large);
+    return error::upload_too_large;
   }
   // Only what the record holds matters; activity alone is written once per interval.
   session_record next = record;
@@ -280,7 +271,7 @@ error_code s3_store::save(session_record const& record, bool /*durable*/) {
   return {};
 }
 
-error_code s3_store::put_whole(s3_session& s, bool allow_overwrite) {
+status s3_store::put_whole(s3_session& s, bool allow_overwrite) {
   std::vector<std::byte> body;
   if (auto ec = read_buffer(s, body)) return ec;
   std::string const key = object_key(s.saved.record.destination);
@@ -290,8 +281,7 @@ error_code s3_store::put_whole(s3_session& s, bool allow_overwrite) {
   if (!put && put.error().kind == s3::errc::precondition_failed) {
     // Our own earlier attempt, retried after its answer was lost, or another file.
     auto head = client_->head_object(key);
-    if (!head || head->etag != s3::md5_etag(body))
-      return make_error_code(error::destination_exists);
+    if (!head || head->etag != s3::md5_etag(body)) return error::destination_exists;
   } else if (!put) {
     return s3_failure("S3 PutObject", put.error());
   }
@@ -300,7 +290,7 @@ error_code s3_store::put_whole(s3_session& s, bool allow_overwrite) {
   return {};
 }
 
-error_code s3_store::complete(s3_session& s, std::uint64_t total, bool allow_overwrite) {
+status s3_store::complete(s3_session& s, std::uint64_t total, bool allow_overwrite) {
   std::string const key = object_key(s.saved.record.destination);
   auto const part = s.saved.part_size;
   if (s.buffered > 0) {
@@ -309,7 +299,7 @@ error_code s3_store::complete(s3_session& s, std::uint64_t total, bool allow_ove
   auto parts = client_->list_parts(key, s.saved.upload_id);
   if (!parts) {
     if (parts.error().kind == s3::errc::no_such_upload) {
-      return make_error_code(error::session_not_found);
+      return error::session_not_found;
     }
     return s3_failure("S3 ListParts", parts.error());
   }
@@ -333,7 +323,7 @@ error_code s3_store::complete(s3_session& s, std::uint64_t total, bool allow_ove
     // atomically; those that ignore it (Ceph RGW 16.2) rely on this check, which leaves
     // the time of one request for another writer of the same name.
     auto head = client_->head_object(key);
-    if (head) return make_error_code(error::destination_exists);
+    if (head) return error::destination_exists;
     if (head.error().kind != s3::errc::no_such_key)
       return s3_failure("S3 HeadObject", head.error());
     cond.if_none_match = true;
@@ -341,20 +331,20 @@ error_code s3_store::complete(s3_session& s, std::uint64_t total, bool allow_ove
   auto done = client_->complete_multipart(key, s.saved.upload_id, use, cond);
   if (!done) {
     auto const kind = done.error().kind;
-    if (kind == s3::errc::precondition_failed) return make_error_code(error::destination_exists);
+    if (kind == s3::errc::precondition_failed) return error::destination_exists;
     if (kind != s3::errc::no_such_upload)
       return s3_failure("S3 CompleteMultipartUpload", done.error());
     // Completed already: by our own attempt whose answer was lost, or by another node
     // with the same parts. The object then has exactly these parts' ETag.
     auto head = client_->head_object(key);
     if (!head || head->etag != s3::multipart_etag(use)) {
-      return make_error_code(error::session_not_found);
+      return error::session_not_found;
     }
   }
   return {};
 }
 
-error_code s3_store::commit(session_record const& record, bool allow_overwrite) {
+status s3_store::commit(session_record const& record, bool allow_overwrite) {
   auto found = session_of(record.id);
   if (!found) return found.error();
   auto& s = **found;
@@ -389,7 +379,7 @@ void s3_store::forget(core::session_id const& id) {
   sessions_.erase(id);
 }
 
-error_code s3_store::discard(core::session_id const& id) {
+status s3_store::discard(core::session_id const& id) {
   std::shared_ptr<s3_session> s;
   {
     std::lock_guard lock(mutex_);
@@ -400,7 +390,7 @@ error_code s3_store::discard(core::session_id const& id) {
     saved = s->saved;
   } else {
     auto r = fetch_record(id);
-    if (!r) return r.error() == error::session_not_found ? error_code{} : r.error();
+    if (!r) return r.error() == error::session_not_found ? status{} : r.error();
     saved = std::move(*r);
   }
   if (saved.record.state == session_state::receiving) {
@@ -423,22 +413,22 @@ error_code s3_store::discard(core::session_id const& id) {
 // Tombstones stay in the node's memory (the service's registry) for now: a farm shares
 // them through the store in a later step, so that a replayed Close reaching another
 // node is answered from there too.
-error_code s3_store::add_tombstone(tombstone_record const& /*t*/, bool /*durable*/) {
+status s3_store::add_tombstone(tombstone_record const& /*t*/, bool /*durable*/) {
   return {};
 }
 
-error_code s3_store::maintain_tombstones(std::int64_t /*now*/, std::int64_t /*oldest*/) {
+status s3_store::maintain_tombstones(std::int64_t /*now*/, std::int64_t /*oldest*/) {
   return {};
 }
 
-result<std::uint64_t> s3_store::free_bytes() const {
+status_or<std::uint64_t> s3_store::free_bytes() const {
   // The bucket has no such limit; the node's part buffers do.
   struct statvfs st {};
   if (::fstatvfs(buffer_dir_.get(), &st) != 0) return io_failure("statvfs part buffers", errno);
   return static_cast<std::uint64_t>(st.f_bavail) * static_cast<std::uint64_t>(st.f_frsize);
 }
 
-result<recovery_report> s3_store::recover() {
+status_or<recovery_report> s3_store::recover() {
   // Sessions are loaded from the store when a packet names them (load); the buffers a
   // previous run left are partial parts nobody will complete.
   std::vector<std::string> names;
@@ -454,15 +444,10 @@ result<recovery_report> s3_store::recover() {
 
 }  // namespace detail
 
-s3::failure const& last_s3_failure() noexcept {
-  return detail::last_failure;
-}
-
-result<std::unique_ptr<upload_store>> open_s3_store(s3_store_options options, std::string* why) {
-  auto const fail = [why](std::string text, int err) -> error_code {
-    if (err != 0) text += ": " + std::generic_category().message(err);
-    if (why != nullptr) *why = std::move(text);
-    return make_error_code(error::storage_failure);
+status_or<std::unique_ptr<upload_store>> open_s3_store(s3_store_options options) {
+  auto const fail = [](std::string operation, int err) -> status {
+    if (err != 0) return status::from_errno(std::move(operation), err);
+    return {error::storage_failure, cause(std::move(operation))};
   };
   if (options.part_size < s3_min_part_size) {
     return fail("part size below S3's minimum of 5 MiB", 0);
@@ -472,10 +457,14 @@ result<std::unique_ptr<upload_store>> open_s3_store(s3_store_options options, st
   }
   if (options.buffer_dir.empty()) return fail("no folder for part buffers", 0);
   if (::mkdir(options.buffer_dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return fail("cannot create part buffer folder '" + options.buffer_dir + "'", errno);
+    int const err = errno;  // before the text is built: allocation may change errno
+    return fail("cannot create part buffer folder '" + options.buffer_dir + "'", err);
   }
   detail::unique_fd dir{::open(options.buffer_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (!dir) return fail("cannot open part buffer folder '" + options.buffer_dir + "'", errno);
+  if (!dir) {
+    int const err = errno;
+    return fail("cannot open part buffer folder '" + options.buffer_dir + "'", err);
+  }
   auto client = s3::client::create(options.client);
   if (!client) return fail(client.error().message, 0);
   return std::unique_ptr<upload_store>(

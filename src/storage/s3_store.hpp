@@ -50,13 +50,12 @@ struct s3_store_options {
 };
 
 /// Opens the object store. Nothing is sent to the bucket yet (see check_bucket).
-/// Errors: storage_failure with `why` (bad options, buffer_dir unusable).
-[[nodiscard]] result<std::unique_ptr<upload_store>> open_s3_store(s3_store_options options,
-                                                                  std::string* why = nullptr);
-
-/// What the store said when an s3 store call last failed on the calling thread (for the
-/// log line; the error_code returned is in s3::s3_category or bits). Successful calls do
-/// not reset it.
-[[nodiscard]] s3::failure const& last_s3_failure() noexcept;
+/// Errors: storage_failure, its cause saying what is wrong (bad options, buffer_dir
+/// unusable).
+///
+/// Every call of the store that fails because of the bucket answers storage_failure
+/// with the S3 call, its s3::errc (the cause's detail) and the store's own words
+/// (s3::failure::describe) as the cause.
+[[nodiscard]] status_or<std::unique_ptr<upload_store>> open_s3_store(s3_store_options options);
 
 }  // namespace bits::storage

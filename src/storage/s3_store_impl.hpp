@@ -38,27 +38,26 @@ class s3_store final : public upload_store {
  public:
   s3_store(s3_store_options options, std::unique_ptr<s3::client> client, unique_fd buffer_dir);
 
-  error_code check_destination(std::string_view destination, bool allow_overwrite) override;
-  error_code create(session_record const& record) override;
-  result<std::unique_ptr<data_writer>> open_data(core::session_id const& id) override;
-  error_code save(session_record const& record, bool durable) override;
-  error_code commit(session_record const& record, bool allow_overwrite) override;
-  error_code discard(core::session_id const& id) override;
-  result<session_record> load(core::session_id const& id) override;
-  error_code add_tombstone(tombstone_record const& t, bool durable) override;
-  error_code maintain_tombstones(std::int64_t now, std::int64_t oldest) override;
-  result<readable_file> open_published(std::string_view destination) override;
-  result<std::uint64_t> free_bytes() const override;
+  status check_destination(std::string_view destination, bool allow_overwrite) override;
+  status create(session_record const& record) override;
+  status_or<std::unique_ptr<data_writer>> open_data(core::session_id const& id) override;
+  status save(session_record const& record, bool durable) override;
+  status commit(session_record const& record, bool allow_overwrite) override;
+  status discard(core::session_id const& id) override;
+  status_or<session_record> load(core::session_id const& id) override;
+  status add_tombstone(tombstone_record const& t, bool durable) override;
+  status maintain_tombstones(std::int64_t now, std::int64_t oldest) override;
+  status_or<readable_file> open_published(std::string_view destination) override;
+  status_or<std::uint64_t> free_bytes() const override;
   std::string spool_file_path(core::session_id const& id, spool_file which) const override;
-  error_code reset_reply(core::session_id const& id) override;
-  result<readable_file> open_reply(core::session_id const& id) override;
-  result<recovery_report> recover() override;
+  status reset_reply(core::session_id const& id) override;
+  status_or<readable_file> open_reply(core::session_id const& id) override;
+  status_or<recovery_report> recover() override;
 
   /// Appends `bytes` at `offset` to the session's part buffer, uploading each part that
   /// fills (but the last). Bytes below the buffer (already in a part) are skipped; a
   /// write below the buffer's end drops what the buffer held from there.
-  [[nodiscard]] error_code write(s3_session& s, std::uint64_t offset,
-                                 std::span<std::byte const> bytes);
+  [[nodiscard]] status write(s3_session& s, std::uint64_t offset, std::span<std::byte const> bytes);
 
   [[nodiscard]] s3::client& client() const noexcept { return *client_; }
 
@@ -70,21 +69,21 @@ class s3_store final : public upload_store {
 
   /// The session's state, loading its record from the store when this node does not
   /// hold it. Errors: session_not_found, the store's.
-  [[nodiscard]] result<std::shared_ptr<s3_session>> session_of(core::session_id const& id);
+  [[nodiscard]] status_or<std::shared_ptr<s3_session>> session_of(core::session_id const& id);
   /// Reads and decodes the record. Errors: session_not_found, storage_failure, the store's.
-  [[nodiscard]] result<s3_record> fetch_record(core::session_id const& id);
+  [[nodiscard]] status_or<s3_record> fetch_record(core::session_id const& id);
   /// Writes `r` as the record.
-  [[nodiscard]] error_code put_record(s3_record const& r);
+  [[nodiscard]] status put_record(s3_record const& r);
   /// Opens (creating) the session's buffer file, emptied.
-  [[nodiscard]] error_code open_buffer(core::session_id const& id, s3_session& s);
+  [[nodiscard]] status open_buffer(core::session_id const& id, s3_session& s);
   /// Uploads the buffered part (part number part_start / part_size + 1).
-  [[nodiscard]] error_code upload_buffer(s3_session& s);
+  [[nodiscard]] status upload_buffer(s3_session& s);
   /// Reads the whole buffer into memory.
-  [[nodiscard]] error_code read_buffer(s3_session const& s, std::vector<std::byte>& out) const;
+  [[nodiscard]] status read_buffer(s3_session const& s, std::vector<std::byte>& out) const;
   /// Publishes a file whose bytes are all in the buffer with one PUT.
-  [[nodiscard]] error_code put_whole(s3_session& s, bool allow_overwrite);
+  [[nodiscard]] status put_whole(s3_session& s, bool allow_overwrite);
   /// Uploads the last part and completes the multipart upload.
-  [[nodiscard]] error_code complete(s3_session& s, std::uint64_t total, bool allow_overwrite);
+  [[nodiscard]] status complete(s3_session& s, std::uint64_t total, bool allow_overwrite);
   void forget(core::session_id const& id);
 
   s3_store_options options_;
@@ -95,8 +94,8 @@ class s3_store final : public upload_store {
       sessions_;
 };
 
-/// Records `f` as the calling thread's last_s3_failure() and last_system_failure() (EIO,
-/// `operation`), and returns f's error_code.
-[[nodiscard]] error_code s3_failure(char const* operation, s3::failure const& f);
+/// storage_failure caused by the S3 call `operation` failing with `f` (its kind as the
+/// cause's detail, its description as the cause's message).
+[[nodiscard]] status s3_failure(char const* operation, s3::failure const& f);
 
 }  // namespace bits::storage::detail

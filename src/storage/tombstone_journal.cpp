@@ -75,7 +75,7 @@ std::optional<tombstone_record> decode_tombstone(std::span<std::byte const> byte
                           static_cast<std::int64_t>(get_le(bytes.data() + 16, 8))};
 }
 
-error_code tombstone_journal::load(std::vector<tombstone_record>& out) {
+status tombstone_journal::load(std::vector<tombstone_record>& out) {
   std::lock_guard const lock{mu_};
   if (current_) retire();
   scanned_ = false;
@@ -83,7 +83,7 @@ error_code tombstone_journal::load(std::vector<tombstone_record>& out) {
   return scan(&out);
 }
 
-error_code tombstone_journal::scan(std::vector<tombstone_record>* records) {
+status tombstone_journal::scan(std::vector<tombstone_record>* records) {
   if (!dir_) {
     dir_.reset(open_dir_for_read(spool_, tombstone_dir_name));
     if (!dir_) {
@@ -131,7 +131,7 @@ error_code tombstone_journal::scan(std::vector<tombstone_record>* records) {
   return {};
 }
 
-error_code tombstone_journal::open_segment() {
+status tombstone_journal::open_segment() {
   if (!dir_) {
     if (::mkdirat(spool_, tombstone_dir_name, 0700) != 0 && errno != EEXIST) {
       return io_failure("create tombstone folder", errno);
@@ -165,7 +165,7 @@ void tombstone_journal::retire() {
   current_info_ = segment{};
 }
 
-error_code tombstone_journal::append(tombstone_record const& t, bool durable) {
+status tombstone_journal::append(tombstone_record const& t, bool durable) {
   auto const bytes = encode_tombstone(t);
   std::shared_ptr<unique_fd const> fd;
   {
@@ -198,12 +198,12 @@ error_code tombstone_journal::append(tombstone_record const& t, bool durable) {
   return sync(fd);
 }
 
-error_code tombstone_journal::sync(std::shared_ptr<unique_fd const> const& fd) {
+status tombstone_journal::sync(std::shared_ptr<unique_fd const> const& fd) {
   if (fd && ::fdatasync(fd->get()) != 0) return io_failure("fdatasync tombstones", errno);
   return sync_names();
 }
 
-error_code tombstone_journal::sync_names() {
+status tombstone_journal::sync_names() {
   int dir = -1;
   std::uint64_t upto = 0;
   {
@@ -220,7 +220,7 @@ error_code tombstone_journal::sync_names() {
   return {};
 }
 
-error_code tombstone_journal::maintain(std::int64_t now, std::int64_t oldest) {
+status tombstone_journal::maintain(std::int64_t now, std::int64_t oldest) {
   std::int64_t const span = std::clamp((now - oldest) / 4, min_span, max_span);
   std::shared_ptr<unique_fd const> retired;
   std::shared_ptr<unique_fd const> current;
@@ -247,7 +247,7 @@ error_code tombstone_journal::maintain(std::int64_t now, std::int64_t oldest) {
     dir = dir_.get();
   }
   // Not synced under the lock: appends go on meanwhile and are synced next time.
-  error_code result;
+  status result;
   for (auto const& fd : {retired, current}) {
     if (fd && ::fdatasync(fd->get()) != 0) {
       result = io_failure("fdatasync tombstones", errno);

@@ -49,17 +49,17 @@ class tombstone_journal {
 
   /// Reads every segment into `out` (in the order recorded) and deletes segments with
   /// no valid record. Appends after this go to a new segment.
-  [[nodiscard]] error_code load(std::vector<tombstone_record>& out);
+  [[nodiscard]] status load(std::vector<tombstone_record>& out);
 
   /// Appends `t` to the current segment (creating it first if there is none); with
   /// `durable`, syncs it (and, once per segment, the folder) before returning.
-  [[nodiscard]] error_code append(tombstone_record const& t, bool durable);
+  [[nodiscard]] status append(tombstone_record const& t, bool durable);
 
   /// Syncs what was appended since the last call; starts a new segment when the
   /// current one holds records older than a quarter of the ttl (now - oldest; at least
   /// a minute, at most an hour apart); deletes segments whose records all ended before
   /// `oldest`.
-  [[nodiscard]] error_code maintain(std::int64_t now, std::int64_t oldest);
+  [[nodiscard]] status maintain(std::int64_t now, std::int64_t oldest);
 
  private:
   /// A segment and the span of the records it holds.
@@ -72,13 +72,13 @@ class tombstone_journal {
 
   /// Lists the folder (once): the existing segments, and the next sequence number.
   /// Caller holds mu_.
-  [[nodiscard]] error_code scan(std::vector<tombstone_record>* records);
+  [[nodiscard]] status scan(std::vector<tombstone_record>* records);
   /// Opens a new current segment. Caller holds mu_.
-  [[nodiscard]] error_code open_segment();
+  [[nodiscard]] status open_segment();
   /// fdatasync of `fd` (when not null), then sync_names().
-  [[nodiscard]] error_code sync(std::shared_ptr<unique_fd const> const& fd);
+  [[nodiscard]] status sync(std::shared_ptr<unique_fd const> const& fd);
   /// fsync of the folder and of the spool when a segment was created since the last one.
-  [[nodiscard]] error_code sync_names();
+  [[nodiscard]] status sync_names();
   /// Moves the current segment to closed_. Caller holds mu_.
   void retire();
 

@@ -4,8 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/session_id.hpp"
-
-#include <boost/system/error_code.hpp>
+#include "core/status.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -18,8 +17,6 @@
 #include <vector>
 
 namespace bits::storage {
-
-using boost::system::error_code;
 
 /// Where a session is in its life, as far as the disk is concerned (reference 6.1).
 enum class session_state : std::uint8_t {
@@ -54,11 +51,10 @@ class data_writer {
 
   /// Writes all of `bytes` at `offset` (short writes are retried here).
   /// Errors: error::disk_full (ENOSPC, EDQUOT), error::storage_failure.
-  [[nodiscard]] virtual error_code write_at(std::uint64_t offset,
-                                            std::span<std::byte const> bytes) = 0;
+  [[nodiscard]] virtual status write_at(std::uint64_t offset, std::span<std::byte const> bytes) = 0;
 
   /// fdatasync: every byte written so far survives power loss.
-  [[nodiscard]] virtual error_code sync() = 0;
+  [[nodiscard]] virtual status sync() = 0;
 };
 
 /// Bytes of a published file or reply that are not in a local file (an object store).
@@ -69,8 +65,8 @@ class byte_source {
   /// Reads up to `into.size()` bytes at `offset` into `into`; returns how many (0 at the
   /// end). Blocks on the network. Errors: storage_failure, or the store's own error
   /// (e.g. the object was replaced since it was opened).
-  [[nodiscard]] virtual result<std::size_t> read_at(std::uint64_t offset,
-                                                    std::span<std::byte> into) = 0;
+  [[nodiscard]] virtual status_or<std::size_t> read_at(std::uint64_t offset,
+                                                       std::span<std::byte> into) = 0;
 };
 
 /// A published file opened for reading: a local descriptor (fd() >= 0, which it owns),
@@ -111,7 +107,8 @@ class readable_file {
 
   /// Up to `into.size()` bytes at `offset` (pread, or the source); 0 at the end.
   /// Errors: storage_failure, or the source's.
-  [[nodiscard]] result<std::size_t> read_at(std::uint64_t offset, std::span<std::byte> into) const;
+  [[nodiscard]] status_or<std::size_t> read_at(std::uint64_t offset,
+                                               std::span<std::byte> into) const;
 
  private:
   int fd_ = -1;
@@ -146,6 +143,9 @@ struct recovery_report {
 /// Threading: calls for different sessions may run concurrently; calls for one session
 /// are serialised by the caller (the service holds the session's lease).
 /// Blocking: every call may block on disk I/O.
+/// Errors: the bits::error the client is answered with; disk_full and storage_failure
+/// carry their cause (status::why: the operation and errno, or a library's error),
+/// which the service passes on to the request log.
 class upload_store {
  public:
   virtual ~upload_store() = default;
@@ -157,22 +157,22 @@ class upload_store {
   /// missing folders, but still refuses a file or symlink where a folder should be.
   /// Nothing is created here. Errors: parent_not_found, forbidden_path,
   /// destination_is_directory, destination_exists, storage_failure.
-  [[nodiscard]] virtual error_code check_destination(std::string_view destination,
-                                                     bool allow_overwrite) = 0;
+  [[nodiscard]] virtual status check_destination(std::string_view destination,
+                                                 bool allow_overwrite) = 0;
 
   /// Creates the spool entry of a new session: its folder, an empty data file and its
   /// metadata. Errors: disk_full, storage_failure.
-  [[nodiscard]] virtual error_code create(session_record const& record) = 0;
+  [[nodiscard]] virtual status create(session_record const& record) = 0;
 
   /// Opens the session's data file for writing. Errors: session_not_found (no spool
   /// entry), storage_failure.
-  [[nodiscard]] virtual result<std::unique_ptr<data_writer>> open_data(
+  [[nodiscard]] virtual status_or<std::unique_ptr<data_writer>> open_data(
       core::session_id const& id) = 0;
 
   /// Rewrites the session's metadata atomically. With `durable`, the data file was
   /// synced up to record.received and the metadata is synced too, so that offset
   /// survives power loss. Errors: disk_full, storage_failure.
-  [[nodiscard]] virtual error_code save(session_record const& record, bool durable) = 0;
+  [[nodiscard]] virtual status save(session_record const& record, bool durable) = 0;
 
   /// Makes the session's data durable and publishes it at its destination atomically
   /// (refusing to replace an existing file unless `allow_overwrite`), durably. The
@@ -183,10 +183,10 @@ class upload_store {
   /// destination that already is this session's data does not count as existing.
   /// Errors: parent_not_found, forbidden_path, destination_is_directory,
   /// destination_exists, disk_full, storage_failure.
-  [[nodiscard]] virtual error_code commit(session_record const& record, bool allow_overwrite) = 0;
+  [[nodiscard]] virtual status commit(session_record const& record, bool allow_overwrite) = 0;
 
   /// Removes everything of the session from the spool. Idempotent.
-  [[nodiscard]] virtual error_code discard(core::session_id const& id) = 0;
+  [[nodiscard]] virtual status discard(core::session_id const& id) = 0;
 
   /// A session this node does not hold, loaded from the store on demand: a store shared
   /// by several nodes (any node continues any session) has sessions that recover() did
@@ -194,7 +194,7 @@ class upload_store {
   /// reported to the client (the client then resends the rest). Afterwards the session
   /// is used like one returned by create() or recover(). Errors: session_not_found (the
   /// default: every session of a local store is returned by recover()), storage_failure.
-  [[nodiscard]] virtual result<session_record> load(core::session_id const& id);
+  [[nodiscard]] virtual status_or<session_record> load(core::session_id const& id);
 
   /// Records that a session ended. Called before its spool entry is discarded and
   /// before the Close or Cancel is answered, so the tombstone outlives a crash of the
@@ -202,24 +202,24 @@ class upload_store {
   /// it also survives power loss when this returns; otherwise after the next
   /// maintain_tombstones(). Cheap: no new file and no sync per call without `durable`.
   /// Errors: disk_full, storage_failure.
-  [[nodiscard]] virtual error_code add_tombstone(tombstone_record const& t, bool durable) = 0;
+  [[nodiscard]] virtual status add_tombstone(tombstone_record const& t, bool durable) = 0;
 
   /// Periodic upkeep of the tombstones on disk, about once a second: makes those added
   /// so far survive power loss, and deletes those that ended before `oldest` (unix
   /// seconds), possibly some time after (see recovery_report::tombstones). `now` is the
   /// current time. Errors: disk_full, storage_failure (the next call tries again).
-  [[nodiscard]] virtual error_code maintain_tombstones(std::int64_t now, std::int64_t oldest) = 0;
+  [[nodiscard]] virtual status maintain_tombstones(std::int64_t now, std::int64_t oldest) = 0;
 
   /// Opens the published file at `destination` for reading (downloads), walking the
   /// folders without following symlinks; the file itself must be a regular file (not a
   /// symlink). Errors: parent_not_found or invalid_path when it does not exist (the
   /// caller answers 404 either way), destination_is_directory, forbidden_path,
   /// storage_failure.
-  [[nodiscard]] virtual result<readable_file> open_published(std::string_view destination) = 0;
+  [[nodiscard]] virtual status_or<readable_file> open_published(std::string_view destination) = 0;
 
   /// Bytes available to unprivileged writers on the spool's filesystem (statvfs), so
   /// uploads can be refused before the disk fills. Errors: storage_failure.
-  [[nodiscard]] virtual result<std::uint64_t> free_bytes() const = 0;
+  [[nodiscard]] virtual status_or<std::uint64_t> free_bytes() const = 0;
 
   /// Absolute path of a session's request or reply file, for the server application
   /// (by reference) and the notification client (by value). Pure: nothing is checked.
@@ -227,12 +227,12 @@ class upload_store {
                                                     spool_file which) const = 0;
 
   /// Removes the session's reply file, if any (before a new notification).
-  [[nodiscard]] virtual error_code reset_reply(core::session_id const& id) = 0;
+  [[nodiscard]] virtual status reset_reply(core::session_id const& id) = 0;
 
   /// Opens the session's reply for a download, creating it empty when the application
   /// wrote none (an empty reply is a 0-byte file, reference 7.5). It must be a regular
   /// file. Errors: session_not_found (no spool entry), forbidden_path, storage_failure.
-  [[nodiscard]] virtual result<readable_file> open_reply(core::session_id const& id) = 0;
+  [[nodiscard]] virtual status_or<readable_file> open_reply(core::session_id const& id) = 0;
 
   /// Loads every session in the spool and every tombstone (at start-up). For a
   /// receiving session `received` is set to what is really held: after a process crash
@@ -243,20 +243,8 @@ class upload_store {
   /// that the resent last fragment commits it again. Entries without readable metadata,
   /// and entries of sessions that have a tombstone (they ended; the crash came before
   /// their removal), are removed and listed in `discarded`.
-  [[nodiscard]] virtual result<recovery_report> recover() = 0;
+  [[nodiscard]] virtual status_or<recovery_report> recover() = 0;
 };
-
-/// What the operating system reported when this layer last returned disk_full or
-/// storage_failure on the calling thread. Every store call is synchronous, so the
-/// caller reads it right after the failing call, for its log line (the error_code sent
-/// to the client stays protocol-level). Successful calls do not reset it.
-struct system_failure {
-  int sys_errno = 0;           ///< errno value; 0 before any failure
-  std::string_view operation;  ///< what failed, e.g. "fdatasync data" (static text)
-};
-
-/// The calling thread's last system_failure (see above).
-[[nodiscard]] system_failure last_system_failure() noexcept;
 
 /// How the filesystem store treats the folders of a destination.
 struct fs_store_options {
@@ -270,10 +258,9 @@ struct fs_store_options {
 /// filesystem (so commit is one link or rename). The spool is created (mode 0700) if
 /// missing. Errors: storage_failure when the root is not a directory, the spool cannot
 /// be created, the spool is the root itself, or the two are on different filesystems
-/// (`why` says which).
-[[nodiscard]] result<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
-                                                                  std::string const& spool,
-                                                                  std::string* why = nullptr,
-                                                                  fs_store_options options = {});
+/// (the cause says which, naming the folder).
+[[nodiscard]] status_or<std::unique_ptr<upload_store>> open_fs_store(std::string const& root,
+                                                                     std::string const& spool,
+                                                                     fs_store_options options);
 
 }  // namespace bits::storage

@@ -21,6 +21,11 @@ namespace header = core::header;
 constexpr std::size_t max_sessions = 32;
 constexpr std::uint64_t max_body_per_step = 4096;
 
+// Maintenance jobs, one after another on this thread (the server runs them on its pool).
+void serially(std::vector<std::function<void()>>& jobs) {
+  for (auto& job : jobs) job();
+}
+
 // The bytes the client sends at `offset` in a body made from `seed`.
 std::byte body_byte(std::uint8_t seed, std::uint64_t offset) {
   return static_cast<std::byte>(seed ^ static_cast<std::uint8_t>(offset * 7 + (offset >> 8)));
@@ -134,7 +139,7 @@ bool service_harness::step() {
       *now_ += static_cast<std::int64_t>(in_.flag() ? in_.below(4) : in_.below(2000));
       break;
     case 9:
-      service_->maintain();
+      service_->maintain(serially);
       break;
     case 10:
       op_restart();
@@ -143,7 +148,7 @@ bool service_harness::step() {
       op_fault();
       break;
     default:
-      service_->flush_all();
+      service_->flush_all(serially);
       break;
   }
   check_store();
@@ -247,7 +252,7 @@ void service_harness::run_fragment(service::outcome out, core::request_head cons
 }
 
 bool service_harness::feed(pending_fragment& p, std::uint64_t n) {
-  n = std::min({n, p.job->remaining(), max_body_per_step});
+  n = std::min({n, p.length - p.sent, max_body_per_step});
   std::vector<std::byte> chunk;
   while (n > 0) {
     std::uint64_t const piece = std::min<std::uint64_t>(n, 1 + in_.below(200));
@@ -268,7 +273,7 @@ bool service_harness::feed(pending_fragment& p, std::uint64_t n) {
 void service_harness::end(pending_fragment& p, bool fail) {
   if (fail) {
     check_reply(p.job->fail(make_error_code(error::storage_failure)));
-  } else if (p.job->remaining() == 0) {
+  } else if (p.sent == p.length) {
     auto const r = p.job->finish();
     check_reply(r);
     check_completed(r, p);

@@ -4,10 +4,35 @@
 
 #include "support/digest.hpp"
 
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
 namespace bits::test {
 namespace {
 
 using Packets = daemon_test;
+
+/// The first line of the daemon's log holding every one of `parts`, waiting a bounded
+/// moment for it (the line may be written just after the response); "" when none.
+std::string log_line_with(daemon& server, std::vector<std::string_view> const& parts) {
+  for (int i = 0; i < 100; ++i) {
+    std::string const log = server.log();
+    std::size_t start = 0;
+    while (start < log.size()) {
+      auto end = log.find('\n', start);
+      if (end == std::string::npos) end = log.size();
+      std::string_view const line(log.data() + start, end - start);
+      bool const all = std::all_of(parts.begin(), parts.end(), [&](std::string_view part) {
+        return line.find(part) != std::string_view::npos;
+      });
+      if (all) return std::string(line);
+      start = end + 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return {};
+}
 
 TEST_F(Packets, PingIsAcked) {
   ASSERT_TRUE(start_cli());
@@ -160,24 +185,32 @@ TEST_F(Packets, AccessLogNamesPeerPacketAndStatus) {
     auto client = connect();
     ASSERT_TRUE(is_ack(client.create("/logged.bin"), 200));
   }
-  // The line may be written just after the response; give it a bounded moment.
-  bool found = false;
-  for (int i = 0; i < 100 && !found; ++i) {
-    std::string const log = server().log();
-    std::size_t start = 0;
-    while (start < log.size() && !found) {
-      auto end = log.find('\n', start);
-      if (end == std::string::npos) end = log.size();
-      std::string_view const line(log.data() + start, end - start);
-      found = line.find("127.0.0.1") != std::string_view::npos &&
-              line.find("Create-Session") != std::string_view::npos &&
-              line.find("200") != std::string_view::npos;
-      start = end + 1;
-    }
-    if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_TRUE(found) << "no log line with 127.0.0.1, Create-Session and 200:\n"
-                     << server().log_tail(20);
+  EXPECT_NE(log_line_with(server(), {"127.0.0.1", "Create-Session", "200"}), "")
+      << "no log line with 127.0.0.1, Create-Session and 200:\n"
+      << server().log_tail(20);
+}
+
+TEST_F(Packets, AccessLogSaysWhatMadeAStorageFailure) {
+  ASSERT_TRUE(start_cli());
+  auto client = connect();
+  std::string const id = client.create_session("/cause.bin");
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(is_fragment_ack(client.send_fragment("/cause.bin", id, 0, 4, 10, "01234"), 5));
+  // The session's data file is replaced by a folder: the next write cannot open it.
+  auto const folders = spool_session_dirs();
+  ASSERT_EQ(folders.size(), 1U);
+  auto const data = spool() / folders[0] / "data";
+  std::filesystem::remove(data);
+  std::filesystem::create_directory(data);
+
+  auto const r = client.send_fragment("/cause.bin", id, 5, 9, 10, "56789");
+  EXPECT_TRUE(is_error_ack(r, 500, "0x80004005")) << r;
+  EXPECT_EQ(received_range(r), 5U) << r;
+  auto const line = log_line_with(server(), {"Fragment", "status=500"});
+  EXPECT_NE(line.find("error=0x80004005 cause=\"open data file: Is a directory\""),
+            std::string::npos)
+      << line << "\n"
+      << server().log_tail(20);
 }
 
 }  // namespace

@@ -25,9 +25,8 @@ struct node {
     o.prefix = "up/";
     o.part_size = part;
     o.buffer_dir = buffers.path().string() + "/parts";
-    std::string why;
-    auto store = storage::open_s3_store(std::move(o), &why);
-    EXPECT_TRUE(store) << why;
+    auto store = storage::open_s3_store(std::move(o));
+    EXPECT_TRUE(store) << store.error();
     vdir_policy p;
     p.url = "/up/";
     svc = std::make_unique<upload_service>(p, service_options{}, std::move(*store),

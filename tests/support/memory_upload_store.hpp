@@ -63,15 +63,16 @@ struct memory_disk {
   std::map<core::session_id, spool_entry> spool;
   std::vector<storage::tombstone_record> tombstones;  ///< the journal, in the order added
   std::vector<published> commits;
-  /// One-shot failures: the next call of that kind returns the error, then it is cleared.
-  std::array<std::optional<error>, store_call_count> fail_next{};
+  /// One-shot failures: the next call of that kind returns the failure (with the cause
+  /// given, if any), then it is cleared.
+  std::array<std::optional<status>, store_call_count> fail_next{};
   std::uint64_t next_inode = 1;
   std::uint64_t free_space = std::uint64_t{1} << 40;  ///< what free_bytes() reports
 
   memory_disk() { folders.insert(""); }
 
   /// Arms a one-shot failure (takes `mu`).
-  void fail(store_call call, error e);
+  void fail(store_call call, status failure);
 };
 
 /// upload_store over a memory_disk. Follows the filesystem store's contract call for call:
@@ -91,28 +92,24 @@ class memory_upload_store final : public storage::upload_store {
 
   [[nodiscard]] std::shared_ptr<memory_disk> const& disk() const noexcept { return disk_; }
 
-  [[nodiscard]] storage::error_code check_destination(std::string_view destination,
-                                                      bool allow_overwrite) override;
-  [[nodiscard]] storage::error_code create(storage::session_record const& record) override;
-  [[nodiscard]] result<std::unique_ptr<storage::data_writer>> open_data(
+  [[nodiscard]] status check_destination(std::string_view destination,
+                                         bool allow_overwrite) override;
+  [[nodiscard]] status create(storage::session_record const& record) override;
+  [[nodiscard]] status_or<std::unique_ptr<storage::data_writer>> open_data(
       core::session_id const& id) override;
-  [[nodiscard]] storage::error_code save(storage::session_record const& record,
-                                         bool durable) override;
-  [[nodiscard]] storage::error_code commit(storage::session_record const& record,
-                                           bool allow_overwrite) override;
-  [[nodiscard]] storage::error_code discard(core::session_id const& id) override;
-  [[nodiscard]] storage::error_code add_tombstone(storage::tombstone_record const& t,
-                                                  bool durable) override;
-  [[nodiscard]] storage::error_code maintain_tombstones(std::int64_t now,
-                                                        std::int64_t oldest) override;
-  [[nodiscard]] result<storage::readable_file> open_published(
+  [[nodiscard]] status save(storage::session_record const& record, bool durable) override;
+  [[nodiscard]] status commit(storage::session_record const& record, bool allow_overwrite) override;
+  [[nodiscard]] status discard(core::session_id const& id) override;
+  [[nodiscard]] status add_tombstone(storage::tombstone_record const& t, bool durable) override;
+  [[nodiscard]] status maintain_tombstones(std::int64_t now, std::int64_t oldest) override;
+  [[nodiscard]] status_or<storage::readable_file> open_published(
       std::string_view destination) override;
-  [[nodiscard]] result<std::uint64_t> free_bytes() const override;
+  [[nodiscard]] status_or<std::uint64_t> free_bytes() const override;
   [[nodiscard]] std::string spool_file_path(core::session_id const& id,
                                             storage::spool_file which) const override;
-  [[nodiscard]] storage::error_code reset_reply(core::session_id const& id) override;
-  [[nodiscard]] result<storage::readable_file> open_reply(core::session_id const& id) override;
-  [[nodiscard]] result<storage::recovery_report> recover() override;
+  [[nodiscard]] status reset_reply(core::session_id const& id) override;
+  [[nodiscard]] status_or<storage::readable_file> open_reply(core::session_id const& id) override;
+  [[nodiscard]] status_or<storage::recovery_report> recover() override;
 
  private:
   std::shared_ptr<memory_disk> disk_;

@@ -1,116 +1,22 @@
 // Session limits through the upload service, over the in-memory store and a clock that
 // moves only when told: who is limited, which session is evicted, what its client is
 // told afterwards, what is logged and counted.
-#include "core/wire_error.hpp"
-#include "service/upload_service.hpp"
-#include "support/memory_upload_store.hpp"
+#include "service_fixture.hpp"
 
-#include <gtest/gtest.h>
-
-#include <cstddef>
-#include <memory>
 #include <string>
-#include <vector>
 
-namespace bits::service {
+namespace bits::service::testing {
 namespace {
 
-constexpr std::int64_t start_time = 1'700'000'000;
+using eviction_test = service_test;
 
-class eviction_test : public ::testing::Test {
- protected:
-  void start(vdir_policy p) {
-    p.url = "/up/";
-    svc_ = std::make_unique<upload_service>(p, service_options{},
-                                            std::make_unique<test::memory_upload_store>(disk_),
-                                            [now = now_] { return *now; });
-    svc_->set_log([this](std::string const& line) { log_.push_back(line); });
-  }
+bool is_session_not_found(core::reply const& r) {
+  return acks(r, {500, session_not_found});
+}
 
-  void advance(std::int64_t seconds) { *now_ += seconds; }
-
-  /// Create-Session for /up/`name`.
-  core::reply create(std::string const& name, std::string const& principal = {},
-                     std::string const& remote = "10.0.0.1:40000") {
-    packet p;
-    p.type = core::packet_type::create_session;
-    p.protocols = core::upload_protocol_guid;
-    return handle(p, name, principal, remote).reply;
-  }
-  /// create() that must succeed; the session id.
-  core::session_id created(std::string const& name, std::string const& principal = {},
-                           std::string const& remote = "10.0.0.1:40000") {
-    auto const r = create(name, principal, remote);
-    EXPECT_EQ(r.status, 200u);
-    auto const id = core::parse_session_id(r.header(core::header::session_id).value_or(""));
-    EXPECT_TRUE(id.has_value());
-    return id ? *id : core::session_id{};
-  }
-  /// A Fragment with `data` at `first` of `total`, body streamed and finished.
-  core::reply fragment(core::session_id const& id, std::string const& name, std::uint64_t first,
-                       std::string const& data, std::uint64_t total,
-                       std::string const& principal = {}) {
-    auto out = start_fragment(id, name, first, data.size(), total, principal);
-    if (!out.job) return out.reply;
-    if (auto ec = out.job->write(bytes(data))) return out.job->fail(ec);
-    return out.job->finish();
-  }
-  outcome start_fragment(core::session_id const& id, std::string const& name, std::uint64_t first,
-                         std::uint64_t length, std::uint64_t total,
-                         std::string const& principal = {}) {
-    packet p;
-    p.type = core::packet_type::fragment;
-    p.session = id;
-    p.content_length = length;
-    p.range = core::content_range{first, length, total};
-    return handle(p, name, principal, "10.0.0.1:40001");
-  }
-  core::reply end_session(core::packet_type type, core::session_id const& id,
-                          std::string const& name, std::string const& principal = {}) {
-    packet p;
-    p.type = type;
-    p.session = id;
-    return handle(p, name, principal, "10.0.0.1:40002").reply;
-  }
-  static std::span<std::byte const> bytes(std::string const& s) {
-    return std::as_bytes(std::span(s.data(), s.size()));
-  }
-  bool published(std::string const& name) const {
-    std::lock_guard lock(disk_->mu);
-    return disk_->files.contains(name);
-  }
-  bool in_spool(core::session_id const& id) const {
-    std::lock_guard lock(disk_->mu);
-    return disk_->spool.contains(id);
-  }
-  static bool is_session_not_found(core::reply const& r) {
-    return r.status == 500 && r.header(core::header::error_code) ==
-                                  core::format_hresult(core::hresult::session_not_found);
-  }
-  static bool is_busy(core::reply const& r) {
-    return r.status == 503 && r.header(core::header::error_code) ==
-                                  core::format_hresult(core::hresult::http_error_base + 503);
-  }
-
-  std::shared_ptr<std::int64_t> now_ = std::make_shared<std::int64_t>(start_time);
-  std::shared_ptr<test::memory_disk> disk_ = std::make_shared<test::memory_disk>();
-  std::vector<std::string> log_;
-  std::unique_ptr<upload_service> svc_;
-
- private:
-  outcome handle(packet const& p, std::string const& name, std::string const& principal,
-                 std::string const& remote) {
-    std::vector<std::string> const destination{name};
-    std::string const target = "/up/" + name;
-    request_context ctx;
-    ctx.destination = &destination;
-    ctx.principal = principal;
-    ctx.host = "127.0.0.1";
-    ctx.target = target;
-    ctx.remote = remote;
-    return svc_->handle(p, ctx);
-  }
-};
+bool is_busy(core::reply const& r) {
+  return acks(r, {503, busy});
+}
 
 TEST_F(eviction_test, idle_receiving_session_is_evicted_and_its_client_starts_over) {
   vdir_policy p;
@@ -256,7 +162,7 @@ TEST_F(eviction_test, counters_count_how_sessions_end) {
   ASSERT_EQ(end_session(core::packet_type::cancel_session, cancelled, "c.bin").status, 200u);
   (void)created("expires.bin");
   advance(101);
-  svc_->maintain();
+  maintain();
   session_counts expected;
   expected.created = 4;
   expected.committed = 2;
@@ -266,4 +172,4 @@ TEST_F(eviction_test, counters_count_how_sessions_end) {
 }
 
 }  // namespace
-}  // namespace bits::service
+}  // namespace bits::service::testing

@@ -3,7 +3,7 @@
 // before complete).
 #include "service/session_quotas.hpp"
 
-#include "service/upload_service.hpp"
+#include "service/random_id.hpp"
 
 #include <gtest/gtest.h>
 
@@ -23,7 +23,7 @@ class quotas_test : public ::testing::Test {
   /// A session created at `at` (not yet counted).
   session& make(std::int64_t at) {
     storage::session_record rec;
-    rec.id = random_session_id();
+    rec.id = random_session_id().value();
     auto s = std::make_shared<session>(rec);
     s->active_at.store(at);
     all_.push_back(s);
@@ -42,6 +42,16 @@ class quotas_test : public ::testing::Test {
       for (auto* q : quotas_) q->release(*s);
     }
   }
+  /// True when exactly `used` of the `max` spool bytes of `q` are reserved: `max - used`
+  /// more fit, one more byte does not. Leaves nothing reserved for the probe.
+  bool reserved_exactly(session_quotas& q, std::uint64_t max, std::uint64_t used) {
+    session& probe = make(0);
+    bool const room = q.reserve_spool(probe, max - used);
+    q.release_spool(probe);
+    bool const full = !q.reserve_spool(probe, max - used + 1);
+    q.release_spool(probe);
+    return room && full;
+  }
   session_quotas& quotas(std::uint64_t max_sessions, std::uint64_t max_spool = 0) {
     owned_.push_back(std::make_unique<session_quotas>(max_sessions, max_spool, idle));
     quotas_.push_back(owned_.back().get());
@@ -55,7 +65,7 @@ class quotas_test : public ::testing::Test {
 };
 
 TEST_F(quotas_test, owner_at_its_limit_is_refused_while_every_session_is_recent) {
-  auto& q = quotas(100);
+  auto& q = quotas(3);
   admitted(q, "user:a", 2, 100);
   admitted(q, "user:a", 2, 101);
   session& third = make(105);
@@ -64,10 +74,13 @@ TEST_F(quotas_test, owner_at_its_limit_is_refused_while_every_session_is_recent)
   EXPECT_FALSE(a.directory_limit);
   // The oldest becomes idle after 100 + idle; strictly more than `idle` seconds.
   EXPECT_EQ(a.retry_after, 100 + idle + 1 - 105);
-  EXPECT_EQ(q.owned_by("user:a"), 2u);
-  EXPECT_EQ(q.size(), 2u);
-  // Another owner is not affected.
+  // Another owner is not affected, and the refused session was not counted: the
+  // directory (max_sessions 3) has room for exactly one more.
   admitted(q, "user:b", 2, 105);
+  session& fourth = make(105);
+  auto const full = q.admit(fourth, "user:c", 2, 105);
+  EXPECT_EQ(full.what, verdict::refused);
+  EXPECT_TRUE(full.directory_limit);
 }
 
 TEST_F(quotas_test, session_idle_exactly_evict_idle_after_is_not_yet_evictable) {
@@ -90,7 +103,9 @@ TEST_F(quotas_test, evicts_the_owners_least_recently_active_idle_session) {
   EXPECT_FALSE(a.directory_limit);
   q.release(old);
   EXPECT_EQ(q.admit(next, "user:a", 2, 200).what, verdict::admitted);
-  EXPECT_EQ(q.owned_by("user:a"), 2u);
+  // Counted: the owner is at its limit again.
+  session& after = make(200);
+  EXPECT_NE(q.admit(after, "user:a", 2, 200).what, verdict::admitted);
 }
 
 TEST_F(quotas_test, activity_reported_after_admission_moves_a_session_back) {
@@ -164,10 +179,15 @@ TEST_F(quotas_test, owner_limit_is_checked_before_the_directory_limit) {
 }
 
 TEST_F(quotas_test, owner_without_a_limit_is_not_counted) {
-  auto& q = quotas(0);  // no directory limit either
+  auto& q = quotas(101);
   for (int i = 0; i < 100; ++i) admitted(q, "addr:10.0.0.1", 0, 100);
-  EXPECT_EQ(q.owned_by("addr:10.0.0.1"), 0u);
-  EXPECT_EQ(q.size(), 100u);
+  // Not counted for the owner: a limit of 1 still admits one; counted for the directory:
+  // it is full at 101.
+  admitted(q, "addr:10.0.0.1", 1, 100);
+  session& next = make(100);
+  auto const full = q.admit(next, "", 0, 100);
+  EXPECT_EQ(full.what, verdict::refused);
+  EXPECT_TRUE(full.directory_limit);
 }
 
 TEST_F(quotas_test, search_pauses_after_its_budget_and_resumes) {
@@ -192,37 +212,40 @@ TEST_F(quotas_test, spool_reservations_stop_at_max_spool_bytes) {
   EXPECT_TRUE(q.reserve_spool(a, 600));
   EXPECT_FALSE(q.reserve_spool(b, 401));
   EXPECT_TRUE(q.reserve_spool(b, 400));
-  EXPECT_EQ(q.spool_reserved(), 1000u);
+  EXPECT_TRUE(reserved_exactly(q, 1000, 1000));
   q.completed(a, true);  // published: its bytes left the spool
-  EXPECT_EQ(q.spool_reserved(), 400u);
+  EXPECT_TRUE(reserved_exactly(q, 1000, 400));
   q.release(b);
-  EXPECT_EQ(q.spool_reserved(), 0u);
+  EXPECT_TRUE(reserved_exactly(q, 1000, 0));
 }
 
 TEST_F(quotas_test, release_is_idempotent_and_frees_the_owners_slot) {
-  auto& q = quotas(100);
+  auto& q = quotas(1);
   session& s = admitted(q, "user:a", 1, 100);
   q.release(s);
   q.release(s);
-  EXPECT_EQ(q.owned_by("user:a"), 0u);
-  EXPECT_EQ(q.size(), 0u);
+  // Neither the owner (limit 1) nor the directory (max_sessions 1) counts it any more.
   admitted(q, "user:a", 1, 101);
 }
 
 TEST_F(quotas_test, restored_sessions_count_whatever_the_limits) {
-  auto& q = quotas(1);
+  auto& q = quotas(1, 1000);
   session& a = make(100);
   session& b = make(90);
   q.restore(a, "user:a", false, 500);
   q.restore(b, "user:a", true, 0);
-  EXPECT_EQ(q.size(), 2u);
-  EXPECT_EQ(q.owned_by("user:a"), 2u);
-  EXPECT_EQ(q.spool_reserved(), 500u);
-  // Idle since before the restart: evictable, the receiving one first.
+  EXPECT_TRUE(reserved_exactly(q, 1000, 500));
+  // Idle since before the restart: evictable, the receiving one first; both counted.
   session& next = make(500);
   auto const v = q.admit(next, "user:a", 1, 500);
   ASSERT_EQ(v.what, verdict::evict);
   EXPECT_EQ(v.victim, a.record.id);
+  q.release(a);
+  auto const w = q.admit(next, "user:a", 1, 500);
+  ASSERT_EQ(w.what, verdict::evict);
+  EXPECT_EQ(w.victim, b.record.id);
+  q.release(b);
+  EXPECT_EQ(q.admit(next, "user:a", 1, 500).what, verdict::admitted);
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ class CommitRecovery : public StoreTest {
     auto current = detail::read_metadata(dir.get());
     ASSERT_TRUE(current);
     current->meta.boot_id = "00000000-0000-0000-0000-000000000000";
-    write_file(entry(id) / "meta.json", detail::encode_metadata(current->meta));
+    write_metadata(id, current->meta);
   }
 
   recovery_report restart() {

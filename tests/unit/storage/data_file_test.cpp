@@ -23,29 +23,33 @@ TEST(DataFile, NoSpaceFromTheKernelIsDiskFull) {
   unique_fd full{::open("/dev/full", O_WRONLY | O_CLOEXEC)};
   if (!full) GTEST_SKIP() << "/dev/full not available";
   std::string const text = "abc";
-  EXPECT_EQ(detail::write_all_at(full.get(), 0, bytes_of(text), "pwrite test"), error::disk_full);
-  EXPECT_EQ(last_system_failure().sys_errno, ENOSPC);
+  auto const failed = detail::write_all_at(full.get(), 0, bytes_of(text), "pwrite test");
+  EXPECT_EQ(failed, error::disk_full);
+  EXPECT_EQ(errno_of(failed), ENOSPC);
   auto writer = detail::make_data_writer(std::move(full));
-  EXPECT_EQ(writer->write_at(0, bytes_of(text)), error::disk_full);
-  EXPECT_EQ(last_system_failure().operation, "pwrite data");
+  auto const written = writer->write_at(0, bytes_of(text));
+  EXPECT_EQ(written, error::disk_full);
+  EXPECT_EQ(written.why().operation, "pwrite data");
+  EXPECT_EQ(written.why().text(), "pwrite data: No space left on device");
 }
 
 TEST(DataFile, OffsetsBeyondOffTAreRefused) {
   unique_fd null{::open("/dev/null", O_WRONLY | O_CLOEXEC)};
   ASSERT_TRUE(null);
   std::string const text = "abc";
-  EXPECT_EQ(detail::write_all_at(null.get(), ~std::uint64_t{0} - 1, bytes_of(text), "pwrite test"),
-            error::storage_failure);
-  EXPECT_EQ(last_system_failure().sys_errno, EFBIG);
+  auto const failed =
+      detail::write_all_at(null.get(), ~std::uint64_t{0} - 1, bytes_of(text), "pwrite test");
+  EXPECT_EQ(failed, error::storage_failure);
+  EXPECT_EQ(errno_of(failed), EFBIG);
 }
 
 TEST(DataFile, WriteToReadOnlyDescriptorIsStorageFailure) {
   unique_fd null{::open("/dev/null", O_RDONLY | O_CLOEXEC)};
   ASSERT_TRUE(null);
   std::string const text = "abc";
-  EXPECT_EQ(detail::write_all_at(null.get(), 0, bytes_of(text), "pwrite test"),
-            error::storage_failure);
-  EXPECT_EQ(last_system_failure().sys_errno, EBADF);
+  auto const failed = detail::write_all_at(null.get(), 0, bytes_of(text), "pwrite test");
+  EXPECT_EQ(failed, error::storage_failure);
+  EXPECT_EQ(errno_of(failed), EBADF);
 }
 
 TEST_F(StoreTest, WritesLandAtTheirOffsetsAndSmallReadsReadBack) {
@@ -59,10 +63,12 @@ TEST_F(StoreTest, WritesLandAtTheirOffsetsAndSmallReadsReadBack) {
   std::string out;
   ASSERT_FALSE(detail::read_small_file(dir.get(), "f", 64, out));
   EXPECT_EQ(out, "hello world");
-  EXPECT_EQ(detail::read_small_file(dir.get(), "f", 5, out), error::storage_failure);
-  EXPECT_EQ(last_system_failure().sys_errno, EFBIG);
-  EXPECT_EQ(detail::read_small_file(dir.get(), "missing", 64, out), error::storage_failure);
-  EXPECT_EQ(last_system_failure().sys_errno, ENOENT);
+  auto const too_large = detail::read_small_file(dir.get(), "f", 5, out);
+  EXPECT_EQ(too_large, error::storage_failure);
+  EXPECT_EQ(errno_of(too_large), EFBIG);
+  auto const missing = detail::read_small_file(dir.get(), "missing", 64, out);
+  EXPECT_EQ(missing, error::storage_failure);
+  EXPECT_EQ(errno_of(missing), ENOENT);
 }
 
 TEST_F(StoreTest, SmallReadsDoNotFollowSymlinks) {
@@ -70,8 +76,9 @@ TEST_F(StoreTest, SmallReadsDoNotFollowSymlinks) {
   fs::create_symlink(dir_ / "real", dir_ / "link");
   unique_fd dir{::open(dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
   std::string out;
-  EXPECT_EQ(detail::read_small_file(dir.get(), "link", 64, out), error::storage_failure);
-  EXPECT_EQ(last_system_failure().sys_errno, ELOOP);
+  auto const failed = detail::read_small_file(dir.get(), "link", 64, out);
+  EXPECT_EQ(failed, error::storage_failure);
+  EXPECT_EQ(errno_of(failed), ELOOP);
 }
 
 }  // namespace

@@ -92,13 +92,16 @@ TEST_F(StoreTest, SpoolInsideRootIsNeverADestination) {
 }
 
 TEST(IoFailure, MapsNoSpaceAndQuotaToDiskFull) {
-  EXPECT_EQ(detail::io_failure("test op", ENOSPC), error::disk_full);
-  EXPECT_EQ(last_system_failure().sys_errno, ENOSPC);
-  EXPECT_EQ(last_system_failure().operation, "test op");
+  auto const full = detail::io_failure("test op", ENOSPC);
+  EXPECT_EQ(full, error::disk_full);
+  EXPECT_EQ(errno_of(full), ENOSPC);
+  EXPECT_EQ(full.why().operation, "test op");
   EXPECT_EQ(detail::io_failure("test op", EDQUOT), error::disk_full);
-  EXPECT_EQ(detail::io_failure("other op", EIO), error::storage_failure);
-  EXPECT_EQ(last_system_failure().sys_errno, EIO);
-  EXPECT_EQ(last_system_failure().operation, "other op");
+  auto const io = detail::io_failure("other op", EIO);
+  EXPECT_EQ(io, error::storage_failure);
+  EXPECT_EQ(errno_of(io), EIO);
+  EXPECT_EQ(io.why().operation, "other op");
+  EXPECT_EQ(io.why().text(), "other op: Input/output error");
   EXPECT_EQ(detail::io_failure("other op", EACCES), error::storage_failure);
 }
 

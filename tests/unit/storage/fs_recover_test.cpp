@@ -30,7 +30,7 @@ class RecoverTest : public StoreTest {
     auto meta = stored(id);
     ASSERT_TRUE(meta);
     meta->boot_id = std::move(boot_id);
-    write_file(entry(id) / "meta.json", detail::encode_metadata(*meta));
+    write_metadata(id, *meta);
   }
 
   /// Restarts the store and recovers; fails the test if the spool cannot be read.
@@ -247,14 +247,27 @@ TEST_F(RecoverTest, StrayEntriesAreRemovedAndReported) {
   EXPECT_TRUE(fs::exists(entry(r.id)));
 }
 
-TEST_F(RecoverTest, LeftoverTemporaryMetadataIsRemoved) {
+TEST_F(RecoverTest, StrayFileInAnEntryIsLeftUntilTheSessionEnds) {
   auto const r = durable_then_more("abc", "", 3);
-  write_file(entry(r.id) / "meta.json.tmp", "{\"half\": ");
+  write_file(entry(r.id) / "stray", "{\"half\": ");
   auto const report = restart();
   ASSERT_EQ(report.sessions.size(), 1U);
   EXPECT_TRUE(report.discarded.empty());
-  EXPECT_FALSE(fs::exists(entry(r.id) / "meta.json.tmp"));
   EXPECT_EQ(report.sessions[0].received, 3U);
+  EXPECT_FALSE(store_->discard(r.id));
+  EXPECT_FALSE(fs::exists(entry(r.id)));
+}
+
+TEST_F(RecoverTest, PlainJsonMetadataIsDiscarded) {
+  auto const r = durable_then_more("abc", "", 3);
+  auto meta = stored(r.id);
+  ASSERT_TRUE(meta);
+  write_file(entry(r.id) / "meta.json", detail::encode_metadata(*meta));
+  auto const report = restart();
+  EXPECT_TRUE(report.sessions.empty());
+  ASSERT_EQ(report.discarded.size(), 1U);
+  EXPECT_NE(report.discarded[0].find("metadata invalid"), std::string::npos) << report.discarded[0];
+  EXPECT_FALSE(fs::exists(entry(r.id)));
 }
 
 TEST_F(RecoverTest, EmptySpoolRecoversNothing) {

@@ -96,6 +96,8 @@ TEST(Metadata, RefusesWhatTheStoreDoesNotWrite) {
   EXPECT_FALSE(decode_metadata(replaced("file name.bin", "bad%4")));
   EXPECT_FALSE(decode_metadata(replaced("file name.bin", "bad%zz")));
   EXPECT_FALSE(decode_metadata(replaced("\"principal\": \"alice\",", "")));
+  EXPECT_FALSE(decode_metadata(replaced("\"reply_token\": \"\",", "")));
+  EXPECT_FALSE(decode_metadata(replaced("\"reply_url\": \"\"", "\"reply_url\": 1")));
 }
 
 TEST(MetaSlots, RoundTripWithItsVersion) {
@@ -137,11 +139,9 @@ TEST(MetaSlots, TheNewerValidSlotWins) {
   EXPECT_EQ(got->meta.record.received, 1000U);
 }
 
-TEST(MetaSlots, PlainJsonOfOlderVersionsReadsAsVersionZero) {
-  auto const got = decode_meta_slots(encode_metadata(sample()) + "\n", "");
-  ASSERT_TRUE(got);
-  EXPECT_EQ(got->seq, 0U);
-  expect_same(got->meta, sample());
+TEST(MetaSlots, PlainJsonIsNotASlot) {
+  EXPECT_FALSE(decode_meta_slots(encode_metadata(sample()) + "\n", ""));
+  EXPECT_FALSE(decode_meta_slots("", encode_metadata(sample())));
   EXPECT_FALSE(decode_meta_slots("{\"version\": 1", ""));
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/session_id.hpp"
+#include "storage/metadata.hpp"
 #include "storage/upload_store.hpp"
 
 #include <gtest/gtest.h>
@@ -21,6 +22,12 @@
 namespace bits::storage::testing {
 
 namespace fs = std::filesystem;
+
+/// The errno that caused `s`, 0 when its cause is not an errno.
+inline int errno_of(status const& s) {
+  auto const& detail = s.why().detail;
+  return detail.category() == boost::system::generic_category() ? detail.value() : 0;
+}
 
 class StoreTest : public ::testing::Test {
  protected:
@@ -45,9 +52,8 @@ class StoreTest : public ::testing::Test {
   /// (Re)opens the store on root_ and spool_, as a restarted daemon would.
   void open_store(fs_store_options options = {}) {
     store_.reset();
-    std::string why;
-    auto r = open_fs_store(root_.string(), spool_.string(), &why, options);
-    ASSERT_TRUE(r) << why;
+    auto r = open_fs_store(root_.string(), spool_.string(), options);
+    ASSERT_TRUE(r) << r.error();
     store_ = std::move(*r);
   }
 
@@ -95,6 +101,12 @@ class StoreTest : public ::testing::Test {
   static void write_file(fs::path const& p, std::string_view text) {
     std::ofstream out{p, std::ios::binary | std::ios::trunc};
     out << text;
+  }
+
+  /// Replaces the session's meta.json with one holding only `meta` (as version 1), as
+  /// the store writes it.
+  void write_metadata(core::session_id const& id, detail::stored_metadata const& meta) const {
+    write_file(entry(id) / "meta.json", detail::encode_meta_slot(meta, 1));
   }
 
   fs::path dir_;

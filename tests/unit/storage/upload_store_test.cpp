@@ -90,9 +90,10 @@ TEST_F(StoreTest, SpoolIsCreatedPrivate) {
 TEST_F(StoreTest, CreatingTheSameIdTwiceFailsAndSaysWhy) {
   auto const r = make_record("x.bin");
   ASSERT_FALSE(store_->create(r));
-  EXPECT_EQ(store_->create(r), error::storage_failure);
-  EXPECT_EQ(last_system_failure().sys_errno, EEXIST);
-  EXPECT_EQ(last_system_failure().operation, "create spool entry");
+  auto const again = store_->create(r);
+  EXPECT_EQ(again, error::storage_failure);
+  EXPECT_EQ(errno_of(again), EEXIST);
+  EXPECT_EQ(again.why().operation, "create spool entry");
 }
 
 TEST_F(StoreTest, ZeroByteSessionCommitsEmptyFile) {
@@ -165,8 +166,10 @@ TEST_F(StoreTest, CommitRefusesDataShorterThanReceived) {
   auto r = create_with("short.bin", "0123");
   r.received = 10;
   r.total = 10;
-  EXPECT_EQ(store_->commit(r, false), error::storage_failure);
-  EXPECT_EQ(last_system_failure().sys_errno, EIO);
+  auto const failed = store_->commit(r, false);
+  EXPECT_EQ(failed, error::storage_failure);
+  EXPECT_EQ(errno_of(failed), EIO);
+  EXPECT_EQ(failed.why().operation, "data file shorter than received");
   EXPECT_FALSE(fs::exists(root_ / "short.bin"));
 }
 
@@ -198,35 +201,35 @@ TEST_F(StoreTest, DiscardAfterCommitLeavesThePublishedFile) {
 }
 
 TEST(OpenFsStore, RefusesMissingRoot) {
-  std::string why;
-  auto const r = open_fs_store("/nonexistent-openbits-root", "/nonexistent-openbits-spool", &why);
+  auto const r = open_fs_store("/nonexistent-openbits-root", "/nonexistent-openbits-spool", {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), error::storage_failure);
+  auto const why = r.error().why().text();
   EXPECT_NE(why.find("/nonexistent-openbits-root"), std::string::npos) << why;
 }
 
 TEST_F(StoreTest, OpenRefusesRootThatIsAFile) {
   write_file(dir_ / "file", "x");
-  std::string why;
-  auto const r = open_fs_store((dir_ / "file").string(), spool_.string(), &why);
+  auto const r = open_fs_store((dir_ / "file").string(), spool_.string(), {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), error::storage_failure);
+  auto const why = r.error().why().text();
   EXPECT_NE(why.find("root"), std::string::npos) << why;
 }
 
 TEST_F(StoreTest, OpenRefusesSpoolWhoseParentIsMissing) {
-  std::string why;
-  auto const r = open_fs_store(root_.string(), (dir_ / "no" / "spool").string(), &why);
+  auto const r = open_fs_store(root_.string(), (dir_ / "no" / "spool").string(), {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), error::storage_failure);
-  EXPECT_EQ(last_system_failure().sys_errno, ENOENT);
+  EXPECT_EQ(errno_of(r.error()), ENOENT);
+  auto const why = r.error().why().text();
   EXPECT_NE(why.find("spool"), std::string::npos) << why;
 }
 
 TEST_F(StoreTest, OpenRefusesSpoolThatIsTheRoot) {
-  std::string why;
-  auto const r = open_fs_store(root_.string(), root_.string(), &why);
+  auto const r = open_fs_store(root_.string(), root_.string(), {});
   ASSERT_FALSE(r);
+  auto const why = r.error().why().text();
   EXPECT_NE(why.find("root itself"), std::string::npos) << why;
 }
 
