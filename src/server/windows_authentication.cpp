@@ -88,8 +88,8 @@ boost::asio::awaitable<auth_decision> windows_authentication::authenticate(auth_
   std::optional<auth::negotiate_credentials> creds;
   if (value && options_.acceptor) creds = auth::parse_negotiate_authorization(*value);
   bool const offered =
-      creds && (creds->scheme == auth::negotiate_scheme::negotiate ? options_.negotiate
-                                                                   : options_.ntlm);
+      creds &&
+      (creds->scheme == auth::negotiate_scheme::negotiate ? options_.negotiate : options_.ntlm);
   if (!offered) {
     if (!value && conn != nullptr) {
       // An authenticated connection (NTLM's way, and Kerberos's too once completed).

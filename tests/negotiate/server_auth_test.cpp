@@ -72,8 +72,7 @@ class NegotiateServer : public client_test {
         return {};
       }
       auto fields = extra;
-      fields.emplace_back("Authorization",
-                          std::string(scheme) + " " + auth::encode_base64(*token));
+      fields.emplace_back("Authorization", std::string(scheme) + " " + auth::encode_base64(*token));
       auto r = client.bits_post("/up/x.bin", packet, fields, body);
       if (r.status != 401 || !r.has("WWW-Authenticate")) return r;
       server_token = token_of(r.header_or_empty("WWW-Authenticate"));
@@ -111,10 +110,10 @@ TEST_F(NegotiateServer, NtlmInsideNegotiateUploadWithTheOpenbitsClient) {
   // No ticket: libcurl's GSS-API falls back to gss-ntlmssp, as a Windows client outside
   // the domain falls back to NTLM.
   ASSERT_TRUE(start_negotiate("negotiate"));
-  auto const r = upload({"--auth", "negotiate"},
-                        {{"KRB5CCNAME", krb5().file("no.ccache")},
-                         {"NTLM_USER_FILE", krb5().file("ntlm_client_bob")},
-                         {"NTLMUSER", "TESTDOM\\bob"}});
+  auto const r =
+      upload({"--auth", "negotiate"}, {{"KRB5CCNAME", krb5().file("no.ccache")},
+                                       {"NTLM_USER_FILE", krb5().file("ntlm_client_bob")},
+                                       {"NTLMUSER", "TESTDOM\\bob"}});
   ASSERT_EQ(r.code(), 0) << r.describe();
   EXPECT_EQ(sha256_file_hex(root() / "out.bin"), sha256_file_hex(tmp() / "in.bin"));
   EXPECT_NE(server().log().find("user=\"TESTDOM\\\\bob\""), std::string::npos)
@@ -140,6 +139,14 @@ TEST_F(NegotiateServer, KerberosCompletesInOneRoundTripWithAMutualToken) {
   EXPECT_TRUE(alice.complete());
   // The connection stays authenticated.
   EXPECT_FALSE(client.create_session("/up/x.bin").empty());
+}
+
+TEST_F(NegotiateServer, PrincipalFormatUserOwnsSessionsByTheBareName) {
+  ASSERT_TRUE(start_negotiate("negotiate", {}, vdir_options{}.set("principal_format", "user")));
+  auto client = connect();
+  gss_initiator alice(kerberos_client("alice.ccache"));
+  EXPECT_EQ(post_as(client, alice, "Negotiate", "Ping").status, 200u);
+  EXPECT_NE(server().log().find("user=\"alice\""), std::string::npos) << server().log_tail();
 }
 
 TEST_F(NegotiateServer, RawNtlmAuthenticatesItsConnectionOnly) {
@@ -217,9 +224,9 @@ TEST_F(NegotiateServer, SessionOfOnePrincipalCannotBeContinuedByAnother) {
 
   auto as_bob = connect();
   gss_initiator bob(kerberos_client("bob.ccache"));
-  auto const r = post_as(as_bob, bob, "Negotiate", "Fragment",
-                         {{"BITS-Session-Id", id}, {"Content-Range", content_range(0, 3, 4)}},
-                         "data");
+  auto const r =
+      post_as(as_bob, bob, "Negotiate", "Fragment",
+              {{"BITS-Session-Id", id}, {"Content-Range", content_range(0, 3, 4)}}, "data");
   EXPECT_EQ(r.status, 403u) << r.describe();
   EXPECT_EQ(r.header_or_empty("BITS-Error-Code"), "0x80070005");
   // Alice's session is untouched.
@@ -231,10 +238,9 @@ TEST_F(NegotiateServer, SessionOfOnePrincipalCannotBeContinuedByAnother) {
 TEST_F(NegotiateServer, BasicAndNegotiateOnOneDirectory) {
   auto const file = tmp() / "htpasswd";
   ASSERT_TRUE(write_file(file, carol_htpasswd));
-  ASSERT_TRUE(start_negotiate(std::vector<std::string>{"negotiate", "basic"}, {},
-                              vdir_options{}
-                                  .set("htpasswd", file)
-                                  .set("allow_basic_over_http", true)));
+  ASSERT_TRUE(
+      start_negotiate(std::vector<std::string>{"negotiate", "basic"}, {},
+                      vdir_options{}.set("htpasswd", file).set("allow_basic_over_http", true)));
   auto client = connect();
   auto const challenge = client.ping("/up/");
   ASSERT_EQ(challenge.status, 401u);
@@ -275,10 +281,10 @@ TEST_F(NegotiateServer, LargeAuthorizationIsReadOnNegotiateDirectoriesOnly) {
 }
 
 TEST_F(NegotiateServer, CheckConfigRefusesAKeytabWithoutTheServicePrincipal) {
-  std::string const toml = "[[vdir]]\nurl = \"/up/\"\nroot = " + toml_string(root().string()) +
-                           "\nauth = \"negotiate\"\nkeytab = " +
-                           toml_string(krb5().file("other.keytab")) +
-                           "\nservice_principal = \"HTTP/localhost\"\n";
+  std::string const toml =
+      "[[vdir]]\nurl = \"/up/\"\nroot = " + toml_string(root().string()) +
+      "\nauth = \"negotiate\"\nkeytab = " + toml_string(krb5().file("other.keytab")) +
+      "\nservice_principal = \"HTTP/localhost\"\n";
   ASSERT_TRUE(write_file(tmp() / "bad.toml", toml));
   auto const r = run_to_exit(openbitsd_path(), {"--check-config", (tmp() / "bad.toml").string()});
   EXPECT_EQ(r.status.code, 1) << r.output;
