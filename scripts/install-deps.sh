@@ -22,6 +22,7 @@ packages=(
   gss-ntlmssp                 # NTLM as a GSSAPI mechanism
   krb5-kdc krb5-admin-server krb5-user faketime  # a real KDC for the tests (scripts/krb5-realm.sh)
   debhelper dpkg-dev lintian  # make deb, scripts/test-package.sh
+  libsystemd-dev              # sd_notify for the systemd unit (Type=notify)
 )
 
 missing=()

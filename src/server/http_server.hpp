@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace bits::server {
@@ -46,7 +47,9 @@ class http_server {
   /// Serves until SIGINT/SIGTERM (or stop()), then stops gracefully: no new
   /// connections, idle ones closed, in-flight requests get shutdown_grace to finish,
   /// open sessions are synced. A second signal ends the grace period at once. SIGHUP
-  /// reloads the TLS certificate and every directory's authentication files.
+  /// reloads the TLS certificate and every directory's authentication files. Tells
+  /// systemd READY when it serves, RELOADING/READY around a reload, STOPPING at the
+  /// stop, and refreshes a STATUS line (service_manager).
   void run();
 
   /// Starts the graceful stop from any thread.
@@ -63,6 +66,10 @@ class http_server {
   void stopped();
   void wait_for_hangup();
   void reload();
+  /// The STATUS line for systemd: open sessions and connections.
+  [[nodiscard]] std::string status_text() const;
+  /// Sends the STATUS line now and every status_interval until the stop.
+  void report_status();
 
   server_options options_;
   service::router& router_;
@@ -78,6 +85,7 @@ class http_server {
   boost::asio::signal_set signals_;  ///< SIGINT, SIGTERM
   boost::asio::signal_set hangup_;   ///< SIGHUP
   boost::asio::steady_timer grace_;
+  boost::asio::steady_timer status_timer_;  ///< STATUS= refresh for systemd
 };
 
 }  // namespace bits::server
