@@ -5,10 +5,10 @@
 #include "notify/notify_client.hpp"
 #include "server/basic_authentication.hpp"
 #include "server/http_server.hpp"
+#include "server/logging.hpp"
 #include "service/router.hpp"
 #include "storage/upload_store.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
@@ -128,10 +128,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto const& cfg = loaded.config;
-  spdlog::set_default_logger(spdlog::stderr_color_mt("openbitsd"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(
-      log_level.empty() ? std::string(settings::name_of(cfg.server.log_level)) : log_level));
+  server::configure_logging(
+      cfg.server.log_format,
+      spdlog::level::from_str(
+          log_level.empty() ? std::string(settings::name_of(cfg.server.log_level)) : log_level));
 
   service::router router;
   server::authenticators authn;

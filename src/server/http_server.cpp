@@ -46,6 +46,7 @@ http_server::http_server(server_options options, service::router& router,
       router_(router),
       routes_(router, auth),
       notify_(std::move(notify)),
+      proxies_(options_.trusted_proxies),
       disk_(std::max(options_.disk_threads, 1u)),
       loops_(options_.io_threads),
       tls_({options_.tls_cert, options_.tls_key, options_.tls_client_ca, options_.tls_min_version}),
@@ -115,7 +116,8 @@ void http_server::accept(tcp::socket socket, bool tls) {
                            connections_.stopping(),
                            notify_,
                            workers_.get_executor(),
-                           disk_.get_executor()};
+                           disk_.get_executor(),
+                           proxies_};
   net::co_spawn(conn->lowest().get_executor(), serve_connection(conn, env),
                 [this, conn](std::exception_ptr e) {
                   if (e) {

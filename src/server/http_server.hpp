@@ -75,6 +75,7 @@ class http_server {
   service::router& router_;
   route_table routes_;
   service::notify_fn notify_;
+  trusted_proxies proxies_;
   boost::asio::thread_pool workers_{4};  ///< password checks, upload-reply calls
   boost::asio::thread_pool disk_;        ///< blocking storage work (options_.disk_threads)
   event_loops loops_;

@@ -82,6 +82,7 @@ enum class value_kind {
   choice,     ///< one of a few names (choice_names)
   mode,       ///< permission bits as an octal string: "0750"
   endpoints,  ///< array of listen addresses: ["host:port", "tls://[v6]:port"]
+  networks,   ///< array of IP addresses or CIDR networks: ["10.0.0.0/8", "::1"]
 };
 
 /// The kind of a setting of C++ type T; a type without one does not compile.
@@ -99,6 +100,8 @@ template <class T>
     return value_kind::choice;
   } else if constexpr (std::same_as<T, octal_mode>) {
     return value_kind::mode;
+  } else if constexpr (std::same_as<T, network_list>) {
+    return value_kind::networks;
   } else {
     static_assert(std::same_as<T, listen_list>, "a setting type needs a value_kind and a reader");
     return value_kind::endpoints;

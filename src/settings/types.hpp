@@ -1,6 +1,6 @@
 // The value types of settings that are more than a number or a string: enumerations
-// with the names a configuration file uses for them, permission bits, and a parsed
-// listen address.
+// with the names a configuration file uses for them, permission bits, a parsed
+// listen address and a list of networks.
 #pragma once
 
 #include <array>
@@ -24,6 +24,9 @@ enum class notification_type { none, by_reference, by_value };
 /// [[vdir]] auth: how requests to the directory are authenticated.
 enum class auth_kind { none, basic };
 
+/// [server] log_format: text lines, or one JSON object per line.
+enum class log_format { text, json };
+
 /// [server] tls_min_version: the oldest TLS protocol version accepted.
 enum class tls_version { v1_0, v1_1, v1_2, v1_3 };
 
@@ -46,6 +49,11 @@ struct choices<notification_type> {
 template <>
 struct choices<auth_kind> {
   static constexpr std::array<std::string_view, 2> names{"none", "basic"};
+};
+
+template <>
+struct choices<log_format> {
+  static constexpr std::array<std::string_view, 2> names{"text", "json"};
 };
 
 template <>
@@ -93,5 +101,13 @@ struct listen_endpoint {
 };
 
 using listen_list = std::vector<listen_endpoint>;
+
+/// IP addresses and CIDR networks as written in the file ("10.0.0.0/8", "::1"); the
+/// loader checks their syntax.
+struct network_list {
+  std::vector<std::string> items;
+
+  friend bool operator==(network_list const&, network_list const&) = default;
+};
 
 }  // namespace bits::settings

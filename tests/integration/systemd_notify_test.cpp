@@ -4,9 +4,9 @@
 // open sessions in STATUS, and SIGTERM sends STOPPING.
 #include "integration/fixture.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <csignal>

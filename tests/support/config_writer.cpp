@@ -22,7 +22,7 @@ bool fits(toml_value::kind what, settings::value_kind kind) {
     case toml_value::kind::string:
       return kind == value_kind::string || kind == value_kind::choice || kind == value_kind::mode;
     case toml_value::kind::string_array:
-      return kind == value_kind::endpoints;
+      return kind == value_kind::endpoints || kind == value_kind::networks;
     case toml_value::kind::raw:
       return true;
   }
