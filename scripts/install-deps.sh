@@ -23,6 +23,7 @@ packages=(
   krb5-kdc krb5-admin-server krb5-user faketime  # a real KDC for the tests (scripts/krb5-realm.sh)
   debhelper dpkg-dev lintian  # make deb, scripts/test-package.sh
   libsystemd-dev              # sd_notify for the systemd unit (Type=notify)
+  nginx haproxy               # the reverse proxies of packaging/proxy/, started by the tests
 )
 
 missing=()
