@@ -203,6 +203,7 @@ void http_server::wait_for_hangup() {
 
 void http_server::reload() {
   service_manager::reloading();
+  if (reload_hook_) reload_hook_();
   if (tls_.current()) {
     if (auto loaded = tls_.load()) {
       spdlog::info("SIGHUP: TLS certificate reloaded");

@@ -20,6 +20,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +56,10 @@ class http_server {
   /// Starts the graceful stop from any thread.
   void stop();
 
+  /// Called first on every SIGHUP, on the main loop (the application re-reads its
+  /// configuration file there). Set before run().
+  void set_reload_hook(std::function<void()> hook) { reload_hook_ = std::move(hook); }
+
  private:
   /// A connection accepted on a listener (tls: a tls:// one); on the main loop.
   void accept(boost::asio::ip::tcp::socket socket, bool tls);
@@ -87,6 +92,7 @@ class http_server {
   boost::asio::signal_set hangup_;   ///< SIGHUP
   boost::asio::steady_timer grace_;
   boost::asio::steady_timer status_timer_;  ///< STATUS= refresh for systemd
+  std::function<void()> reload_hook_;
 };
 
 }  // namespace bits::server
