@@ -22,6 +22,8 @@ packages=(
   gss-ntlmssp                 # NTLM as a GSSAPI mechanism
   krb5-kdc krb5-admin-server krb5-user faketime  # a real KDC for the tests (scripts/krb5-realm.sh)
   debhelper dpkg-dev lintian  # make deb, scripts/test-package.sh
+  libsystemd-dev              # sd_notify for the systemd unit (Type=notify)
+  nginx haproxy               # the reverse proxies of packaging/proxy/, started by the tests
 )
 
 missing=()
@@ -37,5 +39,14 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as nginx, haproxy and krb5-kdc start their service when installed; the
+# tests start their own instances on loopback, so keep the packaged ones from starting
+# (and from taking port 80) unless the machine already has a policy of its own.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod 755 "$policy"
+  trap '$sudo rm -f "$policy"' EXIT
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

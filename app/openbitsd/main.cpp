@@ -3,11 +3,12 @@
 #include "config/reference.hpp"
 #include "notify/notify_client.hpp"
 #include "server/http_server.hpp"
+#include "server/logging.hpp"
 #include "server/vdir_authentication.hpp"
 #include "service/router.hpp"
+#include "settings/settings.hpp"
 #include "storage/upload_store.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
@@ -106,6 +107,59 @@ bool build_router(config::daemon_config const& cfg, service::router& router,
   return true;
 }
 
+/// The keys of `before` whose value differs in `after` ("server.listen", ...).
+template <class S>
+std::vector<std::string> changed_keys(S const& before, S const& after, std::string const& prefix) {
+  std::vector<std::string> texts;
+  settings::visit(before, [&](settings::setting_info const&, auto const& value) {
+    texts.push_back(config::toml_text(value));
+  });
+  std::vector<std::string> changed;
+  std::size_t i = 0;
+  settings::visit(after, [&](settings::setting_info const& info, auto const& value) {
+    if (config::toml_text(value) != texts[i++]) changed.push_back(prefix + std::string(info.name));
+  });
+  return changed;
+}
+
+/// SIGHUP: reads `file` again. An invalid file is refused and the running configuration
+/// stays; a valid one sets the log level, and every other change is logged as needing a
+/// restart (the server itself reloads the TLS certificate and htpasswd files).
+void reload_config(std::string const& file, std::vector<std::string> const& listen,
+                   bool level_from_command_line, config::daemon_config& running) {
+  auto loaded = build_config(file, listen, {});
+  if (!loaded.ok()) {
+    std::string problems;
+    for (auto const& p : loaded.problems)
+      problems += (problems.empty() ? "" : "; ") + p.to_string();
+    spdlog::error("SIGHUP: {} refused, the running configuration stays: {}", file, problems);
+    return;
+  }
+  auto& next = loaded.config;
+  if (next.server.log_level != running.server.log_level && !level_from_command_line) {
+    running.server.log_level = next.server.log_level;
+    server::set_log_level(
+        spdlog::level::from_str(std::string(settings::name_of(next.server.log_level))));
+    spdlog::info("SIGHUP: log_level = {}", settings::name_of(next.server.log_level));
+  }
+  next.server.log_level = running.server.log_level;
+  auto changed = changed_keys(running.server, next.server, "server.");
+  if (next.vdirs.size() != running.vdirs.size()) {
+    changed.emplace_back("[[vdir]] tables");
+  } else {
+    for (std::size_t i = 0; i < next.vdirs.size(); ++i) {
+      // htpasswd files are re-read by the server; the path itself is a change.
+      auto const prefix = "vdir[" + std::to_string(i + 1) + "].";
+      for (auto& key : changed_keys(running.vdirs[i], next.vdirs[i], prefix)) {
+        changed.push_back(std::move(key));
+      }
+    }
+  }
+  for (auto const& key : changed) {
+    spdlog::warn("SIGHUP: {} changed; not applied until openbitsd restarts", key);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -139,11 +193,11 @@ int main(int argc, char** argv) {
     for (auto const& p : loaded.problems) std::cerr << p.to_string() << '\n';
     return 1;
   }
-  auto const& cfg = loaded.config;
-  spdlog::set_default_logger(spdlog::stderr_color_mt("openbitsd"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  spdlog::set_level(spdlog::level::from_str(
-      log_level.empty() ? std::string(settings::name_of(cfg.server.log_level)) : log_level));
+  auto& cfg = loaded.config;
+  server::configure_logging(
+      cfg.server.log_format,
+      spdlog::level::from_str(
+          log_level.empty() ? std::string(settings::name_of(cfg.server.log_level)) : log_level));
 
   service::router router;
   server::authenticators authn;
@@ -151,7 +205,13 @@ int main(int argc, char** argv) {
   notify::global_init();
   server::http_server srv(server::server_options{cfg.server, port_file}, router, authn,
                           notify::call_application);
-  // SIGHUP reloads the TLS certificate and the htpasswd files (in the server).
+  // SIGHUP reloads the TLS certificate and the htpasswd files (in the server), and the
+  // configuration file's log level; other changes are logged as needing a restart.
+  if (!config_file.empty()) {
+    srv.set_reload_hook([&config_file, &listen, &log_level, &cfg] {
+      reload_config(config_file, listen, !log_level.empty(), cfg);
+    });
+  }
   if (auto listening = srv.listen(); !listening) {
     spdlog::error("{}", listening.error().message());
     return 1;

@@ -80,6 +80,23 @@ bool is_host_name(std::string_view text) noexcept {
   return !all_digits(last);
 }
 
+std::string_view check_network(std::string_view text) noexcept {
+  auto const slash = text.find('/');
+  auto const address = text.substr(0, slash);
+  bool const v4 = is_ipv4_literal(address);
+  if (!v4 && !is_ipv6_literal(address)) return "not an IP address or CIDR network";
+  if (slash == std::string_view::npos) return {};
+  auto const prefix = text.substr(slash + 1);
+  unsigned bits = 0;
+  if (prefix.empty() || prefix.size() > 3) return "bad prefix length";
+  for (char c : prefix) {
+    if (c < '0' || c > '9') return "bad prefix length";
+    bits = bits * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (bits > (v4 ? 32U : 128U)) return "prefix length too long for the address";
+  return {};
+}
+
 bool is_ipv4_literal(std::string_view text) noexcept {
   return pton(AF_INET, text);
 }

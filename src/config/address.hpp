@@ -29,6 +29,11 @@ namespace bits::config {
 [[nodiscard]] std::string_view check_listen(std::string_view text, std::string& host,
                                             std::uint16_t& port);
 
+/// Checks a trusted network: an IPv4 or IPv6 address ("192.0.2.1", "::1"), optionally
+/// with a prefix length ("10.0.0.0/8" up to /32, "2001:db8::/32" up to /128). An empty
+/// view when valid, else the reason (a string literal).
+[[nodiscard]] std::string_view check_network(std::string_view text) noexcept;
+
 /// Removes a leading "tls://" (a TLS listener) and says whether it was there.
 [[nodiscard]] std::string_view strip_tls_scheme(std::string_view text, bool& tls) noexcept;
 

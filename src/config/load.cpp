@@ -256,6 +256,32 @@ void read_value(settings::string_list& out, toml::node const& node, std::string 
   if (all_parsed) out = std::move(values);
 }
 
+void read_value(settings::network_list& out, toml::node const& node, std::string const& key,
+                collector& c) {
+  auto const* array = node.as_array();
+  if (array == nullptr) {
+    return c.fail(key, node, "expected an array of strings, e.g. [\"127.0.0.1\", \"10.0.0.0/8\"]");
+  }
+  settings::network_list values;
+  bool all_parsed = true;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    auto const& element = *array->get(i);
+    auto const element_key = key + "[" + std::to_string(i + 1) + "]";
+    c.saw(element_key, element);
+    auto const* text = element.as_string();
+    if (text == nullptr) {
+      c.fail(element_key, element, "expected a string");
+      all_parsed = false;
+    } else if (auto const why = check_network(text->get()); !why.empty()) {
+      c.fail(element_key, element, std::string(why) + " (\"" + text->get() + "\")");
+      all_parsed = false;
+    } else {
+      values.items.push_back(text->get());
+    }
+  }
+  if (all_parsed) out = std::move(values);
+}
+
 // ---- tables, driven by the settings table -----------------------------------------
 
 // Unknown keys are errors: a misspelt key silently falling back to its default is the

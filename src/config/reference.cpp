@@ -118,6 +118,12 @@ std::string toml_text(settings::string_list const& value) {
   return out + "]";
 }
 
+std::string toml_text(settings::network_list const& value) {
+  std::string out = "[";
+  for (auto const& item : value.items) out += (out.size() == 1 ? "" : ", ") + toml_string(item);
+  return out + "]";
+}
+
 std::vector<std::pair<std::string, std::string>> default_values(std::string_view section_name) {
   if (section_name == settings::section<settings::server_settings>::name) {
     return defaults_of<settings::server_settings>();

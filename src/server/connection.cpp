@@ -8,6 +8,7 @@
 #include "core/wire_error.hpp"
 #include "server/beast_convert.hpp"
 #include "server/buffer_pool.hpp"
+#include "server/forwarded.hpp"
 #include "server/other_methods.hpp"
 #include "server/request_log.hpp"
 #include "server/resolve.hpp"
@@ -130,7 +131,10 @@ class http_connection {
     }
     beast::error_code ec;
     auto const ep = conn_->lowest().socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    if (!ec) {
+      peer_ = ep.address();
+      remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    }
   }
 
   net::awaitable<void> run() {
@@ -182,6 +186,8 @@ class http_connection {
       co_await refuse(400, log);
       co_return false;
     }
+    in.head.remote = client_of(in);
+    log.remote(in.head.remote);
     resolved_request const r = resolve(in.head, env_.routes);
     log.packet(r.packet_type);
     if (in.head_bytes > opt_.max_header_bytes &&
@@ -299,6 +305,25 @@ class http_connection {
   /// The head as a core value, with what the connection knows (remote, scheme). The
   /// absolute form (RFC 9112 3.2.2), as sent through proxies, becomes its origin form,
   /// and its authority replaces the Host header. False for a malformed absolute form.
+  /// head.remote is the peer; client_of() may name the client behind a proxy.
+  /// The client's "address:port" for the log and the per-address limits: the peer, or
+  /// the client a trusted proxy names (port 0: a proxy forwards only the address).
+  std::string_view client_of(incoming const& in) {
+    if (env_.proxies.empty()) return remote_;
+    auto const& req = in.parser.get();
+    std::vector<std::string_view> xff, fwd;
+    for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) {
+      xff.emplace_back(it->value().data(), it->value().size());
+    }
+    for (auto [it, end] = req.equal_range("Forwarded"); it != end; ++it) {
+      fwd.emplace_back(it->value().data(), it->value().size());
+    }
+    auto const client = forwarded_client(env_.proxies, peer_, xff, fwd);
+    if (!client) return remote_;
+    client_ = client->to_string() + ":0";
+    return client_;
+  }
+
   [[nodiscard]] bool make_head(incoming& in) const {
     auto const& req = in.parser.get();
     if (auto cl = in.parser.content_length()) in.length = *cl;
@@ -329,7 +354,8 @@ class http_connection {
       auth_state_.reset();
       auth_owner_ = &auth;
     }
-    auto decision = co_await auth.authenticate({in.head, remote_, auth_state_, env_.workers});
+    auto decision =
+        co_await auth.authenticate({in.head, in.head.remote, auth_state_, env_.workers});
     if (!decision.principal) co_return std::move(decision.challenge);
     in.principal = std::move(*decision.principal);
     in.auth_fields = std::move(decision.fields);
@@ -523,7 +549,9 @@ class http_connection {
   connection_env env_;
   server_options const& opt_;
   beast::flat_buffer buffer_;
-  std::string remote_;
+  boost::asio::ip::address peer_;
+  std::string remote_;  ///< the peer, "address:port"
+  std::string client_;  ///< the client behind a trusted proxy, "address:0"
   /// Authentication state of this connection, for the authenticator it belongs to.
   authenticator const* auth_owner_ = nullptr;
   std::unique_ptr<connection_auth_state> auth_state_;

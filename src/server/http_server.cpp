@@ -3,12 +3,15 @@
 // periodic syncs and expiry on a thread of its own.
 #include "server/http_server.hpp"
 
+#include "server/service_manager.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <latch>
@@ -19,6 +22,9 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
+
+/// How often the STATUS line for systemd is refreshed.
+constexpr std::chrono::seconds status_interval{5};
 
 /// service::run_all_fn over `pool`: every job posted, then wait for the last one.
 void run_on(net::thread_pool& pool, std::vector<std::function<void()>>& jobs) {
@@ -40,6 +46,7 @@ http_server::http_server(server_options options, service::router& router,
       router_(router),
       routes_(router, auth),
       notify_(std::move(notify)),
+      proxies_(options_.trusted_proxies),
       disk_(std::max(options_.disk_threads, 1u)),
       loops_(options_.io_threads),
       tls_({options_.tls_cert, options_.tls_key, options_.tls_client_ca, options_.tls_min_version}),
@@ -48,7 +55,8 @@ http_server::http_server(server_options options, service::router& router,
       maintenance_(router),
       signals_(loops_.main(), SIGINT, SIGTERM),
       hangup_(loops_.main(), SIGHUP),
-      grace_(loops_.main()) {}
+      grace_(loops_.main()),
+      status_timer_(loops_.main()) {}
 
 http_server::~http_server() = default;
 
@@ -68,6 +76,9 @@ void http_server::run() {
   listeners_.start([this](tcp::socket socket, bool tls) { accept(std::move(socket), tls); });
   wait_for_hangup();
   maintenance_.start();
+  // Every listener is bound and every session recovered (before the server was built).
+  service_manager::ready(status_text());
+  report_status();
   // Until the last connection of any loop has ended after a stop (or the grace period,
   // or a second signal, stopped every loop).
   loops_.run();
@@ -105,7 +116,8 @@ void http_server::accept(tcp::socket socket, bool tls) {
                            connections_.stopping(),
                            notify_,
                            workers_.get_executor(),
-                           disk_.get_executor()};
+                           disk_.get_executor(),
+                           proxies_};
   net::co_spawn(conn->lowest().get_executor(), serve_connection(conn, env),
                 [this, conn](std::exception_ptr e) {
                   if (e) {
@@ -144,6 +156,7 @@ void http_server::on_signal() {
 
 void http_server::begin_stop() {
   if (connections_.stopping().load()) return;
+  service_manager::stopping();
   listeners_.close();
   if (connections_.stop()) {
     stopped();
@@ -162,6 +175,22 @@ void http_server::stopped() {
   grace_.cancel();
   signals_.cancel();
   hangup_.cancel();
+  status_timer_.cancel();
+}
+
+std::string http_server::status_text() const {
+  std::size_t sessions = 0;
+  for (auto const& v : router_.vdirs()) sessions += v->open_sessions();
+  return std::to_string(sessions) + " open sessions, " + std::to_string(connections_.size()) +
+         " connections";
+}
+
+void http_server::report_status() {
+  service_manager::status(status_text());
+  status_timer_.expires_after(status_interval);
+  status_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec && !connections_.stopping().load()) report_status();
+  });
 }
 
 void http_server::wait_for_hangup() {
@@ -173,6 +202,8 @@ void http_server::wait_for_hangup() {
 }
 
 void http_server::reload() {
+  service_manager::reloading();
+  if (reload_hook_) reload_hook_();
   if (tls_.current()) {
     if (auto loaded = tls_.load()) {
       spdlog::info("SIGHUP: TLS certificate reloaded");
@@ -183,6 +214,7 @@ void http_server::reload() {
   for (auto const& r : routes_.routes()) {
     if (r.auth) r.auth->reload(r.vdir->policy().url);
   }
+  service_manager::ready(status_text());
 }
 
 }  // namespace bits::server

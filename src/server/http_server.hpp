@@ -20,7 +20,9 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace bits::server {
@@ -46,11 +48,17 @@ class http_server {
   /// Serves until SIGINT/SIGTERM (or stop()), then stops gracefully: no new
   /// connections, idle ones closed, in-flight requests get shutdown_grace to finish,
   /// open sessions are synced. A second signal ends the grace period at once. SIGHUP
-  /// reloads the TLS certificate and every directory's authentication files.
+  /// reloads the TLS certificate and every directory's authentication files. Tells
+  /// systemd READY when it serves, RELOADING/READY around a reload, STOPPING at the
+  /// stop, and refreshes a STATUS line (service_manager).
   void run();
 
   /// Starts the graceful stop from any thread.
   void stop();
+
+  /// Called first on every SIGHUP, on the main loop (the application re-reads its
+  /// configuration file there). Set before run().
+  void set_reload_hook(std::function<void()> hook) { reload_hook_ = std::move(hook); }
 
  private:
   /// A connection accepted on a listener (tls: a tls:// one); on the main loop.
@@ -63,11 +71,16 @@ class http_server {
   void stopped();
   void wait_for_hangup();
   void reload();
+  /// The STATUS line for systemd: open sessions and connections.
+  [[nodiscard]] std::string status_text() const;
+  /// Sends the STATUS line now and every status_interval until the stop.
+  void report_status();
 
   server_options options_;
   service::router& router_;
   route_table routes_;
   service::notify_fn notify_;
+  trusted_proxies proxies_;
   boost::asio::thread_pool workers_{4};  ///< password checks, upload-reply calls
   boost::asio::thread_pool disk_;        ///< blocking storage work (options_.disk_threads)
   event_loops loops_;
@@ -78,6 +91,8 @@ class http_server {
   boost::asio::signal_set signals_;  ///< SIGINT, SIGTERM
   boost::asio::signal_set hangup_;   ///< SIGHUP
   boost::asio::steady_timer grace_;
+  boost::asio::steady_timer status_timer_;  ///< STATUS= refresh for systemd
+  std::function<void()> reload_hook_;
 };
 
 }  // namespace bits::server

@@ -3,6 +3,9 @@
 #include "server/request_log.hpp"
 
 #include "core/protocol.hpp"
+#include "server/logging.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -35,10 +38,29 @@ std::string quoted(std::string_view s, std::size_t max) {
   return out;
 }
 
+/// The JSON object of a request line (fields in the order of the text line).
+nlohmann::ordered_json json_fields(std::string_view remote, std::string const& method,
+                                   std::string const& target, std::string const& packet) {
+  nlohmann::ordered_json j;
+  j["remote"] = remote;
+  j["method"] = method;
+  j["target"] = target;
+  j["packet"] = packet;
+  return j;
+}
+
+std::string dump(nlohmann::ordered_json const& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+double round_ms(double ms) {
+  return static_cast<double>(static_cast<long long>(ms * 10.0 + 0.5)) / 10.0;
+}
+
 }  // namespace
 
 bool request_log::enabled() noexcept {
-  return spdlog::should_log(spdlog::level::info);
+  return request_logger().should_log(spdlog::level::info);
 }
 
 void request_log::start(boost::beast::string_view method, boost::beast::string_view target) {
@@ -55,7 +77,16 @@ void request_log::aborted(std::uint64_t n) {
   if (!enabled()) return;
   auto const ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
-  spdlog::info("{} {} {} {} aborted bytes={} {:.1f}ms", remote_, method_, target_, packet_, n, ms);
+  if (json_logs()) {
+    auto j = json_fields(remote_, method_, target_, packet_);
+    j["aborted"] = true;
+    j["bytes"] = n;
+    j["ms"] = round_ms(ms);
+    request_logger().info("{}", dump(j));
+    return;
+  }
+  request_logger().info("{} {} {} {} aborted bytes={} {:.1f}ms", remote_, method_, target_, packet_,
+                        n, ms);
 }
 
 void request_log::finish(core::reply const& reply) {
@@ -67,15 +98,29 @@ void request_log::finish(core::reply const& reply) {
     spdlog::debug("{} session {}", remote_, *id);
     session = std::string(id->substr(0, 9)) + "...}";
   }
+  auto const error = reply.header(core::header::error_code);
+  if (json_logs()) {
+    auto j = json_fields(remote_, method_, target_, packet_);
+    j["session"] = session;
+    j["status"] = reply.status;
+    if (error) j["error"] = *error;
+    if (!reply.cause.empty()) j["cause"] = printable(reply.cause, 512);
+    if (!principal_.empty()) j["user"] = printable(principal_, 256);
+    j["bytes"] = bytes_;
+    j["ms"] = round_ms(ms);
+    if (!note_.empty()) j["note"] = note_;
+    request_logger().info("{}", dump(j));
+    return;
+  }
   std::string code;
-  if (auto c = reply.header(core::header::error_code)) code = " error=" + std::string(*c);
+  if (error) code = " error=" + std::string(*error);
   // What made the request fail below the protocol, e.g. "fdatasync data: No space left
   // on device": the client only sees the error code.
   if (!reply.cause.empty()) code += " cause=" + quoted(reply.cause, 512);
   if (!principal_.empty()) code += " user=" + quoted(principal_, 256);
-  spdlog::info("{} {} {} {} session={} status={}{} bytes={} {:.1f}ms{}{}", remote_, method_,
-               target_, packet_, session, reply.status, code, bytes_, ms, note_.empty() ? "" : " ",
-               note_);
+  request_logger().info("{} {} {} {} session={} status={}{} bytes={} {:.1f}ms{}{}", remote_,
+                        method_, target_, packet_, session, reply.status, code, bytes_, ms,
+                        note_.empty() ? "" : " ", note_);
 }
 
 }  // namespace bits::server

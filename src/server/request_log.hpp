@@ -1,6 +1,9 @@
 // One access-log line per request, at info: remote address, method, target, packet
 // type, session (short form; the full id only at debug), status, BITS error code and
-// the cause of a failure (core::reply::cause), bytes, duration.
+// the cause of a failure (core::reply::cause), bytes, duration. With log_format =
+// "json" the same fields as one JSON object: remote, method, target, packet, session,
+// status, error, cause, bytes, ms, note (error, cause and note only when present;
+// "aborted": true instead of status for a body cut off).
 #pragma once
 
 #include "core/message.hpp"
@@ -19,6 +22,9 @@ class request_log {
  public:
   /// `remote` must outlive the log (it is the connection's).
   explicit request_log(std::string_view remote) : remote_(remote) {}
+
+  /// The client's address from now on (a trusted proxy named it); must outlive the log.
+  void remote(std::string_view client) noexcept { remote_ = client; }
 
   void start(boost::beast::string_view method, boost::beast::string_view target);
   void packet(std::optional<std::string_view> type);

@@ -84,6 +84,7 @@ enum class value_kind {
   endpoints,    ///< array of listen addresses: ["host:port", "tls://[v6]:port"]
   choice_list,  ///< one name (choice_names) or an array of them: "basic", ["negotiate", "basic"]
   strings,      ///< array of strings: ["alice@EXAMPLE.TEST"]
+  networks,     ///< array of IP addresses or CIDR networks: ["10.0.0.0/8", "::1"]
 };
 
 /// The kind of a setting of C++ type T; a type without one does not compile.
@@ -105,6 +106,8 @@ template <class T>
     return value_kind::choice_list;
   } else if constexpr (std::same_as<T, string_list>) {
     return value_kind::strings;
+  } else if constexpr (std::same_as<T, network_list>) {
+    return value_kind::networks;
   } else {
     static_assert(std::same_as<T, listen_list>, "a setting type needs a value_kind and a reader");
     return value_kind::endpoints;

@@ -1,6 +1,6 @@
 // The value types of settings that are more than a number or a string: enumerations
-// with the names a configuration file uses for them, permission bits, and a parsed
-// listen address.
+// with the names a configuration file uses for them, permission bits, a parsed
+// listen address and a list of networks.
 #pragma once
 
 #include <array>
@@ -26,6 +26,9 @@ enum class auth_kind { none, basic, negotiate, ntlm };
 
 /// [[vdir]] principal_format: which form of an authenticated Windows name owns sessions.
 enum class principal_format { full, user };
+
+/// [server] log_format: text lines, or one JSON object per line.
+enum class log_format { text, json };
 
 /// [server] tls_min_version: the oldest TLS protocol version accepted.
 enum class tls_version { v1_0, v1_1, v1_2, v1_3 };
@@ -54,6 +57,11 @@ struct choices<auth_kind> {
 template <>
 struct choices<principal_format> {
   static constexpr std::array<std::string_view, 2> names{"full", "user"};
+};
+
+template <>
+struct choices<log_format> {
+  static constexpr std::array<std::string_view, 2> names{"text", "json"};
 };
 
 template <>
@@ -129,5 +137,13 @@ struct auth_list {
 
 /// A list of strings (`allow = ["alice@EXAMPLE.TEST", "*$@EXAMPLE.TEST"]`).
 using string_list = std::vector<std::string>;
+
+/// IP addresses and CIDR networks as written in the file ("10.0.0.0/8", "::1"); the
+/// loader checks their syntax.
+struct network_list {
+  std::vector<std::string> items;
+
+  friend bool operator==(network_list const&, network_list const&) = default;
+};
 
 }  // namespace bits::settings

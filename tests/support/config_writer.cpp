@@ -24,7 +24,7 @@ bool fits(toml_value::kind what, settings::value_kind kind) {
              kind == value_kind::choice_list;
     case toml_value::kind::string_array:
       return kind == value_kind::endpoints || kind == value_kind::choice_list ||
-             kind == value_kind::strings;
+             kind == value_kind::strings || kind == value_kind::networks;
     case toml_value::kind::raw:
       return true;
   }
