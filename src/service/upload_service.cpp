@@ -259,12 +259,16 @@ status_or<std::unique_ptr<storage::data_writer>> upload_service::first_bytes(
     return prepare_fragment(s, range, plan);
   }
   if (!has_room(range.total)) return error::disk_full;
-  if (!dir_.quotas.reserve_spool(s, range.total)) return error::disk_full;
+  // Reserved once: a resend after a cut body finds the total fixed and reserved.
+  bool const first = !s.record.total;
+  if (first && !dir_.quotas.reserve_spool(s, range.total)) return error::disk_full;
   s.record.total = range.total;
   auto writer = dir_.store->open_whole(s.record);
   if (!writer) {
-    s.record.total.reset();
-    dir_.quotas.release_spool(s);
+    if (first) {
+      s.record.total.reset();
+      dir_.quotas.release_spool(s);
+    }
     return writer.error();
   }
   s.in_spool = (*writer)->spooled();
