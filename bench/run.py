@@ -162,6 +162,9 @@ def scenario1(b):
           h1["errors"] == 0 and r1 is not None and r1 >= 0.85)
     b.row("1", f"upload {size // MIB} MiB, 64 KiB fragments ({reps})", h64["up_mib_s"], "MiB/s",
           base["up_mib_s"])
+    r64 = lib.ratio(h64["up_mib_s"], h1["up_mib_s"])
+    b.row("1", "64 KiB fragments against 1 MiB fragments", h64["up_mib_s"], "MiB/s",
+          h1["up_mib_s"], ">= 0.7 x 1 MiB fragments", r64 is not None and r64 >= 0.7)
     b.row("1", "baseline with 1 MiB acknowledged writes", acked["up_mib_s"], "MiB/s",
           base["up_mib_s"])
     # CPU: the least any repetition needed (contention only ever inflates it).
@@ -202,21 +205,32 @@ def busiest_share(report):
     return max((t["cpu_s"] for t in threads), default=0) / total if total else None
 
 
+def small_uploads(b, tag, size):
+    """64 clients uploading `size`-byte files in whole sessions (one Fragment each), and
+    the sink doing the same; both reports."""
+    common = ["--clients", 64, "--threads", 2, "--size", size, "--fragment", size,
+              "--duration", b.p["s2_secs"]]
+    sink = b.sink(f"{tag}-sink", lib.fresh_dir(os.path.join(b.work, f"{tag}-sink")))
+    base = b.load(f"{tag}-baseline", sink, common + ["--transport", "raw"], b.p["s2_secs"] + 300)
+    sink.stop()
+    lib.fresh_dir(os.path.join(b.work, f"{tag}-sink"))
+    lib.settle_disk()
+    root = lib.fresh_dir(os.path.join(b.work, f"{tag}-root"))
+    srv = b.server(f"{tag}-server", root)
+    r = b.load(f"{tag}-http", srv, common, b.p["s2_secs"] + 300, sample=True)
+    srv.stop()
+    lib.fresh_dir(root)
+    lib.settle_disk()
+    return base, r
+
+
 def scenario2(b):
     """Many small uploads: 64 clients, 4 KiB files, whole sessions."""
-    common = ["--clients", 64, "--threads", 2, "--size", 4096, "--fragment", 4096,
-              "--duration", b.p["s2_secs"]]
-    sink = b.sink("s2-sink", lib.fresh_dir(os.path.join(b.work, "s2-sink")))
-    base = b.load("s2-baseline", sink, common + ["--transport", "raw"], b.p["s2_secs"] + 300)
-    sink.stop()
-    lib.settle_disk()
-    root = lib.fresh_dir(os.path.join(b.work, "s2-root"))
-    srv = b.server("s2-server", root)
-    r = b.load("s2-http", srv, common, b.p["s2_secs"] + 300, sample=True)
-    srv.stop()
-    lib.settle_disk()
+    base, r = small_uploads(b, "s2", 4096)
+    ratio = lib.ratio(r["uploads_per_s"], base["uploads_per_s"])
     b.row("2", "4 KiB uploads, 64 clients", r["uploads_per_s"], "sessions/s", base["uploads_per_s"],
-          "report")
+          ">= 0.8 x baseline and >= 5,000/s",
+          r["errors"] == 0 and ratio is not None and ratio >= 0.8 and r["uploads_per_s"] >= 5000)
     b.row("2", "session latency p50/p99/p999", lat3(r, "upload"), "ms", lat3(base, "upload"),
           show_ratio=False)
     for kind, label in (("create", "Create-Session"), ("fragment", "Fragment"),
@@ -234,6 +248,20 @@ def scenario2(b):
     starved_row(b, "2", r)
     loadgen_row(b, "2", r)
     b.row("2", "errors", r["errors"], "", None, "0", r["errors"] == 0, show_ratio=False)
+
+
+def scenario6(b):
+    """Small files of 1 MiB: 64 clients, whole sessions of one 1 MiB Fragment."""
+    base, r = small_uploads(b, "s6", MIB)
+    ratio = lib.ratio(r["up_mib_s"], base["up_mib_s"])
+    b.row("6", "1 MiB uploads, 64 clients", r["up_mib_s"], "MiB/s", base["up_mib_s"],
+          ">= 0.8 x baseline", r["errors"] == 0 and ratio is not None and ratio >= 0.8)
+    b.row("6", "sessions per second", r["uploads_per_s"], "sessions/s", base["uploads_per_s"])
+    b.row("6", "session latency p50/p99/p999", lat3(r, "upload"), "ms", lat3(base, "upload"),
+          show_ratio=False)
+    b.row("6", "server CPU per upload", cpu_ms_per_upload(r), "ms", cpu_ms_per_upload(base))
+    starved_row(b, "6", r)
+    b.row("6", "errors", r["errors"], "", None, "0", r["errors"] == 0, show_ratio=False)
 
 
 def window_spread(report):
@@ -369,8 +397,8 @@ def main():
         b.check_setup()
         print(f"OpenBITS benchmark ({'quick' if b.quick else 'full'}), work dir {b.work} "
               f"({b.facts['work_fs']}), RLIMIT_NOFILE {b.nofile}, nice {b.nice}", flush=True)
-        for number, fn in (("1", scenario1), ("2", scenario2), ("4", scenario4),
-                           ("3", scenario3_and_5)):
+        for number, fn in (("1", scenario1), ("2", scenario2), ("6", scenario6),
+                           ("4", scenario4), ("3", scenario3_and_5)):
             if b.wants(number) or (number == "3" and b.wants("5")):
                 print(f"scenario {number}...", flush=True)
                 fn(b)

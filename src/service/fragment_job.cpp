@@ -41,7 +41,7 @@ status fragment_job::write(std::span<std::byte const> bytes) {
   if (auto ec = writer_->write_at(offset, bytes)) return ec;
   std::lock_guard lock(s.mu);
   s.record.received = offset + bytes.size();
-  if (!s.dirty) {
+  if (!s.dirty && !unspooled()) {
     s.dirty = true;
     s.dirty_since = env_.clock();
   }
@@ -58,7 +58,10 @@ core::reply fragment_job::finish() {
 
   if (work == finish_work::commit) {
     // The last byte is here: publish now, before the Ack (reference 6.3).
-    if (auto ec = env_.store.commit(rec, env_.policy.allow_overwrites)) {
+    auto const allow = env_.policy.allow_overwrites;
+    if (auto ec = unspooled() ? env_.store.commit_whole(rec, *writer_, allow)
+                              : env_.store.commit(rec, allow)) {
+      forget_unspooled(s);
       core::reply r = session_error(ec, id, rec.received);
       release();
       return r;
@@ -203,6 +206,7 @@ core::reply fragment_job::fail(status const& failure) {
   std::uint64_t received = 0;
   {
     std::lock_guard lock(s.mu);
+    forget_unspooled(s);
     received = s.record.received;
   }
   core::reply r = session_error(failure, s.record.id, received);
@@ -211,7 +215,18 @@ core::reply fragment_job::fail(status const& failure) {
 }
 
 void fragment_job::abort() noexcept {
+  if (unspooled() && lease_) {
+    std::lock_guard lock(lease_->mu);
+    forget_unspooled(*lease_);
+  }
   release();
+}
+
+void fragment_job::forget_unspooled(session& s) const noexcept {
+  // The unnamed file goes with its writer: the client sends the file again.
+  if (unspooled() && s.record.state == storage::session_state::receiving) {
+    s.record.received = 0;
+  }
 }
 
 void fragment_job::release() noexcept {

@@ -90,6 +90,12 @@ class fragment_job {
   [[nodiscard]] finish_work disk_work(session const& s) const;
   /// Releases the session, marking it active until now.
   void release() noexcept;
+  /// Whether the bytes go to a writer that keeps them only until it is dropped
+  /// (data_writer::spooled is false): dirty never, committed by commit_whole.
+  [[nodiscard]] bool unspooled() const noexcept { return writer_ && !writer_->spooled(); }
+  /// For an unspooled writer that did not commit: the session holds nothing of this
+  /// body (caller holds s.mu).
+  void forget_unspooled(session& s) const noexcept;
   /// Hands the complete upload of `s` over as the application answered (caller holds
   /// s.mu): the reply token or static URL, then commit (a copy was asked for) or a save
   /// as complete. On failure the session stays receiving, holding every byte.

@@ -28,6 +28,10 @@ struct session {
   bool dirty = false;            ///< bytes written since the last sync
   std::int64_t dirty_since = 0;  ///< when `dirty` last became true (unix seconds)
   bool gone = false;             ///< discarded or expired: no more storage calls
+  /// It has a spool entry. False until its first bytes when the store defers create()
+  /// (upload_store::deferred_create), and for good when its whole file was committed
+  /// without one (upload_store::open_whole).
+  bool in_spool = true;
   std::atomic<bool> leased{false};
   /// When a request for it last began or ended (unix seconds). Written without `mu`;
   /// session_quotas reads it to find idle sessions.
@@ -70,7 +74,7 @@ class session_registry {
   session_registry(storage::upload_store& journal, bool durable) noexcept
       : journal_(journal), durable_(durable) {}
 
-  /// Adds a new session (its spool entry exists already).
+  /// Adds a new session (its spool entry exists already, unless s->in_spool is false).
   void insert(std::shared_ptr<session> s);
 
   /// Leases the session. Errors: session_not_found, session_busy.

@@ -90,7 +90,13 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   if (auto refused = admit_session(dir_, *s, ctx.principal, ctx.remote, now)) {
     return std::move(*refused);
   }
-  if (auto failed = create_entry(*s)) return error_ack(failed);
+  // The spool entry waits for the first bytes where the store allows it (a session
+  // lost before them is started again by its client), except with strict durability.
+  if (dir_.store->deferred_create() && !dir_.strict_sync()) {
+    s->in_spool = false;
+  } else if (auto failed = create_entry(*s)) {
+    return error_ack(failed);
+  }
   dir_.sessions.insert(std::move(s));
   session_counters::bump(dir_.counters.created);
 
@@ -187,7 +193,19 @@ status_or<session_lease> upload_service::acquire(core::session_id const& id,
 outcome upload_service::handle_fragment(packet const& p, request_context const& ctx) {
   auto const& id = *p.session;
   auto lease = acquire(id, ctx);
-  if (!lease) return lease_refused(lease.error(), id);
+  if (!lease) {
+    // Its whole file was published in one Fragment and the daemon restarted before the
+    // Close: the resent last fragment is answered as received in full.
+    auto const& range = *p.range;
+    if (lease.error() == error::session_not_found && range.end() == range.total &&
+        dir_.sessions.find_tombstone(id) == tombstone::committed) {
+      core::reply r = core::make_ack();
+      r.set(core::header::session_id, id.to_string());
+      r.set(core::header::received_content_range, std::to_string(range.total));
+      return answer(std::move(r));
+    }
+    return lease_refused(lease.error(), id);
+  }
   session& s = **lease;
   std::unique_lock lock(s.mu);
 
@@ -199,7 +217,7 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
   auto plan = core::plan_fragment(held, *p.range, {max_upload, dir_.policy.max_fragment_size});
   if (!plan) return answer(session_error(plan.error(), id, held.received));
 
-  auto writer = prepare_fragment(s, *p.range, *plan);
+  auto writer = s.in_spool ? prepare_fragment(s, *p.range, *plan) : first_bytes(s, *p.range, *plan);
   if (!writer) return answer(session_error(writer.error(), id, held.received));
   lock.unlock();
   return {{},
@@ -229,6 +247,34 @@ status_or<std::unique_ptr<storage::data_writer>> upload_service::prepare_fragmen
   return dir_.store->open_data(s.record.id);
 }
 
+status_or<std::unique_ptr<storage::data_writer>> upload_service::first_bytes(
+    session& s, core::content_range const& range, core::fragment_plan const& plan) {
+  bool const whole = plan.completes_upload && plan.write_offset == 0 &&
+                     plan.write_length == range.total && range.total > 0 &&
+                     dir_.policy.notification_type == notification_type::none;
+  if (!whole) {
+    // Bytes to keep across requests: the spool entry now, then as any session.
+    if (auto ec = dir_.store->create(s.record)) return ec;
+    s.in_spool = true;
+    return prepare_fragment(s, range, plan);
+  }
+  if (!has_room(range.total)) return error::disk_full;
+  // Reserved once: a resend after a cut body finds the total fixed and reserved.
+  bool const first = !s.record.total;
+  if (first && !dir_.quotas.reserve_spool(s, range.total)) return error::disk_full;
+  s.record.total = range.total;
+  auto writer = dir_.store->open_whole(s.record);
+  if (!writer) {
+    if (first) {
+      s.record.total.reset();
+      dir_.quotas.release_spool(s);
+    }
+    return writer.error();
+  }
+  s.in_spool = (*writer)->spooled();
+  return writer;
+}
+
 fragment_env upload_service::job_env() {
   return {dir_.policy, *dir_.store,   dir_.clock,  dir_.strict_sync(),
           dir_.quotas, dir_.counters, dir_.replies};
@@ -241,8 +287,9 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
   auto const& id = *p.session;
   auto lease = acquire(id, ctx);
   if (!lease) {
+    auto const how = dir_.sessions.find_tombstone(id);
     if (lease.error() == error::session_not_found &&
-        dir_.sessions.find_tombstone(id) == tombstone::closed) {
+        (how == tombstone::closed || how == tombstone::committed)) {
       return answer(session_ack(id));
     }
     return lease_refused(lease.error(), id);
@@ -254,6 +301,12 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
                             rec.received == 0 &&
                             dir_.policy.notification_type == notification_type::none;
   if (empty_upload) {
+    // The entry first, so that a commit cut short by a crash is finished by the resent
+    // Close after the restart.
+    if (!s.in_spool) {
+      if (auto ec = dir_.store->create(rec)) return answer(session_error(ec, id, rec.received));
+      s.in_spool = true;
+    }
     if (auto ec = dir_.store->commit(rec, dir_.policy.allow_overwrites)) {
       return answer(session_error(ec, id, rec.received));
     }

@@ -105,6 +105,11 @@ class upload_service {
   /// to be written. Caller holds s.mu.
   [[nodiscard]] status_or<std::unique_ptr<storage::data_writer>> prepare_fragment(
       session& s, core::content_range const& range, core::fragment_plan const& plan);
+  /// Fragment, the first bytes of a session without a spool entry: a whole file in one
+  /// Fragment goes to store::open_whole; anything else creates the spool entry, then
+  /// prepare_fragment. Caller holds s.mu.
+  [[nodiscard]] status_or<std::unique_ptr<storage::data_writer>> first_bytes(
+      session& s, core::content_range const& range, core::fragment_plan const& plan);
   /// Fragment: whether the disk has room for `bytes` more beside min_free_disk.
   [[nodiscard]] bool has_room(std::uint64_t bytes) const;
 

@@ -31,7 +31,7 @@ void vdir_state::end_session(session& s, std::optional<tombstone> how) {
   // remembers. A failed discard leaves files in the spool; the next start-up recovers
   // or removes them, so the protocol answer does not depend on it.
   sessions.forget(s.record.id, how, clock());
-  (void)store->discard(s.record.id);
+  if (s.in_spool) (void)store->discard(s.record.id);
   s.gone = true;
   quotas.release(s);
   replies.remove(s.record);

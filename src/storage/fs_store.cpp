@@ -168,7 +168,7 @@ status fs_store::commit(session_record const& record, bool allow_overwrite) {
     if (auto ec = check_leaf(conf_, at, allow_overwrite)) return ec;
     if (auto ec = publish(entry.get(), hex, at, allow_overwrite)) return ec;
   }
-  if (auto ec = sync_dir(at.parent.get(), ".")) return ec;
+  if (auto ec = dirs_.sync(at.parent.get())) return ec;
   crash_point("commit.after_sync");
   stored_metadata meta{record, record.received, boot_id_};
   meta.record.state = session_state::complete;

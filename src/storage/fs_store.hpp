@@ -15,9 +15,16 @@
 // metadata as complete, and only then unlinks the spool's name. Until that unlink the
 // data file has two names, which is how recover() knows that a commit had begun: such
 // a file was synced whole, and may be the published file itself, so it is never cut.
+//
+// A session's spool entry is created at its first Fragment (deferred_create). When that
+// Fragment carries the whole file (open_whole, fs_whole.cpp), the bytes go to an unnamed
+// file (O_TMPFILE) in the destination folder, published by linkat after fdatasync; no
+// spool entry at all, a `committed` tombstone instead. Folder syncs of concurrent
+// commits into one folder are shared (dir_syncer).
 #pragma once
 
 #include "storage/dir_fd.hpp"
+#include "storage/dir_sync.hpp"
 #include "storage/metadata.hpp"
 #include "storage/tombstone_journal.hpp"
 #include "storage/upload_store.hpp"
@@ -48,6 +55,10 @@ class fs_store final : public upload_store {
   status_or<std::unique_ptr<data_writer>> open_data(core::session_id const& id) override;
   status save(session_record const& record, bool durable) override;
   status commit(session_record const& record, bool allow_overwrite) override;
+  bool deferred_create() const noexcept override { return true; }
+  status_or<std::unique_ptr<data_writer>> open_whole(session_record const& record) override;
+  status commit_whole(session_record const& record, data_writer& writer,
+                      bool allow_overwrite) override;
   status discard(core::session_id const& id) override;
   status add_tombstone(tombstone_record const& t, bool durable) override;
   status maintain_tombstones(std::int64_t now, std::int64_t oldest) override;
@@ -113,6 +124,7 @@ class fs_store final : public upload_store {
   std::string boot_id_;
   fs_store_options options_;
   tombstone_journal tombstones_{spool_.get()};
+  dir_syncer dirs_;  ///< destination folder syncs, shared by concurrent commits
   std::string spool_path_;
   std::mutex mutex_;  ///< guards states_ (calls for different sessions run concurrently)
   std::unordered_map<core::session_id, meta_state, core::session_id_hash> states_;

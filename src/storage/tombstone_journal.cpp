@@ -22,6 +22,19 @@ namespace {
 constexpr std::size_t checked_bytes = 28;
 constexpr std::uint8_t kind_closed = 1;
 constexpr std::uint8_t kind_cancelled = 2;
+constexpr std::uint8_t kind_committed = 3;
+
+std::uint8_t kind_of(tombstone how) noexcept {
+  switch (how) {
+    case tombstone::closed:
+      return kind_closed;
+    case tombstone::cancelled:
+      return kind_cancelled;
+    case tombstone::committed:
+      return kind_committed;
+  }
+  return kind_closed;
+}
 constexpr std::size_t segment_name_digits = 20;
 constexpr std::int64_t min_span = 60;
 constexpr std::int64_t max_span = 3600;
@@ -55,7 +68,7 @@ std::array<std::byte, tombstone_record_size> encode_tombstone(tombstone_record c
   auto const& id = t.id.bytes();
   std::memcpy(out.data(), id.data(), id.size());
   put_le(out.data() + 16, static_cast<std::uint64_t>(t.at), 8);
-  out[24] = static_cast<std::byte>(t.how == tombstone::closed ? kind_closed : kind_cancelled);
+  out[24] = static_cast<std::byte>(kind_of(t.how));
   put_le(out.data() + checked_bytes, core::fnv1a_32(std::span{out}.first(checked_bytes)), 4);
   return out;
 }
@@ -67,11 +80,13 @@ std::optional<tombstone_record> decode_tombstone(std::span<std::byte const> byte
   }
   if (get_le(bytes.data() + 25, 3) != 0) return std::nullopt;
   auto const kind = static_cast<std::uint8_t>(bytes[24]);
-  if (kind != kind_closed && kind != kind_cancelled) return std::nullopt;
+  if (kind != kind_closed && kind != kind_cancelled && kind != kind_committed) return std::nullopt;
   core::session_id::bytes_type id{};
   std::memcpy(id.data(), bytes.data(), id.size());
   return tombstone_record{core::session_id{id},
-                          kind == kind_closed ? tombstone::closed : tombstone::cancelled,
+                          kind == kind_closed      ? tombstone::closed
+                          : kind == kind_cancelled ? tombstone::cancelled
+                                                   : tombstone::committed,
                           static_cast<std::int64_t>(get_le(bytes.data() + 16, 8))};
 }
 

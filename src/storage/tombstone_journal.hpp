@@ -6,7 +6,7 @@
 // decimal sequence number and holds fixed 32-byte records appended with O_APPEND:
 //   bytes  0..15  session id
 //   bytes 16..23  unix seconds when it ended (int64, little-endian)
-//   byte  24      1 = closed, 2 = cancelled
+//   byte  24      1 = closed, 2 = cancelled, 3 = committed (Close not seen yet)
 //   bytes 25..27  zero
 //   bytes 28..31  FNV-1a (32 bits, little-endian) of bytes 0..27
 // A record that fails its checks (a power cut can leave zeros or garbage at the end of

@@ -55,6 +55,11 @@ class data_writer {
 
   /// fdatasync: every byte written so far survives power loss.
   [[nodiscard]] virtual status sync() = 0;
+
+  /// Whether the bytes written stay in the session's spool entry when this writer is
+  /// dropped before a commit (false for a writer of upload_store::open_whole that
+  /// writes to an unnamed file: its bytes go with it).
+  [[nodiscard]] virtual bool spooled() const noexcept { return true; }
 };
 
 /// Bytes of a published file or reply that are not in a local file (an object store).
@@ -119,8 +124,9 @@ class readable_file {
 };
 
 /// How a session ended, remembered for a while so that a replayed Close or Cancel (its
-/// Ack lost) is answered 200 (reference 6.4).
-enum class tombstone : std::uint8_t { closed, cancelled };
+/// Ack lost) is answered 200 (reference 6.4). `committed`: published by commit_whole(),
+/// Close not seen yet (a resent last fragment is answered as received in full).
+enum class tombstone : std::uint8_t { closed, cancelled, committed };
 
 /// One ended session, as the tombstone journal keeps it.
 struct tombstone_record {
@@ -184,6 +190,31 @@ class upload_store {
   /// Errors: parent_not_found, forbidden_path, destination_is_directory,
   /// destination_exists, disk_full, storage_failure.
   [[nodiscard]] virtual status commit(session_record const& record, bool allow_overwrite) = 0;
+
+  /// Whether create() may wait for the session's first bytes: the service then keeps a
+  /// new session in memory only until its first Fragment (a restart loses it, and its
+  /// client starts over, as the protocol allows). A store shared by several nodes says
+  /// no (another node could not load the session). Default: no.
+  [[nodiscard]] virtual bool deferred_create() const noexcept { return false; }
+
+  /// A session whose first Fragment carries the whole file: a writer for all of its
+  /// bytes, placed so that commit_whole() publishes them with as little disk work as
+  /// possible. The filesystem store writes an unnamed file (O_TMPFILE) in the
+  /// destination folder and keeps no spool entry; where it cannot, and by default, the
+  /// spool entry is created (create()) and its data file opened (then
+  /// writer.spooled()). Errors: as create() and open_data().
+  [[nodiscard]] virtual status_or<std::unique_ptr<data_writer>> open_whole(
+      session_record const& record);
+
+  /// Publishes the bytes of `writer` (from open_whole, record.received of them) at
+  /// record.destination, with the guarantees and errors of commit(). Without a spool
+  /// entry it records a `committed` tombstone for the session before returning (not
+  /// synced, as add_tombstone without `durable`), so that after a process crash a
+  /// resent last fragment and the Close are still answered. The store makes the file
+  /// and its name durable before it returns, sharing the syncs with concurrent commits
+  /// to the same folder. Default: commit(record, allow_overwrite).
+  [[nodiscard]] virtual status commit_whole(session_record const& record, data_writer& writer,
+                                            bool allow_overwrite);
 
   /// Removes everything of the session from the spool. Idempotent.
   [[nodiscard]] virtual status discard(core::session_id const& id) = 0;

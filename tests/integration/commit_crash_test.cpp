@@ -118,5 +118,74 @@ TEST_F(CommitCrash, ZeroByteCloseReplayedAfterCrashInCommit) {
   EXPECT_TRUE(spool_session_dirs().empty());
 }
 
+// A whole file in one Fragment is published from an unnamed file without a spool
+// entry. Killed after the folder sync shared by a batch of commits and before the
+// Ack: the resent Fragment is answered as received in full, the Close with 200, and
+// the file is whole.
+class WholeFileCrash : public CommitCrash {
+ protected:
+  void killed_between_batch_sync_and_ack(bool overwrite) {
+    std::string const data = random_bytes(4096, 78);
+    if (overwrite) {
+      ASSERT_TRUE(write_file(root() / "f.bin", "an older file"));
+    }
+    auto options = up_options();
+    options.vdirs[0].set("allow_overwrites", overwrite);
+    set_env({"OPENBITSD_CRASH_AT=commit.after_batch_sync"});
+    ASSERT_TRUE(start_config(options));
+    std::string id;
+    {
+      auto client = connect();
+      id = client.create_session("/up/f.bin");
+      ASSERT_FALSE(id.empty());
+      EXPECT_TRUE(spool_session_dirs().empty());  // nothing on disk before the bytes
+      EXPECT_FALSE(client.send_fragment("/up/f.bin", id, 0, 4095, 4096, data).ok());
+    }
+    EXPECT_EQ(server().stop(SIGTERM).signal, SIGKILL);
+    EXPECT_NE(server().log().find("crash point commit.after_batch_sync reached"),
+              std::string::npos);
+    EXPECT_EQ(sha256_file_hex(root() / "f.bin"), sha256_hex(data));
+    set_env({});
+    ASSERT_TRUE(restart());
+    auto client = connect();
+    EXPECT_TRUE(is_fragment_ack(client.send_fragment("/up/f.bin", id, 0, 4095, 4096, data), 4096));
+    EXPECT_TRUE(is_ack(client.close_session("/up/f.bin", id), 200));
+    EXPECT_EQ(sha256_file_hex(root() / "f.bin"), sha256_hex(data));
+    EXPECT_TRUE(spool_session_dirs().empty());
+    EXPECT_TRUE(commit_links().empty());
+  }
+};
+
+TEST_F(WholeFileCrash, KilledBetweenBatchSyncAndAck) {
+  killed_between_batch_sync_and_ack(false);
+}
+
+TEST_F(WholeFileCrash, KilledBetweenBatchSyncAndAckOverwrite) {
+  killed_between_batch_sync_and_ack(true);
+}
+
+// Killed right after the link, before the tombstone and the folder sync: the file is
+// whole or absent, never partial; the session is gone and its client starts over.
+TEST_F(WholeFileCrash, KilledAfterLinkIsNeverPartial) {
+  set_env({"OPENBITSD_CRASH_AT=commit.whole_after_link"});
+  ASSERT_TRUE(start_config(up_options()));
+  std::string const data = random_bytes(50000, 80);
+  std::string id;
+  {
+    auto client = connect();
+    id = client.create_session("/up/w.bin");
+    ASSERT_FALSE(id.empty());
+    EXPECT_FALSE(client.send_fragment("/up/w.bin", id, 0, 49999, 50000, data).ok());
+  }
+  EXPECT_EQ(server().stop(SIGTERM).signal, SIGKILL);
+  EXPECT_EQ(sha256_file_hex(root() / "w.bin"), sha256_hex(data));
+  set_env({});
+  ASSERT_TRUE(restart());
+  auto client = connect();
+  EXPECT_TRUE(is_error_ack(client.send_fragment("/up/w.bin", id, 0, 49999, 50000, data), 500,
+                           bg_e_session_not_found));
+  EXPECT_TRUE(spool_session_dirs().empty());
+}
+
 }  // namespace
 }  // namespace bits::test

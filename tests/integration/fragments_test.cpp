@@ -285,5 +285,35 @@ INSTANTIATE_TEST_SUITE_P(Sizes, FragmentSizes,
                                            size_case{40 * mib + 12345, mib}),
                          [](auto const& p) { return "Bytes" + std::to_string(p.param.size); });
 
+// A whole file in one Fragment whose body is cut off leaves nothing behind (it was going
+// to an unnamed file): the session reports 0 bytes, and the resent Fragment commits it,
+// within a spool budget of exactly one file (the first try's reservation is reused).
+TEST_F(Fragments, WholeFileCutMidBodyIsResentWhole) {
+  auto options = up_options();
+  options.vdirs[0].set("max_spool_bytes", 64 * kib);
+  ASSERT_TRUE(start_config(options));
+  std::string const data = random_bytes(64 * kib, 90);
+  std::string id;
+  {
+    auto client = connect();
+    id = client.create_session("/up/cut.bin");
+    ASSERT_FALSE(id.empty());
+    ASSERT_TRUE(client.send(
+        bits_post_head("/up/cut.bin", "Fragment",
+                       {{"BITS-Session-Id", id},
+                        {"Content-Range", content_range(0, data.size() - 1, data.size())}},
+                       static_cast<long long>(data.size()))));
+    ASSERT_TRUE(client.send(std::string_view(data).substr(0, data.size() / 2)));
+  }
+  auto client = connect();
+  auto const resent = retry_while_busy([&] {
+    return client.send_fragment("/up/cut.bin", id, 0, data.size() - 1, data.size(), data);
+  });
+  EXPECT_TRUE(is_fragment_ack(resent, data.size())) << resent;
+  EXPECT_EQ(sha256_file_hex(root() / "cut.bin"), sha256_hex(data));
+  EXPECT_TRUE(is_ack(client.close_session("/up/cut.bin", id), 200));
+  EXPECT_TRUE(spool_session_dirs().empty());
+}
+
 }  // namespace
 }  // namespace bits::test

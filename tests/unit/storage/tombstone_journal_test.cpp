@@ -23,6 +23,15 @@ bool same(tombstone_record const& a, tombstone_record const& b) {
 
 using TombstoneJournal = StoreTest;
 
+TEST_F(TombstoneJournal, EveryKindRoundTrips) {
+  for (auto const how : {tombstone::closed, tombstone::cancelled, tombstone::committed}) {
+    tombstone_record const t{next_id(), how, 1'700'000'124};
+    auto const back = detail::decode_tombstone(detail::encode_tombstone(t));
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(same(*back, t));
+  }
+}
+
 TEST_F(TombstoneJournal, RecordRoundTripsAndEveryFlippedBitIsRejected) {
   tombstone_record const t{next_id(), tombstone::cancelled, 1'700'000'123};
   auto bytes = detail::encode_tombstone(t);
