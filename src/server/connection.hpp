@@ -3,6 +3,7 @@
 // writes the response; repeated while the connection is kept alive.
 #pragma once
 
+#include "hooks/pre_create_pool.hpp"
 #include "server/connection_state.hpp"
 #include "server/route_table.hpp"
 #include "server/server_options.hpp"
@@ -24,6 +25,7 @@ struct connection_env {
   service::notify_fn const& notify;      ///< upload-reply calls (blocking)
   boost::asio::any_io_executor workers;  ///< password checks and upload-reply calls
   boost::asio::any_io_executor disk;     ///< blocking storage work (creates, commits, syncs)
+  hooks::pre_create_pool& pre_create;    ///< pre-create hook calls
 };
 
 /// Serves one connection until the peer closes, an error or timeout occurs, a reply

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/session_id.hpp"
+#include "hooks/sha256.hpp"
 #include "storage/upload_store.hpp"
 
 #include <atomic>
@@ -28,6 +29,10 @@ struct session {
   bool dirty = false;            ///< bytes written since the last sync
   std::int64_t dirty_since = 0;  ///< when `dirty` last became true (unix seconds)
   bool gone = false;             ///< discarded or expired: no more storage calls
+  /// SHA-256 of the bytes [0, digest->size()) of the upload (upload_hooks); empty when
+  /// the directory computes none, or it is unknown until read back from the disk.
+  std::optional<hooks::sha256_stream> digest;
+  bool commit_recorded = false;  ///< the post-commit event is in the outbox
   std::atomic<bool> leased{false};
   /// When a request for it last began or ended (unix seconds). Written without `mu`;
   /// session_quotas reads it to find idle sessions.
