@@ -153,10 +153,10 @@ status upload_hooks::committed(session& s, std::int64_t now) {
   if (policy_.checksum_xattr && digest) {
     auto file = store_.open_published(s.record.destination);
     auto const ec = !file ? make_error_code(boost::system::errc::no_such_file_or_directory)
-                    : file->fd() < 0
-                        ? make_error_code(boost::system::errc::operation_not_supported)
-                        : hooks::store_checksum_xattr(file->fd(), *digest);
-    if (ec) warn("cannot store the checksum attribute of " + s.record.destination + ": " + ec.message());
+                    : file->fd() < 0 ? make_error_code(boost::system::errc::operation_not_supported)
+                                     : hooks::store_checksum_xattr(file->fd(), *digest);
+    if (ec)
+      warn("cannot store the checksum attribute of " + s.record.destination + ": " + ec.message());
   }
   if (setup_.outbox) {
     auto e = event_of(s, hooks::event_type::post_commit, now);

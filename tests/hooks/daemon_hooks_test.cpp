@@ -145,10 +145,10 @@ TEST_F(DaemonHooks, ExecHookRefusesACreateWithItsStatusAndCodeSeenByTheClient) {
 
   std::ofstream(tmp() / "bad.bin") << "refused";
   auto const url = "http://127.0.0.1:" + std::to_string(port()) + "/up/";
-  auto const refused = run_to_exit(openbits_client_path(),
-                                   {"upload", (tmp() / "bad.bin").string(), url + "bad.bin",
-                                    "--no-state", "--retry-for", "5s"},
-                                   30s);
+  auto const refused = run_to_exit(
+      openbits_client_path(),
+      {"upload", (tmp() / "bad.bin").string(), url + "bad.bin", "--no-state", "--retry-for", "5s"},
+      30s);
   EXPECT_EQ(refused.status.code, 4) << refused.output;  // refused by the server
   EXPECT_NE(refused.output.find("0x80070057"), std::string::npos) << refused.output;
   EXPECT_NE(refused.output.find("HTTP 415"), std::string::npos) << refused.output;
@@ -157,9 +157,9 @@ TEST_F(DaemonHooks, ExecHookRefusesACreateWithItsStatusAndCodeSeenByTheClient) {
 
   std::string const data = payload(100000, 1);
   std::ofstream(tmp() / "good.bin", std::ios::binary) << data;
-  auto const accepted = run_to_exit(
-      openbits_client_path(),
-      {"upload", (tmp() / "good.bin").string(), url + "good.bin", "--no-state"}, 30s);
+  auto const accepted =
+      run_to_exit(openbits_client_path(),
+                  {"upload", (tmp() / "good.bin").string(), url + "good.bin", "--no-state"}, 30s);
   ASSERT_EQ(accepted.status.code, 0) << accepted.output;
   EXPECT_EQ(read_file(root() / "good.bin"), data);
 
@@ -210,8 +210,7 @@ TEST_F(DaemonHooks, WebhookGetsSignedPostCommitWithTheDigestAndGetSendsReprDiges
   ASSERT_TRUE(start_config(o));
   std::string const data = payload(70000, 2);
   ASSERT_TRUE(put("signed.bin", data, 16384));
-  ASSERT_TRUE(eventually([&] { return !commits_of("signed.bin").empty(); }))
-      << server().log_tail();
+  ASSERT_TRUE(eventually([&] { return !commits_of("signed.bin").empty(); })) << server().log_tail();
   auto const e = commits_of("signed.bin").front();
   ASSERT_TRUE(e.sha256);
   EXPECT_EQ(e.sha256->hex(), sha256_hex(data));
@@ -251,8 +250,8 @@ TEST_F(DaemonHooks, ReceiverDownThenUpGetsEveryEvent) {
   ASSERT_TRUE(put("b.bin", b));
   std::this_thread::sleep_for(1500ms);  // a few attempts fail meanwhile
   ASSERT_TRUE(receiver_.start());
-  ASSERT_TRUE(eventually([&] { return !commits_of("a.bin").empty() && !commits_of("b.bin").empty(); },
-                         20s))
+  ASSERT_TRUE(
+      eventually([&] { return !commits_of("a.bin").empty() && !commits_of("b.bin").empty(); }, 20s))
       << server().log_tail();
   EXPECT_EQ(commits_of("a.bin").front().sha256->hex(), sha256_hex(a));
   EXPECT_EQ(commits_of("b.bin").front().sha256->hex(), sha256_hex(b));
