@@ -1,6 +1,9 @@
 // openbitsd: the BITS Upload Protocol server. argv -> config -> objects -> run -> exit code.
 #include "config/load.hpp"
 #include "config/reference.hpp"
+#include "hooks/exec_hook.hpp"
+#include "hooks/http_hook.hpp"
+#include "hooks/outbox.hpp"
 #include "notify/notify_client.hpp"
 #include "server/http_server.hpp"
 #include "server/logging.hpp"
@@ -13,8 +16,11 @@
 #include <CLI/CLI.hpp>
 
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -73,6 +79,73 @@ config::load_result build_config(std::string const& file, std::vector<std::strin
   return r;
 }
 
+/// The webhook key of `v`: hook_secret, or the content of hook_secret_file without its
+/// trailing line breaks. Empty with an error line when the file cannot be read (the key
+/// itself is never logged).
+std::optional<std::string> hook_secret(config::vdir_config const& v) {
+  if (v.hook_secret_file.empty()) return v.hook_secret;
+  std::ifstream in(v.hook_secret_file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) {
+    spdlog::error("vdir {}: cannot read hook_secret_file {}", v.url, v.hook_secret_file);
+    return std::nullopt;
+  }
+  auto secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  return secret;
+}
+
+/// The hooks of `v` (docs/hooks.md): the hook, and its outbox in the spool (not started).
+/// False, with the reason logged, when they cannot be built.
+bool build_hooks(config::vdir_config const& v, std::string const& spool, service::hook_setup& out) {
+  std::error_code ec;
+  auto root = std::filesystem::absolute(v.root, ec).lexically_normal().string();
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  out.root = root;
+  out.failure = v.hook_failure == settings::hook_failure::allow ? hooks::failure_mode::allow
+                                                                : hooks::failure_mode::refuse;
+  auto const timeout = std::chrono::duration_cast<std::chrono::milliseconds>(v.hook_timeout);
+  result<std::unique_ptr<hooks::hook>> hook = std::unique_ptr<hooks::hook>{};
+  if (!v.hook_command.empty()) {
+    hooks::exec_hook_options o;
+    o.command = {v.hook_command};
+    o.limits.timeout = timeout;
+    hook = hooks::make_exec_hook(std::move(o));
+  } else if (!v.hook_url.empty()) {
+    auto secret = hook_secret(v);
+    if (!secret) return false;
+    hooks::http_hook_options o;
+    o.url = v.hook_url;
+    o.secret = std::move(*secret);
+    o.timeout = timeout;
+    hook = hooks::make_http_hook(std::move(o));
+  }
+  if (!hook) {
+    spdlog::error("vdir {}: hook: {}", v.url, hook.error().message());
+    return false;
+  }
+  if (!*hook) return true;
+  out.hook = std::move(*hook);
+  hooks::outbox_options o;
+  o.dir = std::filesystem::path(spool) / storage::spool_hooks_dir;
+  auto const url = v.url;
+  o.log = [url](hooks::log_level level, std::string const& line) {
+    auto const l = level == hooks::log_level::info      ? spdlog::level::info
+                   : level == hooks::log_level::warning ? spdlog::level::warn
+                                                        : spdlog::level::err;
+    spdlog::log(l, "vdir {}: {}", url, line);
+  };
+  auto box = hooks::outbox::open(std::move(o), out.hook);
+  if (!box) {
+    spdlog::error("vdir {}: hooks outbox in {}: {}", v.url, spool, box.error().message());
+    return false;
+  }
+  out.outbox = std::move(*box);
+  spdlog::info("vdir {}: hook {}", v.url, out.hook->describe());
+  return true;
+}
+
 /// Opens every virtual directory's store and recovers its sessions; the directories
 /// with an auth scheme get their authentication policy in `authn`.
 bool build_router(config::daemon_config const& cfg, service::router& router,
@@ -91,6 +164,11 @@ bool build_router(config::daemon_config const& cfg, service::router& router,
     auto svc = std::make_unique<service::upload_service>(
         v, opts, std::move(*store), [] { return static_cast<std::int64_t>(std::time(nullptr)); });
     svc->set_log([](std::string const& line) { spdlog::info("{}", line); });
+    service::hook_setup hooks_of_vdir;
+    if (!build_hooks(v, spool, hooks_of_vdir)) return false;
+    auto box = hooks_of_vdir.outbox;
+    svc->hook_points().set(std::move(hooks_of_vdir),
+                           [](std::string const& line) { spdlog::warn("{}", line); });
     auto made = server::make_vdir_authentication(v);
     if (!report(v.url, made)) return false;
     if (made.auth) authn[v.url] = std::move(made.auth);
@@ -100,6 +178,7 @@ bool build_router(config::daemon_config const& cfg, service::router& router,
       return false;
     }
     for (auto const& line : *recovered) spdlog::warn("vdir {}: {}", v.url, line);
+    if (box) box->start();  // pending events of earlier runs go out now
     spdlog::info("vdir {} -> {} (uploads {}, {} open sessions)", v.url, v.root,
                  v.upload_enabled ? "on" : "off", svc->open_sessions());
     router.add(std::move(svc));

@@ -130,12 +130,31 @@ void check_dir_mode(std::string const& key, settings::octal_mode mode, checker& 
   }
 }
 
+// Hooks (docs/hooks.md): one hook per directory, a program by absolute path (no shell),
+// a URL the webhook client accepts, one source of the key.
+void check_hooks(vdir_config const& v, std::string const& prefix, checker& c) {
+  if (!v.hook_command.empty() && !v.hook_url.empty()) {
+    c.fail(prefix + ".hook_url", "only one of hook_command and hook_url may be set");
+  }
+  if (!v.hook_command.empty() && v.hook_command.front() != '/') {
+    c.fail(prefix + ".hook_command", "must be an absolute path (no shell is involved)");
+  }
+  if (!v.hook_url.empty() && !v.hook_url.starts_with("http://") &&
+      !v.hook_url.starts_with("https://")) {
+    c.fail(prefix + ".hook_url", "must be an http:// or https:// URL");
+  }
+  if (!v.hook_secret.empty() && !v.hook_secret_file.empty()) {
+    c.fail(prefix + ".hook_secret_file", "only one of hook_secret and hook_secret_file may be set");
+  }
+}
+
 void check_vdir(vdir_config const& v, std::string const& prefix, checker& c) {
   if (auto why = url_problem(v.url); !why.empty()) c.fail(prefix + ".url", std::move(why));
   check_bounds(v, prefix, c);
   check_host_id(prefix + ".host_id", v.host_id, c);
   check_notification(v, prefix, c);
   check_dir_mode(prefix + ".dir_mode", v.dir_mode, c);
+  check_hooks(v, prefix, c);
 }
 
 void check_vdirs(std::vector<vdir_config> const& vdirs, checker& c) {

@@ -56,6 +56,7 @@ result<std::unique_ptr<outbox>> outbox::open(outbox_options options, std::shared
     box->enqueue_locked(*k, en);
     ++box->segments_[e.where.segment].live;
   }
+  box->live_.pending.store(box->entries_.size());
   if (!box->entries_.empty()) {
     box->log(log_level::info, "hooks: " + std::to_string(box->entries_.size()) +
                                   " events recorded before the restart are pending for " +
@@ -99,6 +100,8 @@ error_code outbox::record(event_message const& m) {
   ++segments_[e.where.segment].live;
   enqueue_locked(*k, e);
   ++counts_.recorded;
+  live_.recorded.fetch_add(1);
+  live_.pending.store(entries_.size());
   work_cv_.notify_one();
   return {};
 }
@@ -182,6 +185,7 @@ void outbox::worker() {
     e.state = entry_state::in_flight;
     ++segments_[e.where.segment].in_flight;
     ++in_flight_;
+    if (e.failures > 0) live_.retried.fetch_add(1);
     auto const where = e.where;
     lock.unlock();
 
@@ -220,6 +224,8 @@ void outbox::delivered_locked(event_key const& k) {
   entries_.erase(it);
   acks_unsynced_ = true;
   ++counts_.delivered;
+  live_.delivered.fetch_add(1);
+  live_.pending.store(entries_.size());
   if (failures_in_a_row_ > 0) {
     log(log_level::info, "hooks: " + target_->describe() + " accepts events again after " +
                              std::to_string(failures_in_a_row_) + " failed attempts; " +
@@ -238,6 +244,7 @@ void outbox::failed_locked(event_key const& k, hook_result const& r, std::string
   e.due = now + delay;
   enqueue_locked(k, e);
   ++counts_.failed_attempts;
+  live_.failed_attempts.fetch_add(1);
   ++failures_in_a_row_;
   probe_not_before_ = now + backoff_locked(failures_in_a_row_);
   if (failure_logged_ && now - last_failure_log_ < options_.failure_log_interval) {

@@ -27,6 +27,7 @@
 #include "hooks/outbox_journal.hpp"
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -75,6 +76,17 @@ struct outbox_counters {
   std::uint64_t failed_attempts = 0;  ///< attempts that did not deliver
 };
 
+/// The same counts as plain atomics, updated as they change, so that a metrics
+/// exporter reads them without the outbox's lock. `retried` counts attempts at events
+/// that had failed before.
+struct live_counters {
+  std::atomic<std::uint64_t> pending{0};
+  std::atomic<std::uint64_t> recorded{0};
+  std::atomic<std::uint64_t> delivered{0};
+  std::atomic<std::uint64_t> failed_attempts{0};
+  std::atomic<std::uint64_t> retried{0};
+};
+
 class outbox {
  public:
   /// Opens (or creates) the outbox in options.dir and loads every pending event;
@@ -107,6 +119,9 @@ class outbox {
   void stop();
 
   [[nodiscard]] outbox_counters counters() const;
+
+  /// The counters as atomics (valid as long as the outbox).
+  [[nodiscard]] live_counters const& live() const noexcept { return live_; }
 
   /// Waits until nothing is pending or `timeout` passed; true when nothing is.
   [[nodiscard]] bool wait_idle(std::chrono::milliseconds timeout);
@@ -172,6 +187,7 @@ class outbox {
   bool failure_logged_ = false;
   std::uint64_t failures_not_logged_ = 0;
   outbox_counters counts_;
+  live_counters live_;
   std::mt19937_64 random_;
   bool running_ = false;
   bool stopping_ = false;

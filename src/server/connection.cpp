@@ -368,6 +368,8 @@ class http_connection {
   net::awaitable<dispatched> dispatch_bits_post(incoming& in, resolved_request const& r,
                                                 request_log& log) {
     if (!r.post) co_return dispatched{service::error_ack(r.post.error())};
+    if (auto refused = co_await pre_create(in.head, *r.post))
+      co_return dispatched{std::move(*refused)};
     auto out = co_await route_bits_post(in.head, *r.post);
     if (!out.job) co_return dispatched{std::move(out.reply)};
     if (in.expect_continue && !co_await write_continue()) co_return dispatched{};
@@ -377,6 +379,20 @@ class http_connection {
       co_return dispatched{};
     }
     co_return dispatched{std::move(*streamed)};
+  }
+
+  /// Create-Session with a pre-create hook: the hook is called on the pre-create pool
+  /// while this connection waits. Empty when the session may be created; otherwise the
+  /// refusal to answer.
+  net::awaitable<std::optional<core::reply>> pre_create(core::request_head const& head,
+                                                        service::bits_post const& post) {
+    if (post.p.type != core::packet_type::create_session) co_return std::nullopt;
+    auto call = post.vdir->pre_create(post.destination, head.principal, head.remote);
+    if (!call) co_return std::nullopt;
+    auto decision =
+        co_await hooks::async_pre_create(env_.pre_create, std::move(call->hook),
+                                         std::move(call->event), call->failure, net::use_awaitable);
+    co_return post.vdir->hook_points().decided(decision);
   }
 
   /// Step "dispatch" of any other method (serve_other_method). A download is written

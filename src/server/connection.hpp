@@ -3,6 +3,7 @@
 // writes the response; repeated while the connection is kept alive.
 #pragma once
 
+#include "hooks/pre_create_pool.hpp"
 #include "server/connection_state.hpp"
 #include "server/forwarded.hpp"
 #include "server/route_table.hpp"
@@ -26,6 +27,7 @@ struct connection_env {
   boost::asio::any_io_executor workers;  ///< password checks and upload-reply calls
   boost::asio::any_io_executor disk;     ///< blocking storage work (creates, commits, syncs)
   trusted_proxies const& proxies;        ///< who may name the client (X-Forwarded-For)
+  hooks::pre_create_pool& pre_create;    ///< pre-create hook calls
 };
 
 /// Serves one connection until the peer closes, an error or timeout occurs, a reply

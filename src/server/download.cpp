@@ -125,7 +125,8 @@ bool range_applies(core::request_head const& head, std::string const& etag, std:
 template <class Stream>
 net::awaitable<bool> send_download(Stream& stream, core::request_head const& head,
                                    storage::readable_file const& file, bool keep_alive,
-                                   server_options const& opt, unsigned& status) {
+                                   server_options const& opt, extra_fields const& extra,
+                                   unsigned& status) {
   bool const with_body = head.method == "GET";
   auto const size = file.size();
   std::int64_t const mtime_s = file.mtime_ns() / 1'000'000'000;
@@ -135,6 +136,7 @@ net::awaitable<bool> send_download(Stream& stream, core::request_head const& hea
   res.set(http::field::accept_ranges, "bytes");
   res.set(http::field::etag, etag);
   res.set(http::field::last_modified, core::format_http_date(mtime_s));
+  for (auto const& [name, value] : extra) res.set(name, value);
   res.keep_alive(keep_alive);
 
   core::range_request rr;
@@ -199,9 +201,9 @@ net::awaitable<bool> send_download(Stream& stream, core::request_head const& hea
 
 template net::awaitable<bool> send_download(boost::beast::tcp_stream&, core::request_head const&,
                                             storage::readable_file const&, bool,
-                                            server_options const&, unsigned&);
+                                            server_options const&, extra_fields const&, unsigned&);
 template net::awaitable<bool> send_download(tls_stream&, core::request_head const&,
                                             storage::readable_file const&, bool,
-                                            server_options const&, unsigned&);
+                                            server_options const&, extra_fields const&, unsigned&);
 
 }  // namespace bits::server

@@ -10,15 +10,24 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace bits::server {
 
-/// Writes the response to a GET or HEAD for `file`. `status` receives the status sent.
+/// Header fields sent with every response to a download (Repr-Digest, Digest).
+using extra_fields = std::vector<std::pair<std::string, std::string>>;
+
+/// Writes the response to a GET or HEAD for `file`, with `extra` header fields.
+/// `status` receives the status sent.
 /// Returns false when the connection failed or must close (for example the file
 /// shrank below the promised length while it was being sent).
 /// Stream: beast::tcp_stream (bodies by sendfile) or tls_stream (read and encrypted).
 template <class Stream>
 boost::asio::awaitable<bool> send_download(Stream& stream, core::request_head const& head,
                                            storage::readable_file const& file, bool keep_alive,
-                                           server_options const& opt, unsigned& status);
+                                           server_options const& opt, extra_fields const& extra,
+                                           unsigned& status);
 
 }  // namespace bits::server

@@ -117,7 +117,8 @@ void http_server::accept(tcp::socket socket, bool tls) {
                            notify_,
                            workers_.get_executor(),
                            disk_.get_executor(),
-                           proxies_};
+                           proxies_,
+                           pre_create_};
   net::co_spawn(conn->lowest().get_executor(), serve_connection(conn, env),
                 [this, conn](std::exception_ptr e) {
                   if (e) {

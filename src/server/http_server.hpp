@@ -3,6 +3,7 @@
 // the maintenance timer; here the signals, the reload and the graceful stop.
 #pragma once
 
+#include "hooks/pre_create_pool.hpp"
 #include "server/connection.hpp"
 #include "server/connection_registry.hpp"
 #include "server/event_loops.hpp"
@@ -84,6 +85,9 @@ class http_server {
   boost::asio::thread_pool workers_{4};  ///< password checks, upload-reply calls
   boost::asio::thread_pool disk_;        ///< blocking storage work (options_.disk_threads)
   event_loops loops_;
+  /// Pre-create hook calls, on threads of their own (after loops_: it is destroyed
+  /// first, waiting for calls under way, which complete on the loops).
+  hooks::pre_create_pool pre_create_{hooks::pre_create_pool_options{}};
   tls_context_holder tls_;
   connection_registry connections_;  ///< after loops_: its sockets must go first
   listeners listeners_;

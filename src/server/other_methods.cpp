@@ -2,6 +2,7 @@
 #include "server/other_methods.hpp"
 
 #include "core/upload_path.hpp"
+#include "hooks/checksum_xattr.hpp"
 #include "server/connection_state.hpp"
 #include "server/download.hpp"
 
@@ -21,6 +22,17 @@ core::reply plain(unsigned status) {
 
 std::string allow_list(bool downloads) {
   return downloads ? "OPTIONS, BITS_POST, GET, HEAD" : "OPTIONS, BITS_POST";
+}
+
+/// Repr-Digest (RFC 9530) and Digest (RFC 3230) of a published file whose SHA-256 is in
+/// its checksum attribute (checksum_xattr), when it still matches the file.
+extra_fields digest_fields(service::upload_service const& vdir,
+                           storage::readable_file const& file) {
+  if (!vdir.policy().checksum_xattr || file.fd() < 0) return {};
+  auto const digest = hooks::read_checksum_xattr(file.fd());
+  if (!digest || !*digest) return {};
+  return {{"Repr-Digest", hooks::repr_digest_value(**digest)},
+          {"Digest", hooks::digest_value(**digest)}};
 }
 
 }  // namespace
@@ -45,7 +57,7 @@ net::awaitable<other_result> serve_other_method(Stream& stream, core::request_he
       if (!reply) co_return other_result{plain(404)};
       bool const keep = head.keep_alive && head.content_length.value_or(0) == 0 && !head.chunked;
       unsigned status = 200;
-      bool const ok = co_await send_download(stream, head, *reply, keep, opt, status);
+      bool const ok = co_await send_download(stream, head, *reply, keep, opt, {}, status);
       core::reply logged = plain(status);
       log.finish(logged);
       co_return other_result{std::move(logged), true, ok};
@@ -69,7 +81,8 @@ net::awaitable<other_result> serve_other_method(Stream& stream, core::request_he
 
   bool const keep_alive = head.keep_alive && head.content_length.value_or(0) == 0 && !head.chunked;
   unsigned status = 200;
-  bool const ok = co_await send_download(stream, head, *file, keep_alive, opt, status);
+  bool const ok = co_await send_download(stream, head, *file, keep_alive, opt,
+                                         digest_fields(*vdir, *file), status);
   core::reply logged = plain(status);
   log.finish(logged);
   co_return other_result{std::move(logged), true, ok};

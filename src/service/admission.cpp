@@ -46,6 +46,7 @@ bool evict(vdir_state& dir, core::session_id const& id, bool directory_limit, st
   // A complete upload stays published; its tombstone lets a late Close-Session succeed.
   bool const complete = s.record.state == storage::session_state::complete;
   if (dir.log) dir.log(eviction_line(dir, s, directory_limit, idle, complete));
+  dir.hook_points.ended(s, hooks::event_type::post_evict, now);
   dir.end_session(s, complete ? std::optional(tombstone::closed) : std::nullopt);
   session_counters::bump(dir.counters.evicted);
   return true;

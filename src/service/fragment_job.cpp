@@ -40,6 +40,7 @@ status fragment_job::write(std::span<std::byte const> bytes) {
   auto const offset = plan_.write_offset + (std::max(at, plan_.skip) - plan_.skip);
   if (auto ec = writer_->write_at(offset, bytes)) return ec;
   std::lock_guard lock(s.mu);
+  env_.hooks.received(s, offset, bytes);
   s.record.received = offset + bytes.size();
   if (!s.dirty && !unspooled()) {
     s.dirty = true;
@@ -56,6 +57,7 @@ core::reply fragment_job::finish() {
   rec.last_activity = env_.clock();
   auto const work = disk_work(s);
 
+  if (work != finish_work::none) env_.hooks.stamp(s);  // the digest, saved with the record
   if (work == finish_work::commit) {
     // The last byte is here: publish now, before the Ack (reference 6.3).
     auto const allow = env_.policy.allow_overwrites;
@@ -84,6 +86,13 @@ core::reply fragment_job::finish() {
     s.dirty = false;
     s.durable = rec.received;
   }
+  // Hooks: the post-commit event is recorded before this Ack (also by a resent last
+  // fragment, when recording failed the first time).
+  if (auto ec = env_.hooks.committed(s, env_.clock())) {
+    core::reply r = session_error(ec, id, rec.received);
+    release();
+    return r;
+  }
 
   core::reply r = core::make_ack();
   r.set(core::header::session_id, id.to_string());
@@ -107,7 +116,7 @@ fragment_job::finish_work fragment_job::disk_work(session const& s) const {
 bool fragment_job::finish_blocks() const {
   session& s = *lease_;
   std::lock_guard lock(s.mu);
-  return disk_work(s) != finish_work::none;
+  return disk_work(s) != finish_work::none || env_.hooks.commit_pending(s);
 }
 
 bool fragment_job::needs_notification() const {

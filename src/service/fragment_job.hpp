@@ -26,6 +26,7 @@ struct fragment_env {
   session_quotas& quotas;
   session_counters& counters;
   reply_tokens& replies;
+  upload_hooks& hooks;
 
   /// The upload of `s` is complete (caller holds s.mu): counted as committed, and
   /// evicted only after receiving sessions; with `left_spool` its spool bytes are free.

@@ -24,6 +24,7 @@ void maintenance::sync_session(session& s) {
   bool ok = writer && !(*writer)->sync();
   std::lock_guard lock(s.mu);
   if (ok && !s.gone && s.record.state == storage::session_state::receiving) {
+    dir_.hook_points.stamp(s);  // the digest so far, continued after a restart
     auto copy = s.record;
     copy.received = upto;
     ok = !dir_.store->save(copy, true);
@@ -59,6 +60,7 @@ void maintenance::expire(std::vector<std::shared_ptr<session>> const& sessions, 
     if (!lease) continue;
     std::lock_guard lock(s->mu);
     if (dir_.is_expired(*s, now)) {
+      dir_.hook_points.ended(*s, hooks::event_type::post_expire, now);
       dir_.end_session(*s, std::nullopt);
       session_counters::bump(dir_.counters.expired);
     }

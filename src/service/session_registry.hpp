@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/session_id.hpp"
+#include "hooks/sha256.hpp"
 #include "storage/upload_store.hpp"
 
 #include <atomic>
@@ -32,6 +33,10 @@ struct session {
   /// (upload_store::deferred_create), and for good when its whole file was committed
   /// without one (upload_store::open_whole).
   bool in_spool = true;
+  /// SHA-256 of the bytes [0, digest->size()) of the upload (upload_hooks); empty when
+  /// the directory computes none, or it is unknown until read back from the disk.
+  std::optional<hooks::sha256_stream> digest;
+  bool commit_recorded = false;  ///< the post-commit event is in the outbox
   std::atomic<bool> leased{false};
   /// When a request for it last began or ended (unix seconds). Written without `mu`;
   /// session_quotas reads it to find idle sessions.

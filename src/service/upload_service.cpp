@@ -85,7 +85,9 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   rec.principal = std::string(ctx.principal);
   rec.created = now;
   rec.last_activity = now;
+  rec.client_address = std::string(address_of(ctx.remote));
   auto s = std::make_shared<session>(std::move(rec));
+  dir_.hook_points.started(*s);
   s->active_at.store(now, std::memory_order_relaxed);
   if (auto refused = admit_session(dir_, *s, ctx.principal, ctx.remote, now)) {
     return std::move(*refused);
@@ -176,6 +178,7 @@ status_or<session_lease> upload_service::acquire(core::session_id const& id,
   auto const now = dir_.clock();
   if (dir_.is_expired(s, now)) {
     // Expired between two cleanups: behave exactly as if the cleanup had run.
+    dir_.hook_points.ended(s, hooks::event_type::post_expire, now);
     dir_.end_session(s, std::nullopt);
     session_counters::bump(dir_.counters.expired);
     return error::session_not_found;
@@ -276,8 +279,8 @@ status_or<std::unique_ptr<storage::data_writer>> upload_service::first_bytes(
 }
 
 fragment_env upload_service::job_env() {
-  return {dir_.policy, *dir_.store,   dir_.clock,  dir_.strict_sync(),
-          dir_.quotas, dir_.counters, dir_.replies};
+  return {dir_.policy, *dir_.store,   dir_.clock,   dir_.strict_sync(),
+          dir_.quotas, dir_.counters, dir_.replies, dir_.hook_points};
 }
 
 // Close-Session (reference 3.4, 6.2): the file was committed when its last byte
@@ -310,7 +313,12 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
     if (auto ec = dir_.store->commit(rec, dir_.policy.allow_overwrites)) {
       return answer(session_error(ec, id, rec.received));
     }
+    s.record.state = storage::session_state::complete;
     session_counters::bump(dir_.counters.committed);
+  }
+  // Hooks: the post-commit event of an empty upload, before this Ack.
+  if (auto ec = dir_.hook_points.committed(s, dir_.clock())) {
+    return answer(session_error(ec, id, rec.received));
   }
   dir_.end_session(s, tombstone::closed);
   return answer(session_ack(id));
@@ -328,6 +336,7 @@ outcome upload_service::handle_cancel(packet const& p, request_context const& ct
   }
   session& s = **lease;
   std::lock_guard lock(s.mu);
+  dir_.hook_points.ended(s, hooks::event_type::post_cancel, dir_.clock());
   dir_.end_session(s, tombstone::cancelled);
   session_counters::bump(dir_.counters.cancelled);
   return answer(session_ack(id));

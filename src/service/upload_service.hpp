@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/message.hpp"
+#include "core/upload_path.hpp"
 #include "service/acks.hpp"
 #include "service/fragment_job.hpp"
 #include "service/maintenance.hpp"
@@ -69,6 +70,18 @@ class upload_service {
   /// Opens the reply of the upload-reply session whose reply URL carries `token`.
   /// Errors: session_not_found once the session is closed, cancelled or expired.
   [[nodiscard]] status_or<storage::readable_file> open_reply(std::string_view token);
+
+  /// Create-Session: the pre-create hook call to make before handle(), or empty without
+  /// a hook (the server runs it off its network threads, then upload_hooks::decided).
+  [[nodiscard]] std::optional<pre_create_call> pre_create(
+      std::vector<std::string> const& destination, std::string_view principal,
+      std::string_view remote) const {
+    return dir_.hook_points.pre_create(core::join_segments(destination), principal, remote,
+                                       dir_.clock());
+  }
+
+  /// The directory's hooks: set at start-up (set), counters for metrics.
+  [[nodiscard]] upload_hooks& hook_points() noexcept { return dir_.hook_points; }
 
   /// Where eviction lines go (info level). Set at start-up, before serving.
   void set_log(log_fn log) { dir_.log = std::move(log); }

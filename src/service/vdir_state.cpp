@@ -15,6 +15,7 @@ vdir_state::vdir_state(vdir_policy policy_in, service_options options_in,
 void vdir_state::adopt(storage::session_record rec, std::int64_t active_at) {
   auto s = std::make_shared<session>(std::move(rec));
   s->durable = s->record.received;
+  hook_points.recovered(*s);
   s->active_at.store(active_at, std::memory_order_relaxed);
   replies.add(s->record);
   // The client address of an anonymous session is not recorded: it counts for the

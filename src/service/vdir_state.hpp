@@ -7,6 +7,7 @@
 #include "service/session_counters.hpp"
 #include "service/session_quotas.hpp"
 #include "service/session_registry.hpp"
+#include "service/upload_hooks.hpp"
 #include "service/vdir_policy.hpp"
 #include "storage/upload_store.hpp"
 
@@ -31,7 +32,7 @@ struct vdir_state {
 
   /// Registers a session found in the store (at start-up, or loaded on demand from a
   /// store shared by several nodes), counted against the limits whatever they say and
-  /// active at `active_at`.
+  /// active at `active_at`; its digest is continued (upload_hooks::recovered).
   void adopt(storage::session_record rec, std::int64_t active_at);
 
   /// Ends a session (caller holds s.mu): records how it ended (`how`; none for expiry
@@ -53,6 +54,7 @@ struct vdir_state {
   session_quotas quotas;
   session_counters counters;
   reply_tokens replies;
+  upload_hooks hook_points{policy, *store};
   log_fn log;  ///< set at start-up, before serving; may be empty
 };
 

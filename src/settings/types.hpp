@@ -33,6 +33,9 @@ enum class log_format { text, json };
 /// [server] tls_min_version: the oldest TLS protocol version accepted.
 enum class tls_version { v1_0, v1_1, v1_2, v1_3 };
 
+/// [[vdir]] hook_failure: what a pre-create hook that gives no answer means.
+enum class hook_failure { refuse, allow };
+
 /// The configuration names of an enumeration's values, indexed by the value (the
 /// enumerators above are 0, 1, 2, ... in order). One specialisation per enumeration.
 template <class E>
@@ -67,6 +70,11 @@ struct choices<log_format> {
 template <>
 struct choices<tls_version> {
   static constexpr std::array<std::string_view, 4> names{"1.0", "1.1", "1.2", "1.3"};
+};
+
+template <>
+struct choices<hook_failure> {
+  static constexpr std::array<std::string_view, 2> names{"refuse", "allow"};
 };
 
 /// An enumeration that settings can hold.

@@ -42,6 +42,7 @@ status_or<recovery_report> fs_store::recover() {
   std::vector<std::string> names;
   if (auto ec = list_names(spool_.get(), names)) return ec;
   std::erase(names, std::string{tombstone_dir_name});
+  std::erase(names, std::string{spool_hooks_dir});
   // The spool's entries are few, the tombstones may be millions: look these up in those.
   ended_set entries;
   for (auto const& name : names) {

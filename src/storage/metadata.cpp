@@ -122,6 +122,9 @@ std::string encode_metadata(stored_metadata const& meta) {
   j["last_activity"] = r.last_activity;
   j["reply_token"] = r.reply_token;
   j["reply_url"] = percent_encode(r.reply_url);
+  // Optional fields: older spools have none (hooks).
+  if (!r.sha256_state.empty()) j["sha256_state"] = percent_encode(r.sha256_state);
+  if (!r.client_address.empty()) j["client_address"] = percent_encode(r.client_address);
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -140,6 +143,13 @@ std::optional<stored_metadata> decode_metadata(std::string_view text) {
       read_signed(j, "created", r.created) && read_signed(j, "last_activity", r.last_activity) &&
       read_string(j, "reply_token", r.reply_token) && read_encoded(j, "reply_url", r.reply_url);
   if (!ok) return std::nullopt;
+  // Optional: a damaged value is dropped (the digest is then computed again from disk).
+  if (j.contains("sha256_state") && !read_encoded(j, "sha256_state", r.sha256_state)) {
+    r.sha256_state.clear();
+  }
+  if (j.contains("client_address") && !read_encoded(j, "client_address", r.client_address)) {
+    r.client_address.clear();
+  }
   return meta;
 }
 

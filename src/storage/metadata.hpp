@@ -23,7 +23,8 @@ struct stored_metadata {
 
 /// JSON text with the fields version, id (wire form), destination, principal, total
 /// (null or number), received, durable, boot_id, state ("receiving" / "complete"),
-/// created, last_activity, reply_token, reply_url. destination and principal are percent-encoded
+/// created, last_activity, reply_token, reply_url, and when set sha256_state and
+/// client_address. destination and principal are percent-encoded
 /// (bytes outside printable ASCII, and '%') so that names which are not UTF-8 survive JSON
 /// unchanged. Never throws except on allocation failure.
 [[nodiscard]] std::string encode_metadata(stored_metadata const& meta);

@@ -36,6 +36,10 @@ struct session_record {
   std::int64_t last_activity = 0;  ///< unix seconds; drives the inactivity timeout
   std::string reply_token;         ///< upload-reply: names the reply URL; empty until notified
   std::string reply_url;           ///< upload-reply: the application's static reply URL, if any
+  /// SHA-256 of the bytes received so far, as hooks::sha256_stream::save() wrote it (it
+  /// may cover fewer bytes than `received`); "" = not computed.
+  std::string sha256_state;
+  std::string client_address;  ///< address of the client that created it; "" = unknown
 };
 
 /// The files of a session that a server application sees (upload-reply, reference 7).
@@ -276,6 +280,10 @@ class upload_store {
   /// their removal), are removed and listed in `discarded`.
   [[nodiscard]] virtual status_or<recovery_report> recover() = 0;
 };
+
+/// The folder of a spool that holds the hooks' outbox (src/hooks/outbox.hpp): not a
+/// session; recover() leaves it alone.
+inline constexpr char const* spool_hooks_dir = "hooks";
 
 /// How the filesystem store treats the folders of a destination.
 struct fs_store_options {

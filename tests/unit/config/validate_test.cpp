@@ -224,6 +224,27 @@ INSTANTIATE_TEST_SUITE_P(
                     c.vdirs[0].notification_url = "handler";
                   },
                   {}},
+        rule_case{"HookCommandRelative",
+                  [](auto& c) { c.vdirs[0].hook_command = "bin/on-upload"; },
+                  {"c.toml: vdir[1].hook_command: must be an absolute path (no shell is "
+                   "involved)"}},
+        rule_case{"HookCommandAndUrl",
+                  [](auto& c) {
+                    c.vdirs[0].hook_command = "/usr/local/bin/on-upload";
+                    c.vdirs[0].hook_url = "http://127.0.0.1:9000/hook";
+                  },
+                  {"c.toml: vdir[1].hook_url: only one of hook_command and hook_url may be set"}},
+        rule_case{"HookUrlNotHttp",
+                  [](auto& c) { c.vdirs[0].hook_url = "ftp://example.net/hook"; },
+                  {"c.toml: vdir[1].hook_url: must be an http:// or https:// URL"}},
+        rule_case{"HookTwoSecrets",
+                  [](auto& c) {
+                    c.vdirs[0].hook_url = "https://example.net/hook";
+                    c.vdirs[0].hook_secret = "k";
+                    c.vdirs[0].hook_secret_file = "/etc/openbits/hook.key";
+                  },
+                  {"c.toml: vdir[1].hook_secret_file: only one of hook_secret and "
+                   "hook_secret_file may be set"}},
         rule_case{"EmptyUrl",
                   [](auto& c) { c.vdirs[0].url.clear(); },
                   {"c.toml: vdir[1].url: must start with '/'"}},

@@ -61,6 +61,23 @@ TEST(Metadata, RoundTripsUnknownTotalAndCompleteState) {
   expect_same(m, *back);
 }
 
+TEST(Metadata, DigestStateAndClientAddressAreOptional) {
+  auto m = sample();
+  auto const without = encode_metadata(m);
+  EXPECT_EQ(without.find("sha256_state"), std::string::npos) << without;
+  auto back = decode_metadata(without);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->record.sha256_state, "");
+  EXPECT_EQ(back->record.client_address, "");
+
+  m.record.sha256_state = "sha256-v1:3:0123abcd:616263";
+  m.record.client_address = "2001:db8::7";
+  back = decode_metadata(encode_metadata(m));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->record.sha256_state, m.record.sha256_state);
+  EXPECT_EQ(back->record.client_address, m.record.client_address);
+}
+
 TEST(Metadata, NamesThatAreNotUtf8SurviveAndTheFileIsAscii) {
   auto m = sample();
   m.record.destination = std::string{"a\xff\xfe%41\x01/\xc3\xa9.bin"};
