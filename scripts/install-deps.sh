@@ -22,6 +22,8 @@ packages=(
   gss-ntlmssp                 # NTLM as a GSSAPI mechanism
   krb5-kdc krb5-admin-server krb5-user faketime  # a real KDC for the tests (scripts/krb5-realm.sh)
   debhelper dpkg-dev lintian  # make deb, scripts/test-package.sh
+  prometheus-cpp-dev          # /metrics of the admin listener
+  chromium                    # the /status page test and scripts/status-screenshot.sh (headless)
 )
 
 missing=()

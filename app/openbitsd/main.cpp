@@ -136,9 +136,20 @@ int main(int argc, char** argv) {
   service::router router;
   server::authenticators authn;
   if (!build_router(cfg, router, authn)) return 1;
+  server::server_options options{cfg.server, port_file, cfg.admin, nullptr};
+  if (cfg.admin.auth == settings::auth_kind::basic) {
+    std::vector<std::string> problems;
+    auto table = auth::load_htpasswd(cfg.admin.htpasswd, problems);
+    for (auto const& p : problems) spdlog::error("admin: {}", p);
+    if (!table) {
+      spdlog::error("admin: htpasswd {}: {}", cfg.admin.htpasswd, table.error().message());
+      return 1;
+    }
+    options.admin_auth =
+        std::make_shared<server::basic_authentication>(std::move(*table), cfg.admin.realm);
+  }
   notify::global_init();
-  server::http_server srv(server::server_options{cfg.server, port_file}, router, authn,
-                          notify::call_application);
+  server::http_server srv(std::move(options), router, authn, notify::call_application);
   // SIGHUP reloads the TLS certificate and the htpasswd files (in the server).
   if (auto listening = srv.listen(); !listening) {
     spdlog::error("{}", listening.error().message());

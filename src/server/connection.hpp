@@ -4,6 +4,7 @@
 #pragma once
 
 #include "server/connection_state.hpp"
+#include "server/request_log.hpp"
 #include "server/route_table.hpp"
 #include "server/server_options.hpp"
 #include "service/notification.hpp"
@@ -24,6 +25,7 @@ struct connection_env {
   service::notify_fn const& notify;      ///< upload-reply calls (blocking)
   boost::asio::any_io_executor workers;  ///< password checks and upload-reply calls
   boost::asio::any_io_executor disk;     ///< blocking storage work (creates, commits, syncs)
+  request_observers const& observers;    ///< metrics and the status page's errors
 };
 
 /// Serves one connection until the peer closes, an error or timeout occurs, a reply

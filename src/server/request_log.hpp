@@ -1,9 +1,12 @@
 // One access-log line per request, at info: remote address, method, target, packet
 // type, session (short form; the full id only at debug), status, BITS error code and
-// the cause of a failure (core::reply::cause), bytes, duration.
+// the cause of a failure (core::reply::cause), bytes, duration; and the request counted
+// in the metrics and, when it failed, in the status page's errors.
 #pragma once
 
 #include "core/message.hpp"
+#include "server/activity.hpp"
+#include "server/metrics.hpp"
 
 #include <boost/beast/core/string.hpp>
 
@@ -15,12 +18,22 @@
 
 namespace bits::server {
 
+/// Where each request is also counted: the metrics, and the recent errors of the
+/// status page. Owned by the server.
+struct request_observers {
+  server_metrics& metrics;
+  activity& recent;
+};
+
 class request_log {
  public:
-  /// `remote` must outlive the log (it is the connection's).
-  explicit request_log(std::string_view remote) : remote_(remote) {}
+  /// `remote` must outlive the log (it is the connection's); so must `observers`, which
+  /// count the request too (null: only the log line).
+  explicit request_log(std::string_view remote, request_observers const* observers = nullptr)
+      : remote_(remote), observers_(observers) {}
 
   void start(boost::beast::string_view method, boost::beast::string_view target);
+  /// Also the request's packet type for the metrics, whatever the log level.
   void packet(std::optional<std::string_view> type);
   void bytes_in(std::uint64_t n) noexcept { bytes_ = n; }
   void malformed(std::string_view why) { note_ = why; }
@@ -33,7 +46,11 @@ class request_log {
   /// False when info lines are off: then nothing is formatted at all.
   [[nodiscard]] static bool enabled() noexcept;
 
+  void observe(core::reply const& reply);
+
   std::string_view remote_;
+  request_observers const* observers_;
+  packet_kind kind_ = packet_kind::none;
   std::string method_ = "-";
   std::string target_ = "-";
   std::string packet_ = "-";
