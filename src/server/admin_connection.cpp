@@ -21,8 +21,7 @@ namespace {
 
 constexpr auto no_throw = net::as_tuple(net::use_awaitable);
 
-http::response<http::string_body> to_string_response(admin_page page, bool head,
-                                                     bool keep_alive) {
+http::response<http::string_body> to_string_response(admin_page page, bool head, bool keep_alive) {
   http::response<http::string_body> res{static_cast<http::status>(page.status), 11};
   res.set(http::field::content_type, page.content_type);
   res.set(http::field::cache_control, "no-store");
@@ -93,7 +92,8 @@ net::awaitable<void> admin_loop(std::shared_ptr<connection_state> conn, Stream& 
           page = env.site.serve(target);
         } else {
           auto& site = env.site;
-          page = co_await run_blocking(env.workers, [&site, &target] { return site.serve(target); });
+          page =
+              co_await run_blocking(env.workers, [&site, &target] { return site.serve(target); });
         }
       }
     }
@@ -119,8 +119,7 @@ net::awaitable<void> admin_loop(std::shared_ptr<connection_state> conn, Stream& 
 
 }  // namespace
 
-net::awaitable<void> serve_admin_connection(std::shared_ptr<connection_state> conn,
-                                            admin_env env) {
+net::awaitable<void> serve_admin_connection(std::shared_ptr<connection_state> conn, admin_env env) {
   if (!conn->tls) {
     co_await admin_loop(conn, *conn->plain, env);
     co_return;

@@ -27,8 +27,7 @@ std::string_view path_of(std::string_view target) noexcept {
 }
 
 double steady_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 ClientMetric value_metric(MetricType type, double value, std::string const& vdir = {}) {
@@ -127,10 +126,9 @@ admin_page admin_site::metrics() {
       return opt(static_cast<double>(v.vdir->counters().*member));
     }));
   };
-  families.push_back(per_vdir("openbits_sessions_open", "Open upload sessions",
-                              MetricType::Gauge, vdirs_, [](auto& v) {
-                                return opt(static_cast<double>(v.vdir->open_sessions()));
-                              }));
+  families.push_back(
+      per_vdir("openbits_sessions_open", "Open upload sessions", MetricType::Gauge, vdirs_,
+               [](auto& v) { return opt(static_cast<double>(v.vdir->open_sessions())); }));
   using service::session_counts;
   counted("openbits_sessions_created_total", "Sessions created (Create-Session answered 200)",
           &session_counts::created);
@@ -143,10 +141,9 @@ admin_page admin_site::metrics() {
   counted("openbits_sessions_evicted_total", "Idle sessions evicted to admit a new one",
           &session_counts::evicted);
   std::size_t i = 0;
-  families.push_back(per_vdir("openbits_spool_bytes", "Bytes held by open sessions in the spool",
-                              MetricType::Gauge, vdirs_, [&](auto&) {
-                                return opt(static_cast<double>(spool_bytes(views[i++])));
-                              }));
+  families.push_back(per_vdir(
+      "openbits_spool_bytes", "Bytes held by open sessions in the spool", MetricType::Gauge, vdirs_,
+      [&](auto&) { return opt(static_cast<double>(spool_bytes(views[i++]))); }));
   families.push_back(per_vdir("openbits_free_disk_bytes",
                               "Bytes free on the spool's filesystem (for unprivileged writers)",
                               MetricType::Gauge, vdirs_, [](auto& v) -> opt {

@@ -29,7 +29,8 @@ std::uint64_t pack(packet_kind packet, unsigned status, std::uint32_t code) noex
 }
 
 std::uint32_t parse_code(std::string_view text) noexcept {
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+    text.remove_prefix(2);
   std::uint32_t value = 0;
   auto const [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
   return ec == std::errc{} && end == text.data() + text.size() ? value : 0;
@@ -59,8 +60,7 @@ prometheus::ClientMetric latency_histogram::collect(
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     cumulative += counts_[i].load(std::memory_order_relaxed);
-    double const bound =
-        i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity();
+    double const bound = i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity();
     m.histogram.bucket.push_back({cumulative, bound});
   }
   m.histogram.sample_count = cumulative;

@@ -26,9 +26,8 @@ namespace bits::server {
 /// atomic adds.
 class latency_histogram {
  public:
-  static constexpr std::array<double, 16> bounds{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                 0.05,   0.1,   0.25,   0.5,   1,     2.5,
-                                                 5,      10,    30,     60};
+  static constexpr std::array<double, 16> bounds{
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
   void observe(std::chrono::nanoseconds took) noexcept;
 

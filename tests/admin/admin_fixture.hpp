@@ -27,8 +27,7 @@ class admin_test : public daemon_test {
 
   /// Uploads `data` to `url` in fragments of `fragment` bytes and closes the session.
   [[nodiscard]] ::testing::AssertionResult upload_file(std::string const& url,
-                                                       std::string_view data,
-                                                       std::size_t fragment);
+                                                       std::string_view data, std::size_t fragment);
 };
 
 /// The value of the sample `name{labels}` in a Prometheus text exposition: the line

@@ -33,9 +33,8 @@ TEST_F(admin_test, MetricsCountKnownUploads) {
   // One session left open with 50 bytes in it.
   auto const open_id = client.create_session("/up/open.bin");
   ASSERT_FALSE(open_id.empty());
-  ASSERT_TRUE(is_fragment_ack(client.send_fragment("/up/open.bin", open_id, 0, 49, 100,
-                                                   std::string(50, 'c')),
-                              50));
+  ASSERT_TRUE(is_fragment_ack(
+      client.send_fragment("/up/open.bin", open_id, 0, 49, 100, std::string(50, 'c')), 50));
 
   auto const r = admin_get("/metrics");
   ASSERT_EQ(r.status, 200) << r;
@@ -43,9 +42,9 @@ TEST_F(admin_test, MetricsCountKnownUploads) {
   auto const& m = r.body;
   auto const requests = [&](std::string const& packet, std::string const& status,
                             std::string const& error) {
-    return sample(m, "openbits_requests_total",
-                  {"packet=\"" + packet + "\"", "status=\"" + status + "\"",
-                   "error_code=\"" + error + "\""});
+    return sample(
+        m, "openbits_requests_total",
+        {"packet=\"" + packet + "\"", "status=\"" + status + "\"", "error_code=\"" + error + "\""});
   };
   EXPECT_EQ(requests("Create-Session", "200", ""), 3.0) << m;
   EXPECT_EQ(requests("Fragment", "200", ""), 5.0) << m;
@@ -110,15 +109,15 @@ TEST_F(admin_test, StatusJsonShowsOpenSessionsCommitsAndErrors) {
   ASSERT_TRUE(start_config(admin_options()));
   ASSERT_TRUE(upload_file("/up/done.bin", std::string(3000, 'd'), 1000));
   auto client = connect();
-  auto const id = client.create_session("/up/dir%20x/partial.bin");
+  auto const id = client.create_session("/up/partial%20x.bin");
   ASSERT_FALSE(id.empty());
   ASSERT_TRUE(is_fragment_ack(
-      client.send_fragment("/up/dir%20x/partial.bin", id, 0, 399, 1000, std::string(400, 'p')),
-      400));
-  auto const refused = client.bits_post("/up/bad.bin", "Fragment",
-                                        {{"BITS-Session-Id", "{00000000-0000-0000-0000-00000000000F}"},
-                                         {"Content-Range", content_range(0, 0, 1)}},
-                                        "x");
+      client.send_fragment("/up/partial%20x.bin", id, 0, 399, 1000, std::string(400, 'p')), 400));
+  auto const refused =
+      client.bits_post("/up/bad.bin", "Fragment",
+                       {{"BITS-Session-Id", "{00000000-0000-0000-0000-00000000000F}"},
+                        {"Content-Range", content_range(0, 0, 1)}},
+                       "x");
   ASSERT_GE(refused.status, 400) << refused;
 
   auto const r = admin_get("/status.json");
@@ -132,7 +131,7 @@ TEST_F(admin_test, StatusJsonShowsOpenSessionsCommitsAndErrors) {
   EXPECT_EQ(up["counters"]["committed"], 1);
   ASSERT_EQ(up["sessions"].size(), 1u) << j.dump(2);
   auto const& s = up["sessions"][0];
-  EXPECT_EQ(s["destination"], "dir x/partial.bin");
+  EXPECT_EQ(s["destination"], "partial x.bin");
   EXPECT_EQ(s["received"], 400);
   EXPECT_EQ(s["total"], 1000);
   EXPECT_TRUE(s["who"].get<std::string>().starts_with("127.0.0.1:")) << s;
@@ -160,7 +159,8 @@ TEST_F(admin_test, StatusJsonShowsOpenSessionsCommitsAndErrors) {
 TEST_F(admin_test, StatusJsonShowsTheBusiestSessionsAndCountsTheRest) {
   ASSERT_TRUE(start_config(admin_options({{"status_sessions", 2}})));
   auto client = connect();
-  for (int i = 0; i < 5; ++i) ASSERT_FALSE(client.create_session("/up/f" + std::to_string(i)).empty());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_FALSE(client.create_session("/up/f" + std::to_string(i)).empty());
   auto const j = json::parse(admin_get("/status.json").body);
   EXPECT_EQ(j["vdirs"][0]["open"], 5);
   EXPECT_EQ(j["vdirs"][0]["shown"], 2);
@@ -170,9 +170,8 @@ TEST_F(admin_test, StatusJsonShowsTheBusiestSessionsAndCountsTheRest) {
 TEST_F(admin_test, BasicAuthGuardsEveryAdminPage) {
   auto const users = tmp() / "admins.htpasswd";
   ASSERT_TRUE(write_file(users, htpasswd_line("ops", "s3cret") + "\n"));
-  ASSERT_TRUE(start_config(admin_options({{"auth", "basic"},
-                                          {"htpasswd", users},
-                                          {"allow_basic_over_http", true}})));
+  ASSERT_TRUE(start_config(
+      admin_options({{"auth", "basic"}, {"htpasswd", users}, {"allow_basic_over_http", true}})));
   for (auto const* target : {"/metrics", "/status.json", "/status", "/readyz"}) {
     auto const anonymous = admin_get(target);
     EXPECT_EQ(anonymous.status, 401) << target << anonymous;

@@ -14,11 +14,11 @@ constexpr char const* chromium = "/usr/bin/chromium";
 
 /// The DOM of `url` after its scripts ran for up to `budget_ms` of virtual time.
 run_result dump_dom(std::string const& url, std::filesystem::path const& profile) {
-  return run_to_exit(chromium,
-                     {"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                      "--user-data-dir=" + profile.string(), "--virtual-time-budget=4000",
-                      "--dump-dom", url},
-                     std::chrono::seconds(60));
+  return run_to_exit(
+      chromium,
+      {"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+       "--user-data-dir=" + profile.string(), "--virtual-time-budget=4000", "--dump-dom", url},
+      std::chrono::seconds(60));
 }
 
 TEST_F(admin_test, StatusPageInHeadlessChromiumShowsSessionsCommitsAndErrors) {
@@ -33,7 +33,8 @@ TEST_F(admin_test, StatusPageInHeadlessChromiumShowsSessionsCommitsAndErrors) {
   ASSERT_FALSE(id.empty());
   ASSERT_TRUE(is_fragment_ack(
       client.send_fragment("/up/half-done.iso", id, 0, 499, 1000, std::string(500, 'h')), 500));
-  auto const refused = client.close_session("/up/none.bin", "{00000000-0000-0000-0000-0000000000AA}");
+  auto const refused =
+      client.close_session("/up/none.bin", "{00000000-0000-0000-0000-0000000000AA}");
   ASSERT_GE(refused.status, 400);
 
   auto const url = "http://127.0.0.1:" + std::to_string(admin_port()) + "/status";
