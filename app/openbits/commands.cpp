@@ -11,11 +11,15 @@
 #include "client/upload_job.hpp"
 #include "console.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <utility>
 
 namespace openbits_cli {
 namespace {
@@ -65,12 +69,24 @@ std::optional<setup> make_setup(common_settings const& c) {
     s.http.max_send_speed = *rate;
     s.http.max_recv_speed = *rate;
   }
-  if (c.auth != "basic" && c.auth != "any") {
-    usage_error("--auth must be basic or any");
+  using bits::net::auth_mode;
+  static constexpr std::pair<std::string_view, auth_mode> modes[] = {
+      {"basic", auth_mode::basic},
+      {"any", auth_mode::any},
+      {"negotiate", auth_mode::negotiate},
+      {"ntlm", auth_mode::ntlm}};
+  auto const mode = std::find_if(std::begin(modes), std::end(modes),
+                                 [&](auto const& m) { return m.first == c.auth; });
+  if (mode == std::end(modes)) {
+    usage_error("--auth must be basic, any, negotiate or ntlm");
+    return std::nullopt;
+  }
+  if (mode->second == auth_mode::ntlm && c.user.empty()) {
+    usage_error("--auth ntlm needs --user 'DOMAIN\\user:password'");
     return std::nullopt;
   }
   s.http.credentials = c.user;
-  s.http.auth = c.auth == "any" ? bits::net::auth_mode::any : bits::net::auth_mode::basic;
+  s.http.auth = mode->second;
   s.http.ca_file = c.cacert;
   s.http.insecure = c.insecure;
   s.http.proxy = c.proxy;

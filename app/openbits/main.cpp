@@ -44,7 +44,9 @@ void add_common(CLI::App* cmd, common_settings& c, bool with_state) {
   cmd->add_option("--auth", c.auth,
                   "basic: send Basic credentials up front; any: answer the server's challenge "
                   "with the best scheme it offers (Negotiate, NTLM, Digest, Basic); any "
-                  "without --user: Negotiate with the Kerberos ticket from kinit")
+                  "without --user: Negotiate with the Kerberos ticket from kinit; negotiate: "
+                  "Negotiate only (Kerberos ticket cache, or gss-ntlmssp's NTLM credentials); "
+                  "ntlm: NTLM only, with --user 'DOMAIN\\user:password'")
       ->capture_default_str();
   cmd->add_option("--cacert", c.cacert, "Trust the CA certificates in this PEM file");
   cmd->add_flag("-k,--insecure", c.insecure, "Do not verify the server's TLS certificate");

@@ -1,10 +1,9 @@
 // openbitsd: the BITS Upload Protocol server. argv -> config -> objects -> run -> exit code.
-#include "auth/htpasswd.hpp"
 #include "config/load.hpp"
 #include "config/reference.hpp"
 #include "notify/notify_client.hpp"
-#include "server/basic_authentication.hpp"
 #include "server/http_server.hpp"
+#include "server/vdir_authentication.hpp"
 #include "service/router.hpp"
 #include "storage/upload_store.hpp"
 
@@ -22,10 +21,30 @@ namespace {
 
 using namespace bits;
 
+/// Logs what make_vdir_authentication said about directory `url`; false on errors.
+bool report(std::string const& url, server::vdir_authentication const& made) {
+  for (auto const& e : made.errors) spdlog::error("vdir {}: {}", url, e);
+  for (auto const& w : made.warnings) spdlog::warn("vdir {}: {}", url, w);
+  for (auto const& n : made.notes) spdlog::info("vdir {}: {}", url, n);
+  return made.ok();
+}
+
+/// Checks the file, then what only reading the files it names can tell: htpasswd
+/// files, keytabs, NTLM user files, allow lists.
 int check_config(std::string const& file) {
   auto const loaded = config::load_config_file(file);
   for (auto const& p : loaded.problems) std::cerr << p.to_string() << '\n';
   if (!loaded.ok()) return 1;
+  bool ok = true;
+  for (std::size_t i = 0; i < loaded.config.vdirs.size(); ++i) {
+    auto const& v = loaded.config.vdirs[i];
+    auto const made = server::make_vdir_authentication(v);
+    auto const where = file + ": vdir[" + std::to_string(i + 1) + "] (" + v.url + "): ";
+    for (auto const& e : made.errors) std::cerr << where << e << '\n';
+    for (auto const& w : made.warnings) std::cerr << where << "warning: " << w << '\n';
+    ok = ok && made.ok();
+  }
+  if (!ok) return 1;
   std::cout << file << ": configuration OK\n";
   return 0;
 }
@@ -54,7 +73,7 @@ config::load_result build_config(std::string const& file, std::vector<std::strin
 }
 
 /// Opens every virtual directory's store and recovers its sessions; the directories
-/// with auth = "basic" get their authentication policy in `authn`.
+/// with an auth scheme get their authentication policy in `authn`.
 bool build_router(config::daemon_config const& cfg, service::router& router,
                   server::authenticators& authn) {
   auto const opts = service::service_options::from(cfg.server);
@@ -71,16 +90,9 @@ bool build_router(config::daemon_config const& cfg, service::router& router,
     auto svc = std::make_unique<service::upload_service>(
         v, opts, std::move(*store), [] { return static_cast<std::int64_t>(std::time(nullptr)); });
     svc->set_log([](std::string const& line) { spdlog::info("{}", line); });
-    if (v.auth == settings::auth_kind::basic) {
-      std::vector<std::string> problems;
-      auto table = auth::load_htpasswd(v.htpasswd, problems);
-      for (auto const& p : problems) spdlog::error("vdir {}: {}", v.url, p);
-      if (!table) {
-        spdlog::error("vdir {}: htpasswd {}: {}", v.url, v.htpasswd, table.error().message());
-        return false;
-      }
-      authn[v.url] = std::make_shared<server::basic_authentication>(std::move(*table), v.realm);
-    }
+    auto made = server::make_vdir_authentication(v);
+    if (!report(v.url, made)) return false;
+    if (made.auth) authn[v.url] = std::move(made.auth);
     auto recovered = svc->recover();
     if (!recovered) {
       spdlog::error("vdir {}: cannot recover sessions: {}", v.url, recovered.error().message());

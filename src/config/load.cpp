@@ -51,6 +51,9 @@ class collector {
     add(line_of(node), std::move(key), std::move(message));
   }
 
+  /// True when a problem was reported for exactly `key`.
+  [[nodiscard]] bool failed(std::string const& key) const { return failed_.contains(key); }
+
   void add(line_number line, std::string key, std::string message) {
     failed_.insert(key);
     auto where = line == 0 ? file_ : file_ + ":" + std::to_string(line);
@@ -209,6 +212,52 @@ void read_value(settings::listen_list& out, toml::node const& node, std::string 
       all_parsed = false;
     } else if (auto const why = parse_endpoint(text->get(), values[i]); !why.empty()) {
       c.fail(element_key, element, std::string(why) + " (\"" + text->get() + "\")");
+      all_parsed = false;
+    }
+  }
+  if (all_parsed) out = std::move(values);
+}
+
+// A single name, or an array of names; all or nothing, as above. Repeated names and
+// "none" among others are validate()'s question.
+void read_value(settings::auth_list& out, toml::node const& node, std::string const& key,
+                collector& c) {
+  if (node.as_string() != nullptr) {
+    settings::auth_kind kind = settings::auth_kind::none;
+    read_value(kind, node, key, c);
+    if (!c.failed(key)) out = settings::auth_list(kind);
+    return;
+  }
+  auto const* array = node.as_array();
+  if (array == nullptr) {
+    return c.fail(key, node, "expected a string or an array of strings, e.g. [\"negotiate\"]");
+  }
+  std::vector<settings::auth_kind> kinds(array->size());
+  bool all_parsed = true;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    auto const& element = *array->get(i);
+    auto const element_key = key + "[" + std::to_string(i + 1) + "]";
+    c.saw(element_key, element);
+    read_value(kinds[i], element, element_key, c);
+    all_parsed = all_parsed && !c.failed(element_key);
+  }
+  if (all_parsed) out = settings::auth_list(std::move(kinds));
+}
+
+void read_value(settings::string_list& out, toml::node const& node, std::string const& key,
+                collector& c) {
+  auto const* array = node.as_array();
+  if (array == nullptr) return c.fail(key, node, "expected an array of strings");
+  settings::string_list values(array->size());
+  bool all_parsed = true;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    auto const& element = *array->get(i);
+    auto const element_key = key + "[" + std::to_string(i + 1) + "]";
+    c.saw(element_key, element);
+    if (auto const* text = element.as_string()) {
+      values[i] = text->get();
+    } else {
+      c.fail(element_key, element, "expected a string");
       all_parsed = false;
     }
   }

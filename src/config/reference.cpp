@@ -102,6 +102,22 @@ std::string toml_text(settings::listen_list const& value) {
   return out + "]";
 }
 
+std::string toml_text(settings::auth_list const& value) {
+  if (value.kinds.empty()) return toml_string(settings::name_of(settings::auth_kind::none));
+  if (value.kinds.size() == 1) return toml_string(settings::name_of(value.kinds.front()));
+  std::string out = "[";
+  for (auto const kind : value.kinds) {
+    out += (out.size() == 1 ? "" : ", ") + toml_string(settings::name_of(kind));
+  }
+  return out + "]";
+}
+
+std::string toml_text(settings::string_list const& value) {
+  std::string out = "[";
+  for (auto const& text : value) out += (out.size() == 1 ? "" : ", ") + toml_string(text);
+  return out + "]";
+}
+
 std::vector<std::pair<std::string, std::string>> default_values(std::string_view section_name) {
   if (section_name == settings::section<settings::server_settings>::name) {
     return defaults_of<settings::server_settings>();

@@ -24,6 +24,8 @@ namespace bits::config {
 [[nodiscard]] std::string toml_text(std::string const& value);
 [[nodiscard]] std::string toml_text(settings::octal_mode value);
 [[nodiscard]] std::string toml_text(settings::listen_list const& value);
+[[nodiscard]] std::string toml_text(settings::auth_list const& value);
+[[nodiscard]] std::string toml_text(settings::string_list const& value);
 template <settings::choice E>
 [[nodiscard]] std::string toml_text(E value) {
   return toml_string(settings::name_of(value));

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace bits::config {
 namespace {
@@ -156,6 +157,48 @@ void check_vdirs(std::vector<vdir_config> const& vdirs, checker& c) {
   }
 }
 
+// The schemes of one directory: each once, "none" alone, and the files each needs.
+// Whether the files can be read is the acceptor's question (openbitsd --check-config).
+void check_auth_list(vdir_config const& v, std::string const& prefix, checker& c) {
+  using settings::auth_kind;
+  auto const& kinds = v.auth.kinds;
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    if (kinds[i] == auth_kind::none && kinds.size() > 1) {
+      c.fail(prefix + ".auth", "\"none\" cannot be offered with other schemes");
+      return;
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (kinds[j] == kinds[i]) {
+        c.fail(prefix + ".auth",
+               "\"" + std::string(settings::name_of(kinds[i])) + "\" is listed twice");
+        return;
+      }
+    }
+  }
+  if (v.auth.has(auth_kind::negotiate) && v.keytab.empty() && v.ntlm_users.empty()) {
+    c.fail(prefix + ".keytab", "auth \"negotiate\" needs a keytab (Kerberos), ntlm_users, or both");
+  }
+  if (v.auth.has(auth_kind::ntlm) && v.ntlm_users.empty()) {
+    c.fail(prefix + ".ntlm_users", "required when auth is \"ntlm\"");
+  }
+  bool const windows = v.auth.has(auth_kind::negotiate) || v.auth.has(auth_kind::ntlm);
+  if (!windows) {
+    std::pair<char const*, std::string const*> const files[] = {
+        {"keytab", &v.keytab},
+        {"service_principal", &v.service_principal},
+        {"ntlm_users", &v.ntlm_users},
+        {"replay_cache", &v.replay_cache}};
+    for (auto const& [key, value] : files) {
+      if (!value->empty()) {
+        c.fail(prefix + "." + key, "used only with auth \"negotiate\" or \"ntlm\"");
+      }
+    }
+  }
+  if (v.auth.anonymous() && !v.allow.empty()) {
+    c.fail(prefix + ".allow", "needs an auth scheme: anonymous clients have no name to allow");
+  }
+}
+
 // TLS listeners need a certificate; Basic credentials must not cross plain listeners
 // unless the operator says so (they are only base64, readable by anyone on the path).
 void check_security(daemon_config const& cfg, checker& c) {
@@ -175,7 +218,8 @@ void check_security(daemon_config const& cfg, checker& c) {
   for (std::size_t i = 0; i < cfg.vdirs.size(); ++i) {
     auto const& v = cfg.vdirs[i];
     auto const prefix = indexed("vdir", i);
-    if (v.auth != settings::auth_kind::basic) continue;
+    check_auth_list(v, prefix, c);
+    if (!v.auth.has(settings::auth_kind::basic)) continue;
     if (v.htpasswd.empty()) c.fail(prefix + ".htpasswd", "required when auth is \"basic\"");
     if (!plain.empty() && !v.allow_basic_over_http) {
       c.fail(prefix + ".auth",

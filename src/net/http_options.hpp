@@ -19,6 +19,12 @@ enum class auth_mode {
   /// credentials: Negotiate only, with the GSS-API credentials of the process (the
   /// Kerberos ticket cache from kinit).
   any,
+  /// HTTP Negotiate (SPNEGO) only, with the GSS-API credentials of the process: the
+  /// Kerberos ticket cache (KRB5CCNAME), or gss-ntlmssp's NTLM credentials
+  /// (NTLM_USER_FILE, NTLMUSER) when there is no ticket. `credentials` is not used.
+  negotiate,
+  /// NTLM only (libcurl's own NTLM), with `credentials` as "DOMAIN\user:password".
+  ntlm,
 };
 
 struct http_options {

@@ -210,7 +210,13 @@ CURLcode http_session::impl::apply_session_options() {
     set(CURLOPT_SSL_VERIFYPEER, 0L);
     set(CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  if (!o.credentials.empty()) {
+  if (o.auth == auth_mode::negotiate) {
+    set(CURLOPT_USERPWD, ":");
+    set(CURLOPT_HTTPAUTH, CURLAUTH_NEGOTIATE);
+  } else if (o.auth == auth_mode::ntlm) {
+    set(CURLOPT_USERPWD, o.credentials.c_str());
+    set(CURLOPT_HTTPAUTH, CURLAUTH_NTLM);
+  } else if (!o.credentials.empty()) {
     set(CURLOPT_USERPWD, o.credentials.c_str());
     set(CURLOPT_HTTPAUTH, o.auth == auth_mode::basic ? CURLAUTH_BASIC : CURLAUTH_ANY);
   } else if (o.auth == auth_mode::any) {

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace bits::server {
 
@@ -35,7 +37,10 @@ struct auth_request {
 /// The decision about one request.
 struct auth_decision {
   std::optional<std::string> principal;  ///< set: the request proceeds as this user
-  core::reply challenge;                 ///< otherwise: the 401 to answer, with its challenge
+  core::reply challenge;  ///< otherwise: the 401 (with its challenge) or 403 to answer
+  /// With a principal: header fields for the response to this request, whatever its
+  /// status (Negotiate's mutual-authentication token).
+  std::vector<std::pair<std::string, std::string>> fields;
 };
 
 /// An authentication policy (one scheme, or several offered together). Implementations
@@ -51,6 +56,11 @@ class authenticator {
   /// Reloads what the policy reads from files (SIGHUP); bad new files leave the current
   /// ones in place. Logs the outcome, naming the directory `vdir`. Blocking file I/O.
   virtual void reload(std::string_view vdir) = 0;
+
+  /// Bytes a request head may take on this directory when that is more than the
+  /// server's max_header_bytes (Kerberos tickets of users in many groups); 0 = the
+  /// server's limit.
+  [[nodiscard]] virtual std::size_t max_header_bytes() const noexcept { return 0; }
 };
 
 }  // namespace bits::server

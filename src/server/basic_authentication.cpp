@@ -36,7 +36,7 @@ boost::asio::awaitable<auth_decision> basic_authentication::authenticate(auth_re
       ok = co_await run_blocking(
           req.workers, [&] { return verifier_.verify_slow(creds->user, creds->password); });
     }
-    if (ok) co_return auth_decision{std::move(creds->user), {}};
+    if (ok) co_return auth_decision{std::move(creds->user), {}, {}};
     spdlog::info("{} authentication failed for user \"{}\"", req.remote,
                  printable_user(creds->user));
   }

@@ -24,6 +24,9 @@ class basic_authentication final : public authenticator {
   /// Reloads the htpasswd file; on problems the old users stay.
   void reload(std::string_view vdir) override;
 
+  /// The WWW-Authenticate value of its 401s.
+  [[nodiscard]] std::string const& challenge() const noexcept { return challenge_; }
+
   /// The verifier, for tests.
   [[nodiscard]] auth::basic_authenticator& verifier_for_test() noexcept { return verifier_; }
 

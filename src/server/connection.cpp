@@ -99,6 +99,9 @@ struct incoming {
   core::request_head head;
   std::string origin;     ///< origin form of an absolute-form target; head.target views it
   std::string principal;  ///< set by authentication; head.principal views it
+  /// Header fields authentication adds to the response (mutual authentication).
+  std::vector<std::pair<std::string, std::string>> auth_fields;
+  std::size_t head_bytes = 0;           ///< request line and header fields, with the blank line
   std::optional<std::uint64_t> length;  ///< Content-Length
   bool chunked = false;
   bool expect_continue = false;  ///< Expect: 100-continue
@@ -119,6 +122,12 @@ class http_connection {
  public:
   http_connection(std::shared_ptr<connection_state> conn, Stream& stream, connection_env env)
       : conn_(std::move(conn)), stream_(stream), env_(env), opt_(env.options) {
+    // The head is read before its directory is known: under the largest limit of any
+    // directory, then held to its own directory's after the resolve step.
+    header_limit_ = opt_.max_header_bytes;
+    for (auto const& route : env_.routes.routes()) {
+      if (route.auth) header_limit_ = std::max(header_limit_, route.auth->max_header_bytes());
+    }
     beast::error_code ec;
     auto const ep = conn_->lowest().socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -175,10 +184,20 @@ class http_connection {
     }
     resolved_request const r = resolve(in.head, env_.routes);
     log.packet(r.packet_type);
+    if (in.head_bytes > opt_.max_header_bytes &&
+        (r.route == nullptr || !r.route->auth ||
+         in.head_bytes > r.route->auth->max_header_bytes())) {
+      // Read under the larger limit of a directory with Negotiate, but not for this one.
+      co_await refuse(431, log);
+      co_return false;
+    }
 
     dispatched out;
     std::optional<core::reply> refusal;
-    if (r.route != nullptr && r.route->auth) refusal = co_await authenticate(*r.route->auth, in);
+    if (r.route != nullptr && r.route->auth) {
+      refusal = co_await authenticate(*r.route->auth, in);
+      log.principal(in.principal);
+    }
     if (refusal) {
       // 401 with the challenge; the body is drained or the connection closed below,
       // and the client resends the request with credentials (reference 12).
@@ -192,6 +211,7 @@ class http_connection {
 
     // Step "write".
     core::reply& reply = *out.reply;
+    for (auto& field : in.auth_fields) reply.fields.push_back(std::move(field));
     log.bytes_in(in.body_read());
     if (auto const n = settle_unread(in, reply); n > 0 && !co_await drain(n)) co_return false;
     bool const keep = in.head.keep_alive && !reply.close && !env_.stopping.load();
@@ -203,13 +223,13 @@ class http_connection {
   /// header size limit. A malformed head is answered here (400, 431, 505). False when
   /// the connection must end.
   net::awaitable<bool> read(incoming& in, request_log& log) {
-    in.parser.header_limit(static_cast<std::uint32_t>(opt_.max_header_bytes));
+    in.parser.header_limit(static_cast<std::uint32_t>(header_limit_));
     in.parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are ours
     conn_->lowest().expires_after(opt_.header_timeout);
     std::size_t scanned = 0;
     beast::error_code ec;
     for (;;) {
-      if (auto const done = scan_head(in.parser, scanned)) {
+      if (auto const done = scan_head(in.parser, scanned, in.head_bytes)) {
         ec = *done;
         break;
       }
@@ -242,15 +262,16 @@ class http_connection {
   /// that obs-fold (a header line continued on the next line) can be refused: Beast
   /// would join it silently, and folding is a classic request-smuggling vector.
   std::optional<beast::error_code> scan_head(http::request_parser<http::empty_body>& parser,
-                                             std::size_t& scanned) {
+                                             std::size_t& scanned, std::size_t& head_bytes) {
     std::string_view const data(static_cast<char const*>(buffer_.data().data()), buffer_.size());
     auto const end = data.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
     if (end == std::string_view::npos) {
       scanned = data.size();
-      if (data.size() > opt_.max_header_bytes) return http::error::header_limit;
+      if (data.size() > header_limit_) return http::error::header_limit;
       return std::nullopt;
     }
     auto const head = data.substr(0, end + 2);
+    head_bytes = end + 4;
     if (head.find("\r\n ") != std::string_view::npos ||
         head.find("\r\n\t") != std::string_view::npos) {
       return http::error::bad_field;
@@ -314,6 +335,7 @@ class http_connection {
       co_return std::move(decision.challenge);
     }
     in.principal = std::move(*decision.principal);
+    in.auth_fields = std::move(decision.fields);
     in.head.principal = in.principal;
     co_return std::nullopt;
   }
@@ -512,6 +534,7 @@ class http_connection {
   /// Authentication state of this connection, for the authenticator it belongs to.
   authenticator const* auth_owner_ = nullptr;
   std::unique_ptr<connection_auth_state> auth_state_;
+  std::size_t header_limit_ = 0;  ///< bytes of a request head, before the resolve step
   bool linger_ = false;           ///< the connection closes with request bytes possibly unread
   bool version_refused_ = false;  ///< the last request head named another HTTP major version
 };

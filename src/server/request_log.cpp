@@ -93,6 +93,7 @@ void request_log::finish(core::reply const& reply) {
   // What made the request fail below the protocol, e.g. "fdatasync data: No space left
   // on device": the client only sees the error code.
   if (!reply.cause.empty()) code += " cause=" + quoted(reply.cause, 512);
+  if (!principal_.empty()) code += " user=" + quoted(principal_, 256);
   spdlog::info("{} {} {} {} session={} status={}{} bytes={} {:.1f}ms{}{}", remote_, method_,
                target_, packet_, session, reply.status, code, bytes_, ms, note_.empty() ? "" : " ",
                note_);

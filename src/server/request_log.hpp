@@ -36,6 +36,8 @@ class request_log {
   /// Also the request's packet type for the metrics, whatever the log level.
   void packet(std::optional<std::string_view> type);
   void bytes_in(std::uint64_t n) noexcept { bytes_ = n; }
+  /// The authenticated principal ("" = none).
+  void principal(std::string_view name) { principal_ = name; }
   void malformed(std::string_view why) { note_ = why; }
   /// The body was cut off after `n` bytes: logged at once, no reply follows.
   void aborted(std::uint64_t n);
@@ -55,6 +57,7 @@ class request_log {
   std::string target_ = "-";
   std::string packet_ = "-";
   std::string note_;
+  std::string principal_;
   std::uint64_t bytes_ = 0;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };

@@ -75,13 +75,15 @@ inline constexpr std::uint64_t max_dword = 0xFFFFFFFF;
 
 /// How a setting is written in a file.
 enum class value_kind {
-  boolean,    ///< true / false
-  integer,    ///< non-negative integer (a count or bytes)
-  duration,   ///< non-negative integer, whole seconds
-  string,     ///< any string (paths, URLs, names)
-  choice,     ///< one of a few names (choice_names)
-  mode,       ///< permission bits as an octal string: "0750"
-  endpoints,  ///< array of listen addresses: ["host:port", "tls://[v6]:port"]
+  boolean,      ///< true / false
+  integer,      ///< non-negative integer (a count or bytes)
+  duration,     ///< non-negative integer, whole seconds
+  string,       ///< any string (paths, URLs, names)
+  choice,       ///< one of a few names (choice_names)
+  mode,         ///< permission bits as an octal string: "0750"
+  endpoints,    ///< array of listen addresses: ["host:port", "tls://[v6]:port"]
+  choice_list,  ///< one name (choice_names) or an array of them: "basic", ["negotiate", "basic"]
+  strings,      ///< array of strings: ["alice@EXAMPLE.TEST"]
 };
 
 /// The kind of a setting of C++ type T; a type without one does not compile.
@@ -99,6 +101,10 @@ template <class T>
     return value_kind::choice;
   } else if constexpr (std::same_as<T, octal_mode>) {
     return value_kind::mode;
+  } else if constexpr (std::same_as<T, auth_list>) {
+    return value_kind::choice_list;
+  } else if constexpr (std::same_as<T, string_list>) {
+    return value_kind::strings;
   } else {
     static_assert(std::same_as<T, listen_list>, "a setting type needs a value_kind and a reader");
     return value_kind::endpoints;
@@ -110,6 +116,9 @@ template <class T>
 inline constexpr std::span<std::string_view const> choice_names{};
 template <choice E>
 inline constexpr std::span<std::string_view const> choice_names<E>{choices<E>::names};
+template <>
+inline constexpr std::span<std::string_view const> choice_names<auth_list>{
+    choices<auth_kind>::names};
 
 /// One row of the settings table, without the type: what a reader, a writer of
 /// documentation or a test needs to know about a key.
@@ -118,7 +127,7 @@ struct setting_info {
   value_kind kind;
   rules rule;
   std::string_view help;                      ///< one line, the reference's comment
-  std::span<std::string_view const> choices;  ///< for value_kind::choice
+  std::span<std::string_view const> choices;  ///< for value_kind::choice and choice_list
 };
 
 /// Empty when `value` keeps `info`'s bounds; otherwise what is wrong, e.g. "must be at

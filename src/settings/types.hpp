@@ -21,8 +21,11 @@ enum class log_level { trace, debug, info, warn, error, off };
 /// [[vdir]] notification_type (IIS BITSServerNotificationType): upload-reply when not none.
 enum class notification_type { none, by_reference, by_value };
 
-/// [[vdir]] auth: how requests to the directory are authenticated.
-enum class auth_kind { none, basic };
+/// [[vdir]] auth: one scheme requests to the directory may authenticate with.
+enum class auth_kind { none, basic, negotiate, ntlm };
+
+/// [[vdir]] principal_format: which form of an authenticated Windows name owns sessions.
+enum class principal_format { full, user };
 
 /// [server] tls_min_version: the oldest TLS protocol version accepted.
 enum class tls_version { v1_0, v1_1, v1_2, v1_3 };
@@ -45,7 +48,12 @@ struct choices<notification_type> {
 
 template <>
 struct choices<auth_kind> {
-  static constexpr std::array<std::string_view, 2> names{"none", "basic"};
+  static constexpr std::array<std::string_view, 4> names{"none", "basic", "negotiate", "ntlm"};
+};
+
+template <>
+struct choices<principal_format> {
+  static constexpr std::array<std::string_view, 2> names{"full", "user"};
 };
 
 template <>
@@ -93,5 +101,33 @@ struct listen_endpoint {
 };
 
 using listen_list = std::vector<listen_endpoint>;
+
+/// [[vdir]] auth: the schemes a directory offers, in the order of its challenges. Written
+/// as one name (`"basic"`) or an array (`["negotiate", "basic"]`); "none" alone, or an
+/// empty array, is anonymous access.
+struct auth_list {
+  std::vector<auth_kind> kinds;
+
+  auth_list() = default;
+  auth_list(auth_kind kind) {  // NOLINT(google-explicit-constructor): `auth = basic` reads so
+    if (kind != auth_kind::none) kinds.push_back(kind);
+  }
+  explicit auth_list(std::vector<auth_kind> list) : kinds(std::move(list)) {}
+
+  /// True when `kind` is offered.
+  [[nodiscard]] bool has(auth_kind kind) const noexcept {
+    for (auto const k : kinds) {
+      if (k == kind) return true;
+    }
+    return false;
+  }
+  /// True when nothing is asked of clients.
+  [[nodiscard]] bool anonymous() const noexcept { return kinds.empty(); }
+
+  friend bool operator==(auth_list const&, auth_list const&) = default;
+};
+
+/// A list of strings (`allow = ["alice@EXAMPLE.TEST", "*$@EXAMPLE.TEST"]`).
+using string_list = std::vector<std::string>;
 
 }  // namespace bits::settings

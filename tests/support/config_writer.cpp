@@ -20,9 +20,11 @@ bool fits(toml_value::kind what, settings::value_kind kind) {
     case toml_value::kind::integer:
       return kind == value_kind::integer || kind == value_kind::duration;
     case toml_value::kind::string:
-      return kind == value_kind::string || kind == value_kind::choice || kind == value_kind::mode;
+      return kind == value_kind::string || kind == value_kind::choice || kind == value_kind::mode ||
+             kind == value_kind::choice_list;
     case toml_value::kind::string_array:
-      return kind == value_kind::endpoints;
+      return kind == value_kind::endpoints || kind == value_kind::choice_list ||
+             kind == value_kind::strings;
     case toml_value::kind::raw:
       return true;
   }

@@ -67,7 +67,8 @@ TEST(SettingsTable, EveryKeyHasHelpText) {
 TEST(SettingsTable, ChoicesNameTheirValues) {
   for (auto const& section : sections()) {
     for (auto const& row : section.rows) {
-      bool const is_choice = row.kind == settings::value_kind::choice;
+      bool const is_choice =
+          row.kind == settings::value_kind::choice || row.kind == settings::value_kind::choice_list;
       EXPECT_EQ(!row.choices.empty(), is_choice) << section.name << "." << row.name;
     }
   }
