@@ -1,7 +1,9 @@
 // openbitsd: the BITS Upload Protocol server. argv -> config -> objects -> run -> exit code.
+#include "auth/htpasswd.hpp"
 #include "config/load.hpp"
 #include "config/reference.hpp"
 #include "notify/notify_client.hpp"
+#include "server/basic_authentication.hpp"
 #include "server/http_server.hpp"
 #include "server/vdir_authentication.hpp"
 #include "service/router.hpp"
