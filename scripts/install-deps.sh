@@ -24,6 +24,8 @@ packages=(
   debhelper dpkg-dev lintian  # make deb, scripts/test-package.sh
   libsystemd-dev              # sd_notify for the systemd unit (Type=notify)
   nginx haproxy               # the reverse proxies of packaging/proxy/, started by the tests
+  prometheus-cpp-dev          # /metrics of the admin listener
+  chromium                    # the /status page test and scripts/status-screenshot.sh (headless)
 )
 
 missing=()

@@ -1,10 +1,12 @@
 // openbitsd: the BITS Upload Protocol server. argv -> config -> objects -> run -> exit code.
+#include "auth/htpasswd.hpp"
 #include "config/load.hpp"
 #include "config/reference.hpp"
 #include "hooks/exec_hook.hpp"
 #include "hooks/http_hook.hpp"
 #include "hooks/outbox.hpp"
 #include "notify/notify_client.hpp"
+#include "server/basic_authentication.hpp"
 #include "server/http_server.hpp"
 #include "server/logging.hpp"
 #include "server/vdir_authentication.hpp"
@@ -281,9 +283,20 @@ int main(int argc, char** argv) {
   service::router router;
   server::authenticators authn;
   if (!build_router(cfg, router, authn)) return 1;
+  server::server_options options{cfg.server, port_file, cfg.admin, nullptr};
+  if (cfg.admin.auth == settings::auth_kind::basic) {
+    std::vector<std::string> problems;
+    auto table = auth::load_htpasswd(cfg.admin.htpasswd, problems);
+    for (auto const& p : problems) spdlog::error("admin: {}", p);
+    if (!table) {
+      spdlog::error("admin: htpasswd {}: {}", cfg.admin.htpasswd, table.error().message());
+      return 1;
+    }
+    options.admin_auth =
+        std::make_shared<server::basic_authentication>(std::move(*table), cfg.admin.realm);
+  }
   notify::global_init();
-  server::http_server srv(server::server_options{cfg.server, port_file}, router, authn,
-                          notify::call_application);
+  server::http_server srv(std::move(options), router, authn, notify::call_application);
   // SIGHUP reloads the TLS certificate and the htpasswd files (in the server), and the
   // configuration file's log level; other changes are logged as needing a restart.
   if (!config_file.empty()) {

@@ -188,9 +188,17 @@ void read_value(settings::octal_mode& out, toml::node const& node, std::string c
 // reports an index that does not match the file.
 void read_value(settings::listen_list& out, toml::node const& node, std::string const& key,
                 collector& c) {
+  if (auto const* one = node.as_string()) {  // a single address: "127.0.0.1:9180"
+    settings::listen_endpoint value;
+    if (auto const why = parse_endpoint(one->get(), value); !why.empty()) {
+      return c.fail(key, node, std::string(why) + " (\"" + one->get() + "\")");
+    }
+    out = {value};
+    return;
+  }
   auto const* array = node.as_array();
   if (array == nullptr) {
-    return c.fail(key, node, "expected an array of strings, e.g. [\"0.0.0.0:8080\"]");
+    return c.fail(key, node, "expected a string or an array of strings, e.g. [\"0.0.0.0:8080\"]");
   }
   settings::listen_list values(array->size());
   bool all_parsed = true;
@@ -328,6 +336,13 @@ void read_document(toml::table const& doc, collector& c, daemon_config& cfg) {
         read_table(*table, key, cfg.server, c);
       } else {
         c.fail(key, node, "expected a table ([server])");
+      }
+    } else if (key == settings::section<admin_config>::name) {
+      c.saw(key, node);
+      if (auto const* table = node.as_table()) {
+        read_table(*table, key, cfg.admin, c);
+      } else {
+        c.fail(key, node, "expected a table ([admin])");
       }
     } else if (key == settings::section<vdir_config>::name) {
       c.saw(key, node);

@@ -131,6 +131,9 @@ std::vector<std::pair<std::string, std::string>> default_values(std::string_view
   if (section_name == settings::section<settings::vdir_settings>::name) {
     return defaults_of<settings::vdir_settings>();
   }
+  if (section_name == settings::section<settings::admin_settings>::name) {
+    return defaults_of<settings::admin_settings>();
+  }
   return {};
 }
 
@@ -138,6 +141,7 @@ std::string reference_toml() {
   std::string out(header);
   append_section<settings::server_settings>(out);
   append_section<settings::vdir_settings>(out);
+  append_section<settings::admin_settings>(out);
   return out;
 }
 

@@ -248,6 +248,29 @@ void check_security(daemon_config const& cfg, checker& c) {
   }
 }
 
+// [admin]: off without listeners; a tls:// one needs [server]'s certificate; Basic
+// needs its users and, on a plain listener, the operator's consent.
+void check_admin(daemon_config const& cfg, checker& c) {
+  auto const& a = cfg.admin;
+  check_bounds(a, "admin", c);
+  std::string plain;
+  bool any_tls = false;
+  for (std::size_t i = 0; i < a.listen.size(); ++i) {
+    any_tls = any_tls || a.listen[i].tls;
+    if (!a.listen[i].tls && plain.empty()) plain = indexed("admin.listen", i);
+  }
+  if (any_tls && (cfg.server.tls_cert.empty() || cfg.server.tls_key.empty())) {
+    c.fail("admin.listen", "a tls:// admin listener needs server.tls_cert and server.tls_key");
+  }
+  if (a.auth != settings::auth_kind::basic) return;
+  if (a.htpasswd.empty()) c.fail("admin.htpasswd", "required when auth is \"basic\"");
+  if (!plain.empty() && !a.allow_basic_over_http) {
+    c.fail("admin.auth",
+           "Basic credentials would cross the plain listener " + plain +
+               " in clear text; use a tls:// listener or set allow_basic_over_http = true");
+  }
+}
+
 }  // namespace
 
 std::vector<problem> validate(daemon_config const& cfg, std::string const& file) {
@@ -256,6 +279,7 @@ std::vector<problem> validate(daemon_config const& cfg, std::string const& file)
   check_bounds(cfg.server, "server", c);
   check_vdirs(cfg.vdirs, c);
   check_security(cfg, c);
+  check_admin(cfg, c);
   return c.take();
 }
 

@@ -175,7 +175,7 @@ class http_connection {
 
   /// One request and its response; false when the connection must end.
   net::awaitable<bool> serve_one() {
-    request_log log(remote_);
+    request_log log(remote_, &env_.observers);
     incoming in;
     if (!co_await read(in, log)) co_return false;
     if (auto status = exceeded_limit(in)) {
@@ -356,7 +356,10 @@ class http_connection {
     }
     auto decision =
         co_await auth.authenticate({in.head, in.head.remote, auth_state_, env_.workers});
-    if (!decision.principal) co_return std::move(decision.challenge);
+    if (!decision.principal) {
+      if (in.head.header("Authorization")) env_.observers.metrics.auth_failure();
+      co_return std::move(decision.challenge);
+    }
     in.principal = std::move(*decision.principal);
     in.auth_fields = std::move(decision.fields);
     in.head.principal = in.principal;
@@ -481,8 +484,12 @@ class http_connection {
     auto request = co_await run_blocking(env_.disk, [&] { return job.notification(); });
     if (!request) co_return job.fail(request.error());
     auto const& notify = env_.notify;
+    auto const began = std::chrono::steady_clock::now();
     auto response =
         co_await run_blocking(env_.workers, [&] { return call_application(notify, *request); });
+    env_.observers.metrics.upload_reply(
+        response.what == service::notification_response::outcome::ok,
+        std::chrono::steady_clock::now() - began);
     if (response.what != service::notification_response::outcome::ok) {
       spdlog::warn("{} server application: {}", remote_, response.detail);
     }
@@ -589,6 +596,7 @@ net::awaitable<void> serve_connection(std::shared_ptr<connection_state> conn, co
   auto [ec] = co_await conn->tls->async_handshake(net::ssl::stream_base::server,
                                                   net::as_tuple(net::use_awaitable));
   if (ec) {
+    env.observers.metrics.tls_failure();
     spdlog::debug("TLS handshake failed: {}", ec.message());
     conn->lowest().close();
     co_return;

@@ -6,6 +6,7 @@
 #include "hooks/pre_create_pool.hpp"
 #include "server/connection_state.hpp"
 #include "server/forwarded.hpp"
+#include "server/request_log.hpp"
 #include "server/route_table.hpp"
 #include "server/server_options.hpp"
 #include "service/notification.hpp"
@@ -28,6 +29,7 @@ struct connection_env {
   boost::asio::any_io_executor disk;     ///< blocking storage work (creates, commits, syncs)
   trusted_proxies const& proxies;        ///< who may name the client (X-Forwarded-For)
   hooks::pre_create_pool& pre_create;    ///< pre-create hook calls
+  request_observers const& observers;    ///< metrics and the status page's errors
 };
 
 /// Serves one connection until the peer closes, an error or timeout occurs, a reply

@@ -10,8 +10,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/admin_connection.hpp"
+
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <exception>
 #include <functional>
 #include <latch>
@@ -51,29 +54,63 @@ http_server::http_server(server_options options, service::router& router,
       loops_(options_.io_threads),
       tls_({options_.tls_cert, options_.tls_key, options_.tls_client_ca, options_.tls_min_version}),
       connections_(options_.max_connections, options_.max_connections_per_address),
+      // Administrators are few; a bound keeps a runaway scraper from piling up sockets.
+      admin_connections_(64, 0),
+      site_(monitors_, connections_, metrics_, activity_, listening_,
+            static_cast<std::size_t>(options_.admin.status_sessions)),
       listeners_(loops_),
+      admin_listeners_(loops_),
       maintenance_(router),
       signals_(loops_.main(), SIGINT, SIGTERM),
       hangup_(loops_.main(), SIGHUP),
       grace_(loops_.main()),
-      status_timer_(loops_.main()) {}
+      status_timer_(loops_.main()) {
+  watch_commits();
+}
 
 http_server::~http_server() = default;
 
+void http_server::watch_commits() {
+  for (auto const& v : router_.vdirs()) {
+    auto m = std::make_unique<vdir_monitor>();
+    m->vdir = v.get();
+    auto const& policy = v->policy();
+    m->spool = policy.spool_dir.empty() ? policy.root + "/.bits-spool" : policy.spool_dir;
+    v->set_on_commit([monitor = m.get(), this](storage::session_record const& rec,
+                                               std::chrono::nanoseconds took) {
+      monitor->commit_latency.observe(took);
+      committed_file f;
+      f.at = static_cast<std::int64_t>(std::time(nullptr));
+      f.vdir = monitor->vdir->policy().url;
+      f.destination = rec.destination;
+      f.principal = rec.principal;
+      f.bytes = rec.received;
+      f.commit_seconds = std::chrono::duration<double>(took).count();
+      activity_.commits.add(std::move(f));
+    });
+    monitors_.push_back(std::move(m));
+  }
+}
+
 setup_result<> http_server::listen() {
-  bool const any_tls = std::any_of(options_.listen.begin(), options_.listen.end(),
-                                   [](auto const& ep) { return ep.tls; });
-  if (any_tls) {
+  auto const tls_in = [](auto const& list) {
+    return std::any_of(list.begin(), list.end(), [](auto const& ep) { return ep.tls; });
+  };
+  if (tls_in(options_.listen) || tls_in(options_.admin.listen)) {
     if (auto loaded = tls_.load(); !loaded) return loaded;
   }
   if (auto bound = listeners_.bind(options_.listen); !bound) return bound;
+  if (auto bound = admin_listeners_.bind(options_.admin.listen); !bound) return bound;
   if (options_.port_file.empty()) return {};
-  return listeners_.write_port_file(options_.port_file);
+  return listeners_.write_port_file(options_.port_file, admin_listeners_.ports());
 }
 
 void http_server::run() {
   wait_for_signal();
   listeners_.start([this](tcp::socket socket, bool tls) { accept(std::move(socket), tls); });
+  admin_listeners_.start(
+      [this](tcp::socket socket, bool tls) { accept_admin(std::move(socket), tls); });
+  listening_.store(true);
   wait_for_hangup();
   maintenance_.start();
   // Every listener is bound and every session recovered (before the server was built).
@@ -118,7 +155,8 @@ void http_server::accept(tcp::socket socket, bool tls) {
                            workers_.get_executor(),
                            disk_.get_executor(),
                            proxies_,
-                           pre_create_};
+                           pre_create_,
+                           observers_};
   net::co_spawn(conn->lowest().get_executor(), serve_connection(conn, env),
                 [this, conn](std::exception_ptr e) {
                   if (e) {
@@ -129,6 +167,37 @@ void http_server::accept(tcp::socket socket, bool tls) {
                     }
                   }
                   connection_ended(conn);
+                });
+}
+
+void http_server::accept_admin(tcp::socket socket, bool tls) {
+  boost::system::error_code ignored;
+  auto const peer = socket.remote_endpoint(ignored).address().to_string();
+  if (!admin_connections_.admit(peer)) {
+    socket.close(ignored);
+    return;
+  }
+  boost::beast::tcp_stream stream(std::move(socket));
+  auto conn = tls ? std::make_shared<connection_state>(std::move(stream), tls_.current())
+                  : std::make_shared<connection_state>(std::move(stream));
+  conn->address = peer;
+  admin_connections_.insert(conn);
+  admin_env const env{options_,
+                      site_,
+                      options_.admin_auth.get(),
+                      metrics_,
+                      admin_connections_.stopping(),
+                      workers_.get_executor()};
+  net::co_spawn(conn->lowest().get_executor(), serve_admin_connection(conn, env),
+                [this, conn](std::exception_ptr e) {
+                  if (e) {
+                    try {
+                      std::rethrow_exception(e);
+                    } catch (std::exception const& x) {
+                      spdlog::error("admin connection failed: {}", x.what());
+                    }
+                  }
+                  admin_connections_.erase(conn);
                 });
 }
 
@@ -158,7 +227,10 @@ void http_server::on_signal() {
 void http_server::begin_stop() {
   if (connections_.stopping().load()) return;
   service_manager::stopping();
+  listening_.store(false);
   listeners_.close();
+  admin_listeners_.close();
+  admin_connections_.stop();
   if (connections_.stop()) {
     stopped();
     return;
@@ -215,6 +287,7 @@ void http_server::reload() {
   for (auto const& r : routes_.routes()) {
     if (r.auth) r.auth->reload(r.vdir->policy().url);
   }
+  if (options_.admin_auth) options_.admin_auth->reload("[admin]");
   service_manager::ready(status_text());
 }
 

@@ -4,11 +4,14 @@
 #pragma once
 
 #include "hooks/pre_create_pool.hpp"
+#include "server/activity.hpp"
+#include "server/admin_site.hpp"
 #include "server/connection.hpp"
 #include "server/connection_registry.hpp"
 #include "server/event_loops.hpp"
 #include "server/listeners.hpp"
 #include "server/maintenance_timer.hpp"
+#include "server/metrics.hpp"
 #include "server/route_table.hpp"
 #include "server/server_options.hpp"
 #include "server/setup_error.hpp"
@@ -39,12 +42,19 @@ class http_server {
   http_server(http_server const&) = delete;
   http_server& operator=(http_server const&) = delete;
 
-  /// Loads the TLS context (when a listener is tls://), binds every listener and writes
-  /// the port file. The error says what failed and why.
+  /// Loads the TLS context (when a listener is tls://), binds every listener (the
+  /// admin ones too) and writes the port file: the upload listeners' ports, then the
+  /// admin listeners'. The error says what failed and why.
   [[nodiscard]] setup_result<> listen();
 
   /// The bound ports, in listener order.
   [[nodiscard]] std::vector<std::uint16_t> ports() const { return listeners_.ports(); }
+
+  /// The admin listeners' bound ports (none when [admin] listen is empty).
+  [[nodiscard]] std::vector<std::uint16_t> admin_ports() const { return admin_listeners_.ports(); }
+
+  /// What the request path counts (for tests and the admin pages).
+  [[nodiscard]] server_metrics& metrics() noexcept { return metrics_; }
 
   /// Serves until SIGINT/SIGTERM (or stop()), then stops gracefully: no new
   /// connections, idle ones closed, in-flight requests get shutdown_grace to finish,
@@ -64,6 +74,10 @@ class http_server {
  private:
   /// A connection accepted on a listener (tls: a tls:// one); on the main loop.
   void accept(boost::asio::ip::tcp::socket socket, bool tls);
+  /// The same for the admin listener.
+  void accept_admin(boost::asio::ip::tcp::socket socket, bool tls);
+  /// Reports completed uploads of every directory to its monitor and the status page.
+  void watch_commits();
   void connection_ended(std::shared_ptr<connection_state> const& c);
   void wait_for_signal();
   void on_signal();
@@ -89,8 +103,16 @@ class http_server {
   /// first, waiting for calls under way, which complete on the loops).
   hooks::pre_create_pool pre_create_{hooks::pre_create_pool_options{}};
   tls_context_holder tls_;
+  server_metrics metrics_;
+  activity activity_;
+  request_observers const observers_{metrics_, activity_};
+  std::vector<std::unique_ptr<vdir_monitor>> monitors_;  ///< one per directory, router order
+  std::atomic<bool> listening_{false};                   ///< every listener bound and accepting
   connection_registry connections_;  ///< after loops_: its sockets must go first
+  connection_registry admin_connections_;
+  admin_site site_;
   listeners listeners_;
+  listeners admin_listeners_;
   maintenance_timer maintenance_;
   boost::asio::signal_set signals_;  ///< SIGINT, SIGTERM
   boost::asio::signal_set hangup_;   ///< SIGHUP

@@ -67,9 +67,11 @@ std::vector<std::uint16_t> listeners::ports() const {
   return out;
 }
 
-setup_result<> listeners::write_port_file(std::string const& path) const {
+setup_result<> listeners::write_port_file(std::string const& path,
+                                          std::vector<std::uint16_t> const& more) const {
   std::string text;
   for (auto p : ports()) text += std::to_string(p) + "\n";
+  for (auto p : more) text += std::to_string(p) + "\n";
   std::string const tmp = path + ".tmp";
   int const fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return setup_error{"cannot write " + tmp, last_errno()};

@@ -35,9 +35,10 @@ class listeners {
   /// The bound ports, in listener order.
   [[nodiscard]] std::vector<std::uint16_t> ports() const;
 
-  /// Writes ports(), one per line, to `path`: whole under a temporary name, then
-  /// renamed, so a reader never sees half a file.
-  [[nodiscard]] setup_result<> write_port_file(std::string const& path) const;
+  /// Writes ports() and then `more`, one per line, to `path`: whole under a temporary
+  /// name, then renamed, so a reader never sees half a file.
+  [[nodiscard]] setup_result<> write_port_file(std::string const& path,
+                                               std::vector<std::uint16_t> const& more = {}) const;
 
   /// Accepts on every listener until close(), handing connections to `on_accept`. A
   /// failed accept (EMFILE and friends) is logged and retried after a short pause.

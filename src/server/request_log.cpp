@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ctime>
 
 namespace bits::server {
 
@@ -64,16 +65,18 @@ bool request_log::enabled() noexcept {
 }
 
 void request_log::start(boost::beast::string_view method, boost::beast::string_view target) {
-  if (!enabled()) return;
+  if (!enabled() && observers_ == nullptr) return;
   method_ = printable({method.data(), method.size()}, 32);
   target_ = printable({target.data(), target.size()}, 256);
 }
 
 void request_log::packet(std::optional<std::string_view> type) {
+  kind_ = kind_of_packet(type);
   if (type && enabled()) packet_ = printable(*type, 32);
 }
 
 void request_log::aborted(std::uint64_t n) {
+  if (observers_ != nullptr) observers_->metrics.aborted(n);
   if (!enabled()) return;
   auto const ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
@@ -89,7 +92,25 @@ void request_log::aborted(std::uint64_t n) {
                         n, ms);
 }
 
+void request_log::observe(core::reply const& reply) {
+  auto const took = std::chrono::steady_clock::now() - start_;
+  auto const code = reply.header(core::header::error_code).value_or(std::string_view{});
+  observers_->metrics.request(kind_, reply.status, code, bytes_, took);
+  // A 401 is the first step of every login, not worth a line on the status page.
+  if (reply.status < 400 || reply.status == 401) return;
+  request_error e;
+  e.at = static_cast<std::int64_t>(std::time(nullptr));
+  e.remote = std::string(remote_);
+  e.target = target_;
+  e.packet = std::string(kind_ == packet_kind::none ? "-" : packet_name(kind_));
+  e.status = reply.status;
+  e.error_code = std::string(code);
+  e.cause = printable(reply.cause, 512);
+  observers_->recent.errors.add(std::move(e));
+}
+
 void request_log::finish(core::reply const& reply) {
+  if (observers_ != nullptr) observe(reply);
   if (!enabled()) return;
   auto const ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();

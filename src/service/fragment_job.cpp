@@ -6,12 +6,14 @@
 #include "service/random_id.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace bits::service {
 
-void fragment_env::completed(session& s, bool left_spool) const {
+void fragment_env::completed(session& s, bool left_spool, std::chrono::nanoseconds took) const {
   quotas.completed(s, left_spool);
   session_counters::bump(counters.committed);
+  if (on_commit) on_commit(s.record, took);
 }
 
 fragment_job::fragment_job(fragment_env env, session_lease lease, core::fragment_plan plan,
@@ -61,6 +63,7 @@ core::reply fragment_job::finish() {
   if (work == finish_work::commit) {
     // The last byte is here: publish now, before the Ack (reference 6.3).
     auto const allow = env_.policy.allow_overwrites;
+    auto const began = std::chrono::steady_clock::now();
     if (auto ec = unspooled() ? env_.store.commit_whole(rec, *writer_, allow)
                               : env_.store.commit(rec, allow)) {
       forget_unspooled(s);
@@ -71,7 +74,7 @@ core::reply fragment_job::finish() {
     rec.state = storage::session_state::complete;
     s.dirty = false;
     s.durable = rec.received;
-    env_.completed(s, true);
+    env_.completed(s, true, std::chrono::steady_clock::now() - began);
   } else if (work == finish_work::sync) {
     // Strict durability: what this Ack reports survives power loss.
     auto ec = writer_ ? writer_->sync() : status{};
@@ -195,6 +198,7 @@ status fragment_job::complete_notified(session& s, notification_response const& 
   // commit() saves the record as complete itself; without a copy, save() does.
   auto done = rec;
   done.state = storage::session_state::complete;
+  auto const began = std::chrono::steady_clock::now();
   auto failed = r.copy_to_destination ? env_.store.commit(rec, env_.policy.allow_overwrites)
                                       : env_.store.save(done, false);
   if (failed) {
@@ -205,7 +209,7 @@ status fragment_job::complete_notified(session& s, notification_response const& 
   rec.state = storage::session_state::complete;
   s.dirty = false;
   // Without a copy the upload stays in the spool, beside the reply, until Close.
-  env_.completed(s, r.copy_to_destination);
+  env_.completed(s, r.copy_to_destination, std::chrono::steady_clock::now() - began);
   env_.replies.add(rec);
   return {};
 }

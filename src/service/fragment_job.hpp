@@ -27,10 +27,12 @@ struct fragment_env {
   session_counters& counters;
   reply_tokens& replies;
   upload_hooks& hooks;
+  commit_fn const& on_commit;
 
-  /// The upload of `s` is complete (caller holds s.mu): counted as committed, and
-  /// evicted only after receiving sessions; with `left_spool` its spool bytes are free.
-  void completed(session& s, bool left_spool) const;
+  /// The upload of `s` is complete (caller holds s.mu): counted as committed (and
+  /// reported to on_commit with the time publishing `took`), and evicted only after
+  /// receiving sessions; with `left_spool` its spool bytes are free.
+  void completed(session& s, bool left_spool, std::chrono::nanoseconds took) const;
 };
 
 /// Where the request was sent, for the reply URL and the notification.

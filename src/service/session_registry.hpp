@@ -41,6 +41,9 @@ struct session {
   /// When a request for it last began or ended (unix seconds). Written without `mu`;
   /// session_quotas reads it to find idle sessions.
   std::atomic<std::int64_t> active_at{0};
+  /// The peer "address:port" that created it, for monitoring; set before the session is
+  /// registered, then never changed; empty for sessions recovered at start-up.
+  std::string created_by;
   // Guarded by session_quotas' mutex.
   std::string owner;            ///< whose session limit it counts against
   std::uint64_t reserved = 0;   ///< spool bytes counted against max_spool_bytes

@@ -89,6 +89,7 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   auto s = std::make_shared<session>(std::move(rec));
   dir_.hook_points.started(*s);
   s->active_at.store(now, std::memory_order_relaxed);
+  s->created_by = std::string(ctx.remote);
   if (auto refused = admit_session(dir_, *s, ctx.principal, ctx.remote, now)) {
     return std::move(*refused);
   }
@@ -279,8 +280,8 @@ status_or<std::unique_ptr<storage::data_writer>> upload_service::first_bytes(
 }
 
 fragment_env upload_service::job_env() {
-  return {dir_.policy, *dir_.store,   dir_.clock,   dir_.strict_sync(),
-          dir_.quotas, dir_.counters, dir_.replies, dir_.hook_points};
+  return {dir_.policy,   *dir_.store,  dir_.clock,       dir_.strict_sync(), dir_.quotas,
+          dir_.counters, dir_.replies, dir_.hook_points, dir_.on_commit};
 }
 
 // Close-Session (reference 3.4, 6.2): the file was committed when its last byte
@@ -310,11 +311,13 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
       if (auto ec = dir_.store->create(rec)) return answer(session_error(ec, id, rec.received));
       s.in_spool = true;
     }
+    auto const began = std::chrono::steady_clock::now();
     if (auto ec = dir_.store->commit(rec, dir_.policy.allow_overwrites)) {
       return answer(session_error(ec, id, rec.received));
     }
     s.record.state = storage::session_state::complete;
     session_counters::bump(dir_.counters.committed);
+    if (dir_.on_commit) dir_.on_commit(rec, std::chrono::steady_clock::now() - began);
   }
   // Hooks: the post-commit event of an empty upload, before this Ack.
   if (auto ec = dir_.hook_points.committed(s, dir_.clock())) {
@@ -340,6 +343,34 @@ outcome upload_service::handle_cancel(packet const& p, request_context const& ct
   dir_.end_session(s, tombstone::cancelled);
   session_counters::bump(dir_.counters.cancelled);
   return answer(session_ack(id));
+}
+
+}  // namespace bits::service
+
+namespace bits::service {
+
+std::vector<upload_service::session_view> upload_service::session_views() const {
+  auto const open = dir_.sessions.snapshot();
+  std::vector<session_view> out;
+  out.reserve(open.size());
+  for (auto const& s : open) {
+    std::unique_lock lock(s->mu, std::try_to_lock);
+    if (!lock.owns_lock() || s->gone) continue;
+    auto const& rec = s->record;
+    session_view v;
+    v.id_prefix = rec.id.to_hex().substr(0, 8);
+    v.destination = rec.destination;
+    v.principal = rec.principal;
+    v.address = s->created_by;
+    v.received = rec.received;
+    v.total = rec.total;
+    v.created = rec.created;
+    v.complete = rec.state == storage::session_state::complete;
+    lock.unlock();
+    v.active_at = s->active_at.load(std::memory_order_relaxed);
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 }  // namespace bits::service

@@ -86,7 +86,32 @@ class upload_service {
   /// Where eviction lines go (info level). Set at start-up, before serving.
   void set_log(log_fn log) { dir_.log = std::move(log); }
 
+  /// Where completed uploads are reported (the status page, metrics). Set at
+  /// start-up, before serving.
+  void set_on_commit(commit_fn fn) { dir_.on_commit = std::move(fn); }
+
   [[nodiscard]] std::size_t open_sessions() const { return dir_.sessions.size(); }
+
+  /// An open session as monitoring sees it.
+  struct session_view {
+    std::string id_prefix;  ///< the first eight hex digits (the whole id grants write access)
+    std::string destination;
+    std::string principal;  ///< empty = anonymous
+    std::string address;    ///< "address:port" that created it; empty when recovered
+    std::uint64_t received = 0;
+    std::optional<std::uint64_t> total;
+    std::int64_t created = 0;    ///< unix seconds
+    std::int64_t active_at = 0;  ///< unix seconds: last request began or ended
+    bool complete = false;       ///< upload-reply: waiting for Close
+  };
+
+  /// Every open session, read without waiting: a session whose lock is held at that
+  /// moment (a commit in progress) is left out. For monitoring; runs off the event
+  /// loops (one lock attempt per session).
+  [[nodiscard]] std::vector<session_view> session_views() const;
+
+  /// Bytes free on the spool's filesystem (statvfs); an error when it cannot be read.
+  [[nodiscard]] status_or<std::uint64_t> free_disk() const { return dir_.store->free_bytes(); }
 
   /// How many sessions were created, committed, cancelled, expired and evicted.
   [[nodiscard]] session_counts counters() const noexcept { return dir_.counters.load(); }

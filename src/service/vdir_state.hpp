@@ -11,6 +11,7 @@
 #include "service/vdir_policy.hpp"
 #include "storage/upload_store.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,6 +25,12 @@ using clock_fn = std::function<std::int64_t()>;
 
 /// Receives one line about an event worth an operator's attention (an eviction).
 using log_fn = std::function<void(std::string const& line)>;
+
+/// Told of each completed upload: its record (destination, principal, size) and how
+/// long publishing it took. Called on the request's thread, holding the session's lock:
+/// it must be quick and must not call back into the service.
+using commit_fn =
+    std::function<void(storage::session_record const& rec, std::chrono::nanoseconds took)>;
 
 struct vdir_state {
   /// `store` is this virtual directory's storage.
@@ -55,7 +62,8 @@ struct vdir_state {
   session_counters counters;
   reply_tokens replies;
   upload_hooks hook_points{policy, *store};
-  log_fn log;  ///< set at start-up, before serving; may be empty
+  log_fn log;           ///< set at start-up, before serving; may be empty
+  commit_fn on_commit;  ///< set at start-up, before serving; may be empty
 };
 
 }  // namespace bits::service

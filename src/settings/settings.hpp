@@ -37,6 +37,13 @@ struct vdir_settings {
   friend bool operator==(vdir_settings const&, vdir_settings const&) = default;
 };
 
+/// [admin]: the administration listener (metrics, health, status page); off by default.
+struct admin_settings {
+#include "settings/admin.def"
+
+  friend bool operator==(admin_settings const&, admin_settings const&) = default;
+};
+
 #undef BITS_SETTING
 
 // ---- the tables: one row per key, in declaration order ----------------------------
@@ -50,6 +57,10 @@ inline constexpr std::array server_table{
 
 inline constexpr std::array vdir_table{
 #include "settings/vdir.def"
+};
+
+inline constexpr std::array admin_table{
+#include "settings/admin.def"
 };
 
 #undef BITS_SETTING
@@ -93,6 +104,24 @@ struct section<vdir_settings> {
   }
 };
 
+template <>
+struct section<admin_settings> {
+  static constexpr std::string_view name = "admin";  ///< [admin]
+  static constexpr bool repeated = false;
+  static constexpr std::string_view help =
+      "The administration listener: /metrics (Prometheus), /healthz, /readyz, /status. Off "
+      "while listen is empty; keep it on loopback or a management network.";
+  static constexpr auto const& table = admin_table;
+
+  template <class S, class F>
+  static constexpr void visit(S& s, F&& f) {
+    std::size_t i = 0;
+#define BITS_SETTING(type, name, default_value, rule, help) f(table[i++], s.name);
+#include "settings/admin.def"
+#undef BITS_SETTING
+  }
+};
+
 /// Calls f(info, value) for every setting of `s` (a server_settings or vdir_settings,
 /// const or not) in table order; `value` is the typed member itself.
 template <class S, class F>
@@ -100,7 +129,7 @@ constexpr void visit(S& s, F&& f) {
   section<std::remove_const_t<S>>::visit(s, f);
 }
 
-/// The row of key `name` in section `section_name` ("server", "vdir"), or nullptr.
+/// The row of key `name` in section `section_name` ("server", "vdir", "admin"), or nullptr.
 [[nodiscard]] constexpr setting_info const* find_setting(std::string_view section_name,
                                                          std::string_view name) noexcept {
   auto const find = [name](auto const& table) -> setting_info const* {
@@ -111,6 +140,7 @@ constexpr void visit(S& s, F&& f) {
   };
   if (section_name == section<server_settings>::name) return find(server_table);
   if (section_name == section<vdir_settings>::name) return find(vdir_table);
+  if (section_name == section<admin_settings>::name) return find(admin_table);
   return nullptr;
 }
 

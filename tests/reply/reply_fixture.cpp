@@ -20,7 +20,7 @@ void reply_test::TearDown() {
 }
 
 ::testing::AssertionResult reply_test::start_server(std::vector<vdir_options> vdirs) {
-  return start_config(daemon_options{{}, std::move(vdirs)});
+  return start_config(daemon_options{{}, std::move(vdirs), {}});
 }
 
 ::testing::AssertionResult reply_test::start_reply(std::string type, std::string url) {

@@ -120,6 +120,10 @@ std::string to_toml(daemon_options const& options) {
   std::string out;
   put_server(out, options.server);
   for (auto const& vdir : options.vdirs) put_vdir(out, vdir);
+  if (!options.admin.entries().empty()) {
+    out += "\n[admin]\n";
+    put(out, options.admin, "admin", {});
+  }
   return out;
 }
 

@@ -45,7 +45,7 @@ class toml_value {
   kind kind_;
 };
 
-/// Keys of one section ("server" or "vdir") in the order set. set() and the list
+/// Keys of one section ("server", "vdir" or "admin") in the order set. set() and the list
 /// constructor throw std::invalid_argument for a key the section does not have, a key
 /// set twice, or a value whose TOML type does not fit the key (use toml_value::raw()).
 class setting_values {
@@ -100,9 +100,16 @@ struct server_options {
   }
 };
 
+/// [admin] keys: admin_values{{"listen", std::vector<std::string>{"127.0.0.1:0"}}}.
+/// Written only when not empty.
+struct admin_values : setting_values {
+  admin_values(std::initializer_list<entry> entries = {}) : setting_values("admin", entries) {}
+};
+
 struct daemon_options {
   server_options server;
   std::vector<vdir_options> vdirs;
+  admin_values admin;
 };
 
 /// The TOML text for `options`.

@@ -54,7 +54,9 @@ TEST(ExampleConfig, ShowsTheDefaults) {
 // the other direction: no key of the settings table is left undocumented.
 TEST(ExampleConfig, DocumentsEveryKey) {
   auto const doc = toml::parse_file(example);
-  EXPECT_EQ(keys_of(doc), (std::set<std::string>{"server", "vdir"}));
+  EXPECT_EQ(keys_of(doc), (std::set<std::string>{"admin", "server", "vdir"}));
+  ASSERT_NE(doc["admin"].as_table(), nullptr);
+  EXPECT_EQ(keys_of(*doc["admin"].as_table()), names_of(settings::admin_table));
   ASSERT_NE(doc["server"].as_table(), nullptr);
   EXPECT_EQ(keys_of(*doc["server"].as_table()), names_of(settings::server_table));
   auto const* vdirs = doc["vdir"].as_array();
@@ -76,7 +78,8 @@ TEST(ExampleConfig, EveryKeyHasAComment) {
     ++keys;
     EXPECT_NE(line.find(" # "), std::string::npos) << example << ":" << number << ": " << line;
   }
-  EXPECT_EQ(keys, static_cast<int>(settings::server_table.size() + settings::vdir_table.size()));
+  EXPECT_EQ(keys, static_cast<int>(settings::server_table.size() + settings::vdir_table.size() +
+                                   settings::admin_table.size()));
 }
 
 // Byte for byte, so that help text, order and defaults cannot drift from the table.
