@@ -24,6 +24,9 @@ enum class notification_type { none, by_reference, by_value };
 /// [[vdir]] auth: how requests to the directory are authenticated.
 enum class auth_kind { none, basic };
 
+/// [[vdir]] storage: where a directory's uploads and open sessions are kept.
+enum class storage_kind { fs, s3 };
+
 /// [server] tls_min_version: the oldest TLS protocol version accepted.
 enum class tls_version { v1_0, v1_1, v1_2, v1_3 };
 
@@ -46,6 +49,11 @@ struct choices<notification_type> {
 template <>
 struct choices<auth_kind> {
   static constexpr std::array<std::string_view, 2> names{"none", "basic"};
+};
+
+template <>
+struct choices<storage_kind> {
+  static constexpr std::array<std::string_view, 2> names{"fs", "s3"};
 };
 
 template <>
