@@ -128,10 +128,6 @@ std::string_view strip_tls_scheme(std::string_view text, bool& tls) noexcept {
   return tls ? text.substr(scheme.size()) : text;
 }
 
-bool parse_listen(std::string const& text, std::string& host, std::uint16_t& port) {
-  return check_listen(text, host, port).empty();
-}
-
 std::string_view parse_endpoint(std::string_view text, settings::listen_endpoint& out) {
   settings::listen_endpoint parsed;
   if (auto const why = check_listen(text, parsed.host, parsed.port); !why.empty()) return why;

@@ -21,20 +21,13 @@ namespace bits::config {
 /// True for an IPv6 address without brackets or zone ("2001:db8::1", "::ffff:1.2.3.4").
 [[nodiscard]] bool is_ipv6_literal(std::string_view text) noexcept;
 
-/// Checks a listen entry ("host:port", "[v6addr]:port", "[v6addr%zone]:port", ":port").
-/// On success returns an empty view and sets `host` (brackets removed; "" for ":port")
-/// and `port`; otherwise returns a short reason ("missing port", ...) and leaves both
-/// untouched. The reason is a string literal.
+/// Checks a listen entry ("host:port", "[v6addr]:port", "[v6addr%zone]:port", ":port",
+/// each optionally after "tls://"; port 0 picks a free port; the port is decimal digits
+/// only). "" for ":port" makes the server bind "::" dual-stack. On success returns an empty view
+/// and sets `host` (brackets removed; "" for ":port") and `port`; otherwise returns a short reason
+/// ("missing port", ...) and leaves both untouched. The reason is a string literal.
 [[nodiscard]] std::string_view check_listen(std::string_view text, std::string& host,
                                             std::uint16_t& port);
-
-/// Parses a listen entry: "host:port", "[v6addr]:port", ":port" (all addresses), each
-/// optionally after "tls://". Port 0 means "pick a free one". Returns false on anything
-/// else. `host` comes back without brackets, and as "" for ":port": the server then binds
-/// "::" dual-stack (or 0.0.0.0 where IPv6 is unavailable). A host is a host name or an
-/// IPv4 literal, or an IPv6 literal (optionally "%zone") in brackets; the port is
-/// decimal digits only. `host` and `port` are written only on success.
-[[nodiscard]] bool parse_listen(std::string const& text, std::string& host, std::uint16_t& port);
 
 /// Removes a leading "tls://" (a TLS listener) and says whether it was there.
 [[nodiscard]] std::string_view strip_tls_scheme(std::string_view text, bool& tls) noexcept;

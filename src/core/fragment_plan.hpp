@@ -14,8 +14,6 @@ namespace bits::core {
 struct upload_progress {
   std::uint64_t received = 0;          ///< bytes [0, received) are stored (N)
   std::optional<std::uint64_t> total;  ///< fixed by the first accepted fragment
-
-  [[nodiscard]] bool is_complete() const noexcept { return total && received == *total; }
 };
 
 /// Limits that apply to a fragment; 0 means "no limit" for max_upload.

@@ -66,13 +66,6 @@ result<std::string> decode_target_path(std::string_view target) {
   return out;
 }
 
-std::string_view target_query(std::string_view target) noexcept {
-  std::string_view const before_fragment = target.substr(0, target.find('#'));
-  auto const q = before_fragment.find('?');
-  if (q == std::string_view::npos) return {};
-  return before_fragment.substr(q + 1);
-}
-
 bool path_under_prefix(std::string_view path, std::string_view prefix) noexcept {
   std::string_view const p = trim_prefix(prefix);
   if (path.substr(0, p.size()) != p) return false;

@@ -28,9 +28,6 @@ inline constexpr std::size_t max_path_bytes = 1024;
 /// max_path_bytes.
 [[nodiscard]] result<std::string> decode_target_path(std::string_view target);
 
-/// The query part of a target without the '?', or empty.
-[[nodiscard]] std::string_view target_query(std::string_view target) noexcept;
-
 /// True when decoded `path` lies under the virtual directory `prefix` ("/up/" or "/up"
 /// matches "/up/x" and "/up", not "/upload"; "/" matches everything).
 [[nodiscard]] bool path_under_prefix(std::string_view path, std::string_view prefix) noexcept;

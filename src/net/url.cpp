@@ -76,14 +76,6 @@ result<std::string> replace_host(std::string_view url, std::string_view host) {
   return get_url(u->get());
 }
 
-std::string url_host(std::string_view url) {
-  auto u = parse(url);
-  if (!u) return {};
-  curl_text host;
-  if (curl_url_get(u->get(), CURLUPART_HOST, &host.p, 0) != CURLUE_OK) return {};
-  return host.p;
-}
-
 result<std::string> resolve_reference(std::string_view base, std::string_view reference) {
   auto u = parse(base);
   if (!u) return u.error();

@@ -17,9 +17,6 @@ namespace bits::net {
 /// (reference 8). An IPv6 literal may be given with or without brackets.
 [[nodiscard]] result<std::string> replace_host(std::string_view url, std::string_view host);
 
-/// The host part of `url` (brackets kept for IPv6), or empty if it does not parse.
-[[nodiscard]] std::string url_host(std::string_view url);
-
 /// Resolves `reference` (absolute, or relative like IIS's reply URLs) against `base`
 /// (RFC 3986). Characters not allowed in a URL, such as IIS's braces, are
 /// percent-encoded. Backslashes are not touched: the caller decides about those.

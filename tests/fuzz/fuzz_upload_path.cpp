@@ -78,9 +78,6 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   std::string_view const prefix = prefixes[in.below(prefixes.size())];
   std::string_view const target = in.rest();
 
-  auto const query = core::target_query(target);
-  if (!query.empty()) BITS_FUZZ_CHECK(target.find(query) != std::string_view::npos);
-
   auto const path = core::decode_target_path(target);
   if (path) {
     check_decoded(target, *path);

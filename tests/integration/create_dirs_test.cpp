@@ -15,9 +15,11 @@ namespace fs = std::filesystem;
 
 class CreateDirs : public daemon_test {
  protected:
+  /// create_dirs set, and dir_mode too unless `mode` is empty (the default then).
   [[nodiscard]] ::testing::AssertionResult start(bool create_dirs, std::string mode = "0750") {
     auto options = up_options();
-    options.vdirs[0].set("create_dirs", create_dirs).set("dir_mode", mode);
+    options.vdirs[0].set("create_dirs", create_dirs);
+    if (!mode.empty()) options.vdirs[0].set("dir_mode", mode);
     return start_config(options);
   }
 
@@ -42,6 +44,19 @@ TEST_F(CreateDirs, NestedFoldersAreCreatedAtCommitWithDirMode) {
   EXPECT_EQ(mode_of(root() / "host-7"), 0770U);
   EXPECT_EQ(mode_of(root() / "host-7" / "2024"), 0770U);
   EXPECT_TRUE(is_ack(client.close_session("/up/host-7/2024/report.zip", id), 200));
+}
+
+TEST_F(CreateDirs, FoldersGetMode0750WhenDirModeIsNotSet) {
+  ASSERT_TRUE(start(true, ""));
+  std::string const data = random_bytes(100, 61);
+  auto client = connect();
+  std::string const id = client.create_session("/up/host-8/report.zip");
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(
+      is_fragment_ack(client.send_fragment("/up/host-8/report.zip", id, 0, 99, 100, data), 100));
+  EXPECT_EQ(read_file(root() / "host-8" / "report.zip"), data);
+  EXPECT_EQ(mode_of(root() / "host-8"), 0750U);
+  EXPECT_TRUE(is_ack(client.close_session("/up/host-8/report.zip", id), 200));
 }
 
 TEST_F(CreateDirs, AbandonedSessionLeavesNoFolder) {

@@ -7,6 +7,8 @@
 
 #include "support/digest.hpp"
 
+#include <thread>
+
 namespace bits::test {
 namespace {
 
@@ -387,6 +389,55 @@ TEST_F(WindowsClient, ErrorBeforeALargeBodyReachesAClientStillWriting) {
           body);
       EXPECT_EQ(r.status, 400) << size << " bytes: " << to_string(r.outcome) << "\n" << r;
     }
+  }
+  EXPECT_TRUE(still_serving());
+}
+
+// The lingering close after an early error is bounded: 128 MiB read and discarded, 5 s in
+// all, 2 s without a byte. A client that keeps sending is cut off, never served forever.
+TEST_F(WindowsClient, LingeringCloseEndsAtItsBounds) {
+  auto options = up_options();
+  options.vdirs[0].set("max_fragment_size", 1U << 20U);
+  ASSERT_TRUE(start_config(options));
+  std::uint64_t const declared = std::uint64_t{1} << 30U;
+  std::string const chunk(1U << 20U, 'x');
+  auto oversized_fragment = [&](raw_client& client) {
+    std::string const id = create_windows_session(client, "/up/endless.bin");
+    return windows_head(
+        "/up/endless.bin", "Fragment",
+        {{"BITS-Session-Id", id}, {"Content-Range", content_range(0, declared - 1, declared)}},
+        declared);
+  };
+  {
+    // As fast as loopback goes: cut off after about 128 MiB, far short of the 1 GiB declared.
+    auto client = connect();
+    ASSERT_TRUE(client.send(oversized_fragment(client)));
+    std::uint64_t sent = 0;
+    while (sent < (std::uint64_t{512} << 20U) && client.send(chunk)) sent += chunk.size();
+    EXPECT_LT(sent, std::uint64_t{200} << 20U) << "the server read on past its 128 MiB";
+    EXPECT_TRUE(client.wait_for_close(5s));
+  }
+  {
+    // 80 KiB a second, never idle for 2 s: cut off by the 5 s bound, long before 20 s.
+    auto client = connect();
+    ASSERT_TRUE(client.send(oversized_fragment(client)));
+    auto const start = std::chrono::steady_clock::now();
+    bool cut_off = false;
+    while (std::chrono::steady_clock::now() - start < 20s) {
+      if (!client.send(std::string_view(chunk).substr(0, 16U << 10U))) {
+        cut_off = true;
+        break;
+      }
+      std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_TRUE(cut_off) << "the server kept reading a trickling body for 20 s";
+  }
+  {
+    // Silent after the head: closed once 2 s pass without a byte.
+    auto client = connect();
+    ASSERT_TRUE(client.send(oversized_fragment(client)));
+    EXPECT_TRUE(client.wait_for_close(10s));
+    EXPECT_EQ(client.read_response().status, 413);
   }
   EXPECT_TRUE(still_serving());
 }

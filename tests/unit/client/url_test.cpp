@@ -24,11 +24,6 @@ TEST(Url, ReplaceHostKeepsSchemePortPathAndQuery) {
   EXPECT_FALSE(replace_host("http://farm.test/up/a", "bad host"));
 }
 
-TEST(Url, HostOfUrl) {
-  EXPECT_EQ(url_host("http://a.test:1/x"), "a.test");
-  EXPECT_EQ(url_host("nonsense"), "");
-}
-
 TEST(Url, ResolvesRelativeReplyReferences) {
   EXPECT_EQ(*resolve_reference("http://h/up/a.bin", "BITS-Sessions/Replies/{ID}/r.bin"),
             "http://h/up/BITS-Sessions/Replies/%7BID%7D/r.bin");

@@ -86,15 +86,6 @@ TEST(DecodeTargetPath, LengthLimitAppliesToDecodedBytes) {
   EXPECT_EQ(path->size(), max_path_bytes);
 }
 
-TEST(TargetQuery, IsThePartAfterTheQuestionMark) {
-  EXPECT_EQ(target_query("/up/a?ACCOUNT=86433"), "ACCOUNT=86433");
-  EXPECT_EQ(target_query("/up/a?x=1&y=2#frag"), "x=1&y=2");
-  EXPECT_EQ(target_query("/up/a?"), "");
-  EXPECT_EQ(target_query("/up/a"), "");
-  EXPECT_EQ(target_query("/up/a#frag?notquery"), "");
-  EXPECT_EQ(target_query("/up/a?b?c"), "b?c");
-}
-
 struct prefix_case {
   std::string_view path;
   std::string_view prefix;
