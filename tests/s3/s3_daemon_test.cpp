@@ -176,10 +176,9 @@ class S3Daemon : public ::testing::Test {
         << " check inter 200ms fall 1 rise 2\n";
     }
     f.close();
-    proxy_ = std::make_unique<child_process>("/usr/sbin/haproxy",
-                                             std::vector<std::string>{"-db", "-f", cfg.string()},
-                                             tmp_.path() / "haproxy.out",
-                                             tmp_.path() / "haproxy.err");
+    proxy_ = std::make_unique<child_process>(
+        "/usr/sbin/haproxy", std::vector<std::string>{"-db", "-f", cfg.string()},
+        tmp_.path() / "haproxy.out", tmp_.path() / "haproxy.err");
     for (int i = 0; i < 100; ++i) {
       raw_client c(port, 1s);
       if (c.is_open() && c.ping("/up/").status == 200) return port;
