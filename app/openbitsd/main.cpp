@@ -13,6 +13,7 @@
 #include "service/router.hpp"
 #include "settings/settings.hpp"
 #include "storage/upload_store.hpp"
+#include "stores.hpp"
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -29,6 +30,22 @@
 namespace {
 
 using namespace bits;
+
+std::string describe(status const& failure) {
+  return failure.why().empty() ? failure.message() : failure.why().text();
+}
+
+/// For a directory on an object store: opens it and writes and removes one object, so
+/// a wrong endpoint, key or bucket shows now, not at the first upload.
+status check_bucket(config::vdir_config const& v) {
+  auto store = app::open_store(v);
+  if (!store) return store.error();
+  return (*store)->probe();
+}
+
+std::string bucket_name(config::vdir_config const& v) {
+  return "bucket \"" + v.s3_bucket + "\" at " + v.s3_endpoint;
+}
 
 /// Logs what make_vdir_authentication said about directory `url`; false on errors.
 bool report(std::string const& url, server::vdir_authentication const& made) {
@@ -52,6 +69,17 @@ int check_config(std::string const& file) {
     for (auto const& e : made.errors) std::cerr << where << e << '\n';
     for (auto const& w : made.warnings) std::cerr << where << "warning: " << w << '\n';
     ok = ok && made.ok();
+  }
+  for (auto const& v : loaded.config.vdirs) {
+    if (v.storage != settings::storage_kind::s3) continue;
+    if (auto failed = check_bucket(v)) {
+      std::cerr << file << ": vdir " << v.url << ": " << bucket_name(v)
+                << " cannot be used: " << describe(failed) << '\n';
+      ok = false;
+    } else {
+      std::cout << file << ": vdir " << v.url << ": " << bucket_name(v)
+                << " is reachable and writable\n";
+    }
   }
   if (!ok) return 1;
   std::cout << file << ": configuration OK\n";
@@ -154,18 +182,23 @@ bool build_router(config::daemon_config const& cfg, service::router& router,
                   server::authenticators& authn) {
   auto const opts = service::service_options::from(cfg.server);
   for (auto const& v : cfg.vdirs) {
-    std::string const spool = v.spool_dir.empty() ? v.root + "/.bits-spool" : v.spool_dir;
-    storage::fs_store_options const folders{v.create_dirs, v.dir_mode.bits};
-    auto store = storage::open_fs_store(v.root, spool, folders);
+    auto store = app::open_store(v);
     if (!store) {
-      auto const failure = store.error();
-      spdlog::error("vdir {}: {}", v.url,
-                    failure.why().empty() ? failure.message() : failure.why().text());
+      spdlog::error("vdir {}: {}", v.url, describe(store.error()));
       return false;
+    }
+    if (v.storage == settings::storage_kind::s3) {
+      if (auto failed = (*store)->probe()) {
+        spdlog::error("vdir {}: {} cannot be used: {}", v.url, bucket_name(v), describe(failed));
+        return false;
+      }
+      spdlog::info("vdir {}: {} is reachable and writable", v.url, bucket_name(v));
     }
     auto svc = std::make_unique<service::upload_service>(
         v, opts, std::move(*store), [] { return static_cast<std::int64_t>(std::time(nullptr)); });
     svc->set_log([](std::string const& line) { spdlog::info("{}", line); });
+    // The hooks' outbox lives in the node's local spool (also with storage = "s3").
+    std::string const spool = app::spool_dir_of(v);
     service::hook_setup hooks_of_vdir;
     if (!build_hooks(v, spool, hooks_of_vdir)) return false;
     auto box = hooks_of_vdir.outbox;
@@ -181,7 +214,9 @@ bool build_router(config::daemon_config const& cfg, service::router& router,
     }
     for (auto const& line : *recovered) spdlog::warn("vdir {}: {}", v.url, line);
     if (box) box->start();  // pending events of earlier runs go out now
-    spdlog::info("vdir {} -> {} (uploads {}, {} open sessions)", v.url, v.root,
+    spdlog::info("vdir {} -> {} (uploads {}, {} open sessions)", v.url,
+                 v.storage == settings::storage_kind::s3 ? "s3://" + v.s3_bucket + "/" + v.s3_prefix
+                                                         : v.root,
                  v.upload_enabled ? "on" : "off", svc->open_sessions());
     router.add(std::move(svc));
   }

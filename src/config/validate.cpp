@@ -148,6 +148,31 @@ void check_hooks(vdir_config const& v, std::string const& prefix, checker& c) {
   }
 }
 
+// An object-store directory needs a bucket to talk to; the keys only matter there.
+void check_storage(vdir_config const& v, std::string const& prefix, checker& c) {
+  if (v.storage != settings::storage_kind::s3) return;
+  auto const& e = v.s3_endpoint;
+  if (e.empty()) {
+    c.fail(prefix + ".s3_endpoint", "required when storage is \"s3\"");
+  } else {
+    auto const scheme = e.find("://");
+    auto const name =
+        scheme == std::string::npos ? std::string_view{} : std::string_view(e).substr(0, scheme);
+    auto const rest =
+        scheme == std::string::npos ? std::string_view{} : std::string_view(e).substr(scheme + 3);
+    if ((name != "http" && name != "https") || rest.empty() ||
+        rest.find_first_of("/?# ") != std::string_view::npos) {
+      c.fail(prefix + ".s3_endpoint",
+             "must be http(s)://host[:port] without a path (is \"" + e + "\")");
+    }
+  }
+  if (v.s3_bucket.empty()) c.fail(prefix + ".s3_bucket", "required when storage is \"s3\"");
+  if (!v.s3_prefix.empty() && (v.s3_prefix.back() != '/' || v.s3_prefix.front() == '/')) {
+    c.fail(prefix + ".s3_prefix", "must be empty or end with '/' (and not start with one)");
+  }
+  if (v.s3_region.empty()) c.fail(prefix + ".s3_region", "must not be empty");
+}
+
 void check_vdir(vdir_config const& v, std::string const& prefix, checker& c) {
   if (auto why = url_problem(v.url); !why.empty()) c.fail(prefix + ".url", std::move(why));
   check_bounds(v, prefix, c);
@@ -155,6 +180,7 @@ void check_vdir(vdir_config const& v, std::string const& prefix, checker& c) {
   check_notification(v, prefix, c);
   check_dir_mode(prefix + ".dir_mode", v.dir_mode, c);
   check_hooks(v, prefix, c);
+  check_storage(v, prefix, c);
 }
 
 void check_vdirs(std::vector<vdir_config> const& vdirs, checker& c) {

@@ -1,6 +1,7 @@
 // Credentials from the environment and from AWS shared credentials files.
 #include "s3/credentials.hpp"
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 
@@ -20,6 +21,10 @@ std::string trim(std::string const& s) {
   return s.substr(first, last - first + 1);
 }
 
+status missing(std::string text) {
+  return {error::storage_failure, cause(std::move(text))};
+}
+
 }  // namespace
 
 std::optional<credentials> credentials_from_environment() {
@@ -28,14 +33,14 @@ std::optional<credentials> credentials_from_environment() {
   return c;
 }
 
-std::optional<credentials> credentials_from_file(std::string const& path,
-                                                 std::string const& profile, std::string* why) {
-  auto const fail = [&](std::string text) -> std::optional<credentials> {
-    if (why != nullptr) *why = std::move(text);
-    return std::nullopt;
-  };
+status_or<credentials> credentials_from_file(std::string const& path, std::string const& profile) {
   std::ifstream in(path);
-  if (!in) return fail("cannot read credentials file '" + path + "'");
+  if (!in) {
+    int const err = errno;
+    return status{error::storage_failure,
+                  cause("cannot read credentials file '" + path + "'",
+                        {err == 0 ? ENOENT : err, boost::system::generic_category()})};
+  }
   credentials c;
   std::string section;
   std::string line;
@@ -56,25 +61,29 @@ std::optional<credentials> credentials_from_file(std::string const& path,
     if (name == "aws_session_token") c.session_token = value;
   }
   if (c.access_key.empty() || c.secret_key.empty()) {
-    return fail("credentials file '" + path + "' has no aws_access_key_id and " +
-                "aws_secret_access_key in profile [" + profile + "]");
+    return missing("credentials file '" + path + "' has no aws_access_key_id and " +
+                   "aws_secret_access_key in profile [" + profile + "]");
   }
   return c;
 }
 
-std::optional<credentials> find_credentials(std::string const& path, std::string* why) {
+status_or<credentials> find_credentials(std::string const& path) {
   std::string profile = env("AWS_PROFILE");
   if (profile.empty()) profile = "default";
-  if (!path.empty()) return credentials_from_file(path, profile, why);
-  if (auto c = credentials_from_environment()) return c;
+  if (!path.empty()) return credentials_from_file(path, profile);
+  if (auto c = credentials_from_environment()) return std::move(*c);
   std::string file = env("AWS_SHARED_CREDENTIALS_FILE");
   if (file.empty() && !env("HOME").empty()) file = env("HOME") + "/.aws/credentials";
   if (file.empty()) {
-    if (why != nullptr) *why = "no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and no credentials file";
-    return std::nullopt;
+    return missing("no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and no credentials file");
   }
-  auto c = credentials_from_file(file, profile, why);
-  if (!c && why != nullptr) *why = "no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; " + *why;
+  auto c = credentials_from_file(file, profile);
+  if (!c) {
+    auto const why = c.error().why();
+    return status{error::storage_failure,
+                  cause("no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; " + why.operation, why.detail,
+                        why.message)};
+  }
   return c;
 }
 

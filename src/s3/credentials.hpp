@@ -2,6 +2,8 @@
 // shared credentials file. Keys are never logged; errors name the source, not the value.
 #pragma once
 
+#include "core/status.hpp"
+
 #include <optional>
 #include <string>
 
@@ -20,16 +22,15 @@ struct credentials {
 
 /// The `profile` section of an AWS shared credentials file (INI: `[name]`, then
 /// `aws_access_key_id = ...`, `aws_secret_access_key = ...`, `aws_session_token = ...`;
-/// `#` and `;` start comments). Nothing, with `why` set, when the file cannot be read
-/// or the section lacks a key.
-[[nodiscard]] std::optional<credentials> credentials_from_file(std::string const& path,
-                                                               std::string const& profile,
-                                                               std::string* why = nullptr);
+/// `#` and `;` start comments). Errors: storage_failure, its cause naming the file
+/// and, when it cannot be read, the errno; or the profile that lacks a key.
+[[nodiscard]] status_or<credentials> credentials_from_file(std::string const& path,
+                                                           std::string const& profile);
 
 /// The credentials a node uses: the file `path` when given (profile AWS_PROFILE, else
 /// "default"); otherwise the environment variables; otherwise the file named by
-/// AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials. `why` says what was missing.
-[[nodiscard]] std::optional<credentials> find_credentials(std::string const& path,
-                                                          std::string* why = nullptr);
+/// AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials. Errors: storage_failure, its
+/// cause saying what was missing.
+[[nodiscard]] status_or<credentials> find_credentials(std::string const& path);
 
 }  // namespace bits::s3

@@ -1,5 +1,6 @@
 // Download responses. Bodies go from the file to the socket with sendfile(2), so the
-// bytes are never copied through user space.
+// bytes are never copied through user space (over TLS and from an object store they are
+// read and written).
 #include "server/download.hpp"
 
 #include "core/byte_ranges.hpp"
@@ -31,8 +32,8 @@ constexpr std::string_view boundary = "OPENBITS-7d9c2f31a4e8b605";
 
 /// Sends [offset, offset + length) of `fd` with sendfile(2), waiting for the socket with
 /// a timeout.
-net::awaitable<bool> send_bytes(boost::beast::tcp_stream& stream, int fd, std::uint64_t offset,
-                                std::uint64_t length, std::chrono::seconds timeout) {
+net::awaitable<bool> send_file(boost::beast::tcp_stream& stream, int fd, std::uint64_t offset,
+                               std::uint64_t length, std::chrono::seconds timeout) {
   auto& sock = stream.socket();
   boost::system::error_code ec;
   sock.native_non_blocking(true, ec);
@@ -62,24 +63,40 @@ net::awaitable<bool> send_bytes(boost::beast::tcp_stream& stream, int fd, std::u
   co_return true;
 }
 
-/// Over TLS the bytes must pass through user space to be encrypted: pread into a pooled
-/// buffer, then write.
-net::awaitable<bool> send_bytes(tls_stream& stream, int fd, std::uint64_t offset,
-                                std::uint64_t length, std::chrono::seconds timeout) {
+/// Over TLS, and for files whose bytes come from an object store, the bytes pass
+/// through user space: read (pread, or the store's ranged GETs) into a pooled buffer,
+/// then write. The reads of an object store block this loop while they wait for the
+/// store (up to the store's read-ahead window per call).
+template <class Stream>
+net::awaitable<bool> send_read(Stream& stream, storage::readable_file const& file,
+                               std::uint64_t offset, std::uint64_t length,
+                               std::chrono::seconds timeout) {
   pooled_buffer chunk = acquire_body_buffer();
   while (length > 0) {
     auto const want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), length));
-    ssize_t const got = ::pread(fd, chunk.data(), want, static_cast<off_t>(offset));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) co_return false;  // the file shrank: the promised length cannot be kept
+    auto got = file.read_at(offset, std::span(reinterpret_cast<std::byte*>(chunk.data()), want));
+    // An error, or the file shrank: the promised length cannot be kept.
+    if (!got || *got == 0) co_return false;
     boost::beast::get_lowest_layer(stream).expires_after(timeout);
-    auto [ec, n] = co_await net::async_write(
-        stream, net::buffer(chunk.data(), static_cast<std::size_t>(got)), no_throw);
+    auto [ec, n] = co_await net::async_write(stream, net::buffer(chunk.data(), *got), no_throw);
     if (ec) co_return false;
-    offset += static_cast<std::uint64_t>(got);
-    length -= static_cast<std::uint64_t>(got);
+    offset += *got;
+    length -= *got;
   }
   co_return true;
+}
+
+net::awaitable<bool> send_bytes(boost::beast::tcp_stream& stream,
+                                storage::readable_file const& file, std::uint64_t offset,
+                                std::uint64_t length, std::chrono::seconds timeout) {
+  if (file.fd() < 0) co_return co_await send_read(stream, file, offset, length, timeout);
+  co_return co_await send_file(stream, file.fd(), offset, length, timeout);
+}
+
+net::awaitable<bool> send_bytes(tls_stream& stream, storage::readable_file const& file,
+                                std::uint64_t offset, std::uint64_t length,
+                                std::chrono::seconds timeout) {
+  co_return co_await send_read(stream, file, offset, length, timeout);
 }
 
 template <class Stream>
@@ -181,18 +198,18 @@ net::awaitable<bool> send_download(Stream& stream, core::request_head const& hea
   if (!with_body || length == 0) co_return true;
 
   if (rr.what != core::range_request::kind::partial) {
-    co_return co_await send_bytes(stream, file.fd(), 0, size, opt.write_timeout);
+    co_return co_await send_bytes(stream, file, 0, size, opt.write_timeout);
   }
   if (rr.ranges.size() == 1) {
     auto const& r = rr.ranges.front();
-    co_return co_await send_bytes(stream, file.fd(), r.first, r.length, opt.write_timeout);
+    co_return co_await send_bytes(stream, file, r.first, r.length, opt.write_timeout);
   }
   for (std::size_t i = 0; i < rr.ranges.size(); ++i) {
     auto const& r = rr.ranges[i];
     if (!co_await send_text(stream, part_header(r, size, i == 0), opt.write_timeout)) {
       co_return false;
     }
-    if (!co_await send_bytes(stream, file.fd(), r.first, r.length, opt.write_timeout)) {
+    if (!co_await send_bytes(stream, file, r.first, r.length, opt.write_timeout)) {
       co_return false;
     }
   }

@@ -1,12 +1,18 @@
 // Acks: the error table's headers, the cause for the log, and what names the session.
 #include "service/acks.hpp"
 
+#include "storage/upload_store.hpp"
+
 #include <string>
 
 namespace bits::service {
 
 core::reply error_ack(status const& failure) {
-  core::reply r = core::make_error_ack(failure.code());
+  // An object store that is down or throttling: the client retries the same request
+  // later (503 is transient for it) and the session is kept as it was.
+  bool const retry = storage::store_unavailable(failure);
+  core::reply r = core::make_error_ack(retry ? error::session_busy : failure.code());
+  if (retry) r.set("Retry-After", std::to_string(store_retry_after));
   r.cause = failure.why().text();
   return r;
 }

@@ -12,8 +12,12 @@
 
 namespace bits::service {
 
+/// Seconds a client is asked to wait when the object store is unavailable.
+inline constexpr int store_retry_after = 10;
+
 /// The error Ack for `failure` (core::make_error_ack of its error), with its cause in
-/// reply::cause for the request log.
+/// reply::cause for the request log; a failure of an unavailable object store
+/// (storage::store_unavailable) is answered 503 with Retry-After instead.
 [[nodiscard]] core::reply error_ack(status const& failure);
 
 /// A 200 Ack carrying BITS-Session-Id.

@@ -156,13 +156,20 @@ status_or<storage::readable_file> upload_service::open_reply(std::string_view to
   return dir_.store->open_reply(*id);
 }
 
-void upload_service::load_session(core::session_id const& id) {
+status upload_service::load_session(core::session_id const& id) {
   // One load at a time: two packets of a session new to this node must not both add it.
   std::lock_guard lock(load_mu_);
-  if (dir_.sessions.find(id) || dir_.sessions.find_tombstone(id)) return;
+  if (dir_.sessions.find(id) || dir_.sessions.find_tombstone(id)) return {};
   auto rec = dir_.store->load(id);
-  if (!rec) return;  // not in the store (the local store never has such sessions)
+  if (!rec) {
+    // Ended on another node (its tombstone is in the store), or unknown; a store that
+    // cannot be asked now is the client's to retry, never a reason to start over.
+    if (rec.error() != error::session_not_found) return rec.error();
+    if (auto t = dir_.store->find_tombstone(id)) dir_.sessions.restore_tombstone(*t);
+    return {};
+  }
   dir_.adopt(std::move(*rec), dir_.clock());
+  return {};
 }
 
 status_or<session_lease> upload_service::acquire(core::session_id const& id,
@@ -170,7 +177,7 @@ status_or<session_lease> upload_service::acquire(core::session_id const& id,
   auto lease = dir_.sessions.lease(id);
   if (!lease && lease.error() == error::session_not_found && !dir_.sessions.find_tombstone(id)) {
     // Created by another node sharing the store, or before this node restarted.
-    load_session(id);
+    if (auto failed = load_session(id)) return failed;
     lease = dir_.sessions.lease(id);
   }
   if (!lease) return lease.error();
@@ -212,6 +219,16 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
   }
   session& s = **lease;
   std::unique_lock lock(s.mu);
+
+  if (p.range->first > s.record.received && s.record.state == storage::session_state::receiving) {
+    // Another node of a farm may have received these bytes meanwhile.
+    auto durable = dir_.store->catch_up(id, s.record.received);
+    if (!durable) return answer(session_error(durable.error(), id, s.record.received));
+    if (*durable > s.record.received) {
+      s.record.received = *durable;
+      s.durable = *durable;
+    }
+  }
 
   // Files are addressed with off_t: nothing above 2^63 - 1 can ever be stored.
   constexpr auto largest = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());

@@ -129,7 +129,7 @@ class upload_service {
                                                  request_context const& ctx);
   /// Adds the session `id` from the store when the store has it (store::load) and this
   /// node holds no session or tombstone of that id.
-  void load_session(core::session_id const& id);
+  [[nodiscard]] status load_session(core::session_id const& id);
 
   /// Create-Session: whether an upload to `destination` may begin now (destination
   /// usable, disk not too full); the failure to answer otherwise.

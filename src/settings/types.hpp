@@ -30,6 +30,9 @@ enum class principal_format { full, user };
 /// [server] log_format: text lines, or one JSON object per line.
 enum class log_format { text, json };
 
+/// [[vdir]] storage: where a directory's uploads and open sessions are kept.
+enum class storage_kind { fs, s3 };
+
 /// [server] tls_min_version: the oldest TLS protocol version accepted.
 enum class tls_version { v1_0, v1_1, v1_2, v1_3 };
 
@@ -65,6 +68,11 @@ struct choices<principal_format> {
 template <>
 struct choices<log_format> {
   static constexpr std::array<std::string_view, 2> names{"text", "json"};
+};
+
+template <>
+struct choices<storage_kind> {
+  static constexpr std::array<std::string_view, 2> names{"fs", "s3"};
 };
 
 template <>

@@ -28,6 +28,19 @@ status_or<session_record> upload_store::load(core::session_id const& /*id*/) {
   return error::session_not_found;
 }
 
+status_or<std::uint64_t> upload_store::catch_up(core::session_id const& /*id*/,
+                                                std::uint64_t held) {
+  return held;
+}
+
+std::optional<tombstone_record> upload_store::find_tombstone(core::session_id const& /*id*/) {
+  return std::nullopt;
+}
+
+status upload_store::probe() {
+  return {};
+}
+
 namespace detail {
 
 status_or<readable_file> fs_store::open_published(std::string_view destination) {

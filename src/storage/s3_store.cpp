@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <ctime>
 
 namespace bits::storage {
 namespace detail {
@@ -74,6 +75,10 @@ std::string s3_store::record_key(core::session_id const& id) const {
 
 std::string s3_store::reply_key(core::session_id const& id) const {
   return options_.prefix + std::string(sessions_folder) + id.to_hex() + ".reply";
+}
+
+std::string s3_store::tombstone_key(core::session_id const& id) const {
+  return options_.prefix + std::string(sessions_folder) + id.to_hex() + ".end";
 }
 
 std::string s3_store::buffer_name(core::session_id const& id) const {
@@ -167,6 +172,24 @@ status_or<session_record> s3_store::load(core::session_id const& id) {
   std::lock_guard lock(mutex_);
   sessions_[id] = std::move(s);
   return rec;
+}
+
+status_or<std::uint64_t> s3_store::catch_up(core::session_id const& id, std::uint64_t held) {
+  auto found = session_of(id);
+  if (!found) return found.error();
+  auto& s = **found;
+  if (!s.buffer || s.saved.record.state != session_state::receiving) return held;
+  auto parts = client_->list_parts(object_key(s.saved.record.destination), s.saved.upload_id);
+  if (!parts) {
+    if (parts.error().kind == s3::errc::no_such_upload) return error::session_not_found;
+    return s3_failure("S3 ListParts", parts.error());
+  }
+  auto const durable = durable_prefix(*parts, s.saved.part_size, s.saved.record.total);
+  if (durable <= held || durable <= s.part_start + s.buffered) return held;
+  // Other nodes uploaded the parts this node's buffer was filling: start after them.
+  s.part_start = durable;
+  s.buffered = 0;
+  return durable;
 }
 
 status_or<std::shared_ptr<s3_session>> s3_store::session_of(core::session_id const& id) {
@@ -379,6 +402,23 @@ void s3_store::forget(core::session_id const& id) {
   sessions_.erase(id);
 }
 
+status s3_store::remove_objects(s3_record const& saved) {
+  auto const& id = saved.record.id;
+  if (saved.record.state == session_state::receiving) {
+    auto aborted = client_->abort_multipart(object_key(saved.record.destination), saved.upload_id);
+    if (!aborted && aborted.error().kind != s3::errc::no_such_upload) {
+      return s3_failure("S3 AbortMultipartUpload", aborted.error());
+    }
+  }
+  if (auto gone = client_->delete_object(reply_key(id)); !gone) {
+    return s3_failure("S3 DeleteObject reply", gone.error());
+  }
+  if (auto gone = client_->delete_object(record_key(id)); !gone) {
+    return s3_failure("S3 DeleteObject record", gone.error());
+  }
+  return {};
+}
+
 status s3_store::discard(core::session_id const& id) {
   std::shared_ptr<s3_session> s;
   {
@@ -393,31 +433,86 @@ status s3_store::discard(core::session_id const& id) {
     if (!r) return r.error() == error::session_not_found ? status{} : r.error();
     saved = std::move(*r);
   }
-  if (saved.record.state == session_state::receiving) {
-    auto aborted = client_->abort_multipart(object_key(saved.record.destination), saved.upload_id);
-    if (!aborted && aborted.error().kind != s3::errc::no_such_upload) {
-      return s3_failure("S3 AbortMultipartUpload", aborted.error());
-    }
-  }
-  if (auto gone = client_->delete_object(reply_key(id)); !gone) {
-    return s3_failure("S3 DeleteObject reply", gone.error());
-  }
-  if (auto gone = client_->delete_object(record_key(id)); !gone) {
-    return s3_failure("S3 DeleteObject record", gone.error());
-  }
+  if (auto ec = remove_objects(saved)) return ec;
   static_cast<void>(::unlinkat(buffer_dir_.get(), buffer_name(id).c_str(), 0));
   forget(id);
   return {};
 }
 
-// Tombstones stay in the node's memory (the service's registry) for now: a farm shares
-// them through the store in a later step, so that a replayed Close reaching another
-// node is answered from there too.
-status s3_store::add_tombstone(tombstone_record const& /*t*/, bool /*durable*/) {
+// Tombstones live in the bucket, so the node a replayed Close or Cancel reaches answers
+// it whichever node ended the session. Written before the record goes (the service's
+// order), so a session is never without both.
+status s3_store::add_tombstone(tombstone_record const& t, bool /*durable*/) {
+  std::string_view const how = t.how == tombstone::closed ? "closed" : "cancelled";
+  auto put = client_->put_object(tombstone_key(t.id), std::as_bytes(std::span{how}));
+  if (!put) return s3_failure("S3 PutObject tombstone", put.error());
   return {};
 }
 
-status s3_store::maintain_tombstones(std::int64_t /*now*/, std::int64_t /*oldest*/) {
+std::optional<tombstone_record> s3_store::find_tombstone(core::session_id const& id) {
+  s3::object_info info;
+  auto body = client_->get_object(tombstone_key(id), std::nullopt, {}, &info);
+  if (!body) return std::nullopt;
+  std::string_view const text(reinterpret_cast<char const*>(body->data()), body->size());
+  return tombstone_record{id, text == "cancelled" ? tombstone::cancelled : tombstone::closed,
+                          info.last_modified};
+}
+
+status s3_store::maintain_tombstones(std::int64_t now, std::int64_t oldest) {
+  {
+    std::lock_guard lock(mutex_);
+    if (now < next_sweep_) return {};
+    next_sweep_ = now + options_.sweep_interval;
+  }
+  return sweep(now, oldest);
+}
+
+status s3_store::sweep(std::int64_t now, std::int64_t oldest) {
+  auto listed = client_->list_objects(options_.prefix + std::string(sessions_folder));
+  if (!listed) return s3_failure("S3 ListObjectsV2", listed.error());
+  status first;
+  auto const note = [&first](status ec) {
+    if (ec && !first) first = std::move(ec);
+  };
+  auto const idle_before = now - options_.session_timeout;
+  for (auto const& e : *listed) {
+    std::string_view const key = e.key;
+    if (key.ends_with(".end")) {
+      if (e.last_modified >= oldest) continue;
+      if (auto gone = client_->delete_object(e.key); !gone) {
+        note(s3_failure("S3 DeleteObject tombstone", gone.error()));
+      }
+      continue;
+    }
+    // The record is rewritten at least every activity_interval while a session is in
+    // use, so an old object is an idle session: read it to be sure, then remove it.
+    if (options_.session_timeout <= 0 || !key.ends_with(".json") ||
+        e.last_modified >= idle_before) {
+      continue;
+    }
+    auto const name = key.substr(key.rfind('/') + 1);
+    auto const id = core::parse_session_hex(name.substr(0, name.size() - 5));
+    if (!id) continue;
+    auto r = fetch_record(*id);
+    if (!r) {
+      if (r.error() != error::session_not_found) note(r.error());
+      continue;
+    }
+    if (r->record.last_activity >= idle_before) continue;
+    note(remove_objects(*r));
+  }
+  return first;
+}
+
+status s3_store::probe() {
+  // A key no session uses; written and removed again, so a probe leaves nothing.
+  std::string const key = options_.prefix + std::string(sessions_folder) + "probe-" +
+                          std::to_string(::getpid()) + "-" + std::to_string(::time(nullptr));
+  std::string_view const body = "openbitsd";
+  auto put = client_->put_object(key, std::as_bytes(std::span{body}));
+  if (!put) return s3_failure("S3 PutObject probe", put.error());
+  auto gone = client_->delete_object(key);
+  if (!gone) return s3_failure("S3 DeleteObject probe", gone.error());
   return {};
 }
 
@@ -443,6 +538,12 @@ status_or<recovery_report> s3_store::recover() {
 }
 
 }  // namespace detail
+
+bool store_unavailable(status const& failure) noexcept {
+  auto const& detail = failure.why().detail;
+  return failure == error::storage_failure && detail.category() == s3::s3_category() &&
+         s3::is_transient(static_cast<s3::errc>(detail.value()));
+}
 
 status_or<std::unique_ptr<upload_store>> open_s3_store(s3_store_options options) {
   auto const fail = [](std::string operation, int err) -> status {

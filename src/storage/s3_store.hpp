@@ -9,6 +9,8 @@
 //   P.bits-sessions/<HEX>.json             the session record (no received offset: the
 //                                          durable offset is what the parts hold)
 //   P.bits-sessions/<HEX>.reply            upload-reply: the application's reply
+//   P.bits-sessions/<HEX>.end              tombstone: "closed" or "cancelled", kept
+//                                          tombstone_ttl so any node answers a replay
 // ".bits-" is the reserved name prefix no URL can name (core::reserved_name_prefix).
 //
 // Parts are keyed by byte position: part k+1 always holds bytes [k*S, (k+1)*S) of the
@@ -47,6 +49,12 @@ struct s3_store_options {
   /// session is only receiving bytes: the store sees one PUT per interval, not one per
   /// fragment.
   std::int64_t activity_interval = 30;
+  /// Sessions whose record shows no activity for this long (seconds) are removed by the
+  /// sweep, whichever node created them: their multipart upload is aborted. 0: never.
+  std::int64_t session_timeout = 0;
+  /// Seconds between two sweeps of the bucket's records and tombstones by this node
+  /// (maintain_tombstones); every step is idempotent, so nodes may sweep together.
+  std::int64_t sweep_interval = 300;
 };
 
 /// Opens the object store. Nothing is sent to the bucket yet (see check_bucket).

@@ -45,6 +45,9 @@ class s3_store final : public upload_store {
   status commit(session_record const& record, bool allow_overwrite) override;
   status discard(core::session_id const& id) override;
   status_or<session_record> load(core::session_id const& id) override;
+  status_or<std::uint64_t> catch_up(core::session_id const& id, std::uint64_t held) override;
+  std::optional<tombstone_record> find_tombstone(core::session_id const& id) override;
+  status probe() override;
   status add_tombstone(tombstone_record const& t, bool durable) override;
   status maintain_tombstones(std::int64_t now, std::int64_t oldest) override;
   status_or<readable_file> open_published(std::string_view destination) override;
@@ -66,6 +69,12 @@ class s3_store final : public upload_store {
   [[nodiscard]] std::string record_key(core::session_id const& id) const;
   [[nodiscard]] std::string reply_key(core::session_id const& id) const;
   [[nodiscard]] std::string buffer_name(core::session_id const& id) const;
+  [[nodiscard]] std::string tombstone_key(core::session_id const& id) const;
+  /// Removes what the bucket holds of sessions inactive for session_timeout and the
+  /// tombstones older than `oldest`.
+  [[nodiscard]] status sweep(std::int64_t now, std::int64_t oldest);
+  /// Aborts the record's multipart upload and deletes its reply and record.
+  [[nodiscard]] status remove_objects(s3_record const& saved);
 
   /// The session's state, loading its record from the store when this node does not
   /// hold it. Errors: session_not_found, the store's.
@@ -92,6 +101,7 @@ class s3_store final : public upload_store {
   std::mutex mutex_;  ///< guards sessions_
   std::unordered_map<core::session_id, std::shared_ptr<s3_session>, core::session_id_hash>
       sessions_;
+  std::int64_t next_sweep_ = 0;  ///< guarded by mutex_
 };
 
 /// storage_failure caused by the S3 call `operation` failing with `f` (its kind as the

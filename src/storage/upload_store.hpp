@@ -231,6 +231,26 @@ class upload_store {
   /// default: every session of a local store is returned by recover()), storage_failure.
   [[nodiscard]] virtual status_or<session_record> load(core::session_id const& id);
 
+  /// A store shared by several nodes: the session's durable offset when it is above
+  /// `held` (other nodes received more since this node last had a packet of it), from
+  /// which this node then continues; otherwise `held`. Called when a Fragment starts
+  /// beyond what this node holds. Errors: session_not_found, storage_failure. The
+  /// default (a local store) returns `held`.
+  [[nodiscard]] virtual status_or<std::uint64_t> catch_up(core::session_id const& id,
+                                                          std::uint64_t held);
+
+  /// How a session this node never held ended, when the store keeps tombstones that
+  /// several nodes share (a replayed Close reaching another node of a farm). Nothing
+  /// when the store does not know the session (the default: a local store's tombstones
+  /// are all returned by recover()) or cannot be asked right now.
+  [[nodiscard]] virtual std::optional<tombstone_record> find_tombstone(core::session_id const& id);
+
+  /// Checks that the store can be used now: for an object store, that the bucket is
+  /// reachable and writable with the node's credentials (one small object written and
+  /// removed). Errors: storage_failure with the cause. The default (a local store,
+  /// checked when opened) succeeds.
+  [[nodiscard]] virtual status probe();
+
   /// Records that a session ended. Called before its spool entry is discarded and
   /// before the Close or Cancel is answered, so the tombstone outlives a crash of the
   /// process: recover() returns it, and removes a spool entry it names. With `durable`
@@ -284,6 +304,11 @@ class upload_store {
 /// The folder of a spool that holds the hooks' outbox (src/hooks/outbox.hpp): not a
 /// session; recover() leaves it alone.
 inline constexpr char const* spool_hooks_dir = "hooks";
+
+/// True for a storage_failure caused by an object store that could not be reached,
+/// throttled the call or failed on its side: trying again in a moment may succeed, so
+/// the client is told to retry (503 with Retry-After) rather than that the server failed.
+[[nodiscard]] bool store_unavailable(status const& failure) noexcept;
 
 /// How the filesystem store treats the folders of a destination.
 struct fs_store_options {

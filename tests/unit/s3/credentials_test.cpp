@@ -71,12 +71,16 @@ TEST(Credentials, FileProfiles) {
   EXPECT_EQ(f->secret_key, "farm secret");
   EXPECT_TRUE(f->session_token.empty());
 
-  std::string why;
-  EXPECT_FALSE(credentials_from_file(path, "other", &why));
-  EXPECT_NE(why.find("[other]"), std::string::npos);
-  EXPECT_EQ(why.find("defsecret"), std::string::npos);  // never a secret in a message
-  EXPECT_FALSE(credentials_from_file(dir.path().string() + "/missing", "default", &why));
-  EXPECT_NE(why.find("cannot read"), std::string::npos);
+  auto other = credentials_from_file(path, "other");
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error(), error::storage_failure);
+  EXPECT_NE(other.error().message().find("[other]"), std::string::npos);
+  // Never a secret in a message.
+  EXPECT_EQ(other.error().message().find("defsecret"), std::string::npos);
+  auto missing = credentials_from_file(dir.path().string() + "/missing", "default");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message().find("cannot read"), std::string::npos);
+  EXPECT_EQ(missing.error(), boost::system::error_code(ENOENT, boost::system::generic_category()));
 }
 
 TEST(Credentials, NamedFileWinsOverEnvironment) {

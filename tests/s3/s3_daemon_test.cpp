@@ -1,0 +1,311 @@
+// The real openbitsd on the object store: one node end to end, and a farm of three
+// nodes behind a real haproxy (round robin, so consecutive packets of one session reach
+// different nodes), on the Ceph RADOS Gateway the suite starts once (fixture "rgw").
+#include "s3/rgw_env.hpp"
+#include "support/ack.hpp"
+#include "support/child_process.hpp"
+#include "support/config_writer.hpp"
+#include "support/daemon.hpp"
+#include "support/daemon_test.hpp"
+#include "support/raw_client.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace bits::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::size_t part = 5 * 1024 * 1024;
+
+std::string random_bytes(std::size_t n, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::string s(n, '\0');
+  for (auto& c : s) c = static_cast<char>(gen() & 0xFF);
+  return s;
+}
+
+std::string object_text(s3::client& c, std::string const& key) {
+  auto got = c.get_object(key);
+  if (!got) return "<" + got.error().describe() + ">";
+  return {reinterpret_cast<char const*>(got->data()), got->size()};
+}
+
+/// A port nobody listens on right now (bound, read, released).
+std::uint16_t free_port() {
+  int const fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  std::uint16_t port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+    port = ntohs(a.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+/// What a BITS client does, each packet on a new connection: Create-Session, then
+/// fragments from the offset each answer reports (200 or 416), again after a 503 or a
+/// lost connection, then Close-Session. `after_fragment(n)` runs after the n-th answered
+/// fragment. Bounded in attempts.
+::testing::AssertionResult bits_upload(std::uint16_t port, std::string const& url,
+                                       std::string const& data, std::size_t fragment,
+                                       std::string& id,
+                                       std::function<void(int)> const& after_fragment = {}) {
+  auto const again = [](http_response const& r) {
+    return !r.ok() || r.status == 503 || r.status == 502;
+  };
+  for (int i = 0; i < 50 && id.empty(); ++i) {
+    raw_client c(port);
+    auto r = c.create(url);
+    if (r.ok() && r.status == 200) id = r.header_or_empty("BITS-Session-Id");
+    if (id.empty()) std::this_thread::sleep_for(100ms);
+  }
+  if (id.empty()) return ::testing::AssertionFailure() << "no session created";
+  std::uint64_t off = 0;
+  int answered = 0;
+  bool done = false;
+  for (int i = 0; i < 400 && !done; ++i) {
+    auto const last = std::min<std::uint64_t>(off + fragment, data.size()) - 1;
+    raw_client c(port);
+    auto r = c.send_fragment(url, id, off, last, data.size(),
+                             std::string_view(data).substr(off, last - off + 1));
+    if (again(r)) {
+      std::this_thread::sleep_for(100ms);
+      continue;
+    }
+    auto const received = received_range(r);
+    if ((r.status != 200 && r.status != 416) || !received) {
+      return ::testing::AssertionFailure() << "fragment at " << off << ": " << r.describe();
+    }
+    off = *received;
+    done = r.status == 200 && off == data.size();
+    if (after_fragment) after_fragment(++answered);
+  }
+  if (!done) return ::testing::AssertionFailure() << "stuck at offset " << off;
+  for (int i = 0; i < 50; ++i) {
+    raw_client c(port);
+    auto r = c.close_session(url, id);
+    if (again(r)) {
+      std::this_thread::sleep_for(100ms);
+      continue;
+    }
+    if (r.status != 200) return ::testing::AssertionFailure() << "close: " << r.describe();
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "close never answered";
+}
+
+class S3Daemon : public ::testing::Test {
+ protected:
+  S3Daemon() : bucket_(::testing::UnitTest::GetInstance()->current_test_info()->name()) {
+    credentials_ = tmp_.path() / "credentials";
+    std::ofstream(credentials_) << "[default]\naws_access_key_id = " << rgw().access_key
+                                << "\naws_secret_access_key = " << rgw().secret_key << "\n";
+  }
+
+  void TearDown() override {
+    if (!HasFailure()) return;
+    for (auto const& n : nodes_) std::cerr << n->log_path() << ":\n" << n->log_tail(40) << '\n';
+    if (proxy_) std::cerr << "haproxy:\n" << proxy_->err() << '\n';
+  }
+
+  /// A node's configuration: vdir /up/ on the test's bucket under "up/".
+  std::filesystem::path node_config(std::string const& name, std::string const& bucket) {
+    vdir_options v;
+    v.url = "/up/";
+    v.root = tmp_.path() / name;
+    v.set("storage", "s3")
+        .set("s3_endpoint", rgw().endpoint)
+        .set("s3_bucket", bucket)
+        .set("s3_prefix", "up/")
+        .set("s3_region", rgw().region)
+        .set("s3_credentials_file", credentials_)
+        .set("s3_part_size", static_cast<std::uint64_t>(part));
+    daemon_options o;
+    o.vdirs.push_back(v);
+    auto const file = tmp_.path() / (name + ".toml");
+    EXPECT_TRUE(write_config(file, o));
+    return file;
+  }
+
+  daemon& start_node(std::string const& name) {
+    nodes_.push_back(std::make_unique<daemon>(
+        openbitsd_path(), std::vector<std::string>{"--config", node_config(name, bucket_.name())},
+        tmp_.path(), name));
+    EXPECT_TRUE(nodes_.back()->start()) << nodes_.back()->last_error();
+    return *nodes_.back();
+  }
+
+  /// haproxy in front of every node started so far, round robin, with `sticky` a session
+  /// kept on the node that created it (README, "Farm"); returns its port.
+  std::uint16_t start_proxy(bool sticky) {
+    auto const port = free_port();
+    auto const cfg = tmp_.path() / "haproxy.cfg";
+    std::ofstream f(cfg);
+    f << "global\n  maxconn 256\n"
+         "defaults\n  mode http\n  timeout connect 2s\n  timeout client 30s\n"
+         "  timeout server 30s\n  retries 3\n  option redispatch 1\n"
+         "frontend fe\n  bind 127.0.0.1:"
+      << port << "\n  default_backend be\nbackend be\n  balance roundrobin\n";
+    if (sticky) {
+      f << "  stick-table type string len 40 size 1m expire 1h\n"
+           "  stick on req.hdr(BITS-Session-Id)\n"
+           "  stick store-response res.hdr(BITS-Session-Id)\n";
+    }
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      f << "  server n" << i + 1 << " 127.0.0.1:" << nodes_[i]->port()
+        << " check inter 200ms fall 1 rise 2\n";
+    }
+    f.close();
+    proxy_ = std::make_unique<child_process>(
+        "/usr/sbin/haproxy", std::vector<std::string>{"-db", "-f", cfg.string()},
+        tmp_.path() / "haproxy.out", tmp_.path() / "haproxy.err");
+    for (int i = 0; i < 100; ++i) {
+      raw_client c(port, 1s);
+      if (c.is_open() && c.ping("/up/").status == 200) return port;
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << "haproxy did not start: " << proxy_->err();
+    return port;
+  }
+
+  temp_dir tmp_;
+  rgw_bucket bucket_;
+  std::filesystem::path credentials_;
+  std::vector<std::unique_ptr<daemon>> nodes_;
+  std::unique_ptr<child_process> proxy_;
+};
+
+TEST_F(S3Daemon, AnUploadGoesIntoTheBucketAndIsServedWithRanges) {
+  auto& n = start_node("node1");
+  auto const data = random_bytes(2 * part + 12345, 1);
+  std::string id;
+  bool checked_invisible = false;
+  ASSERT_TRUE(bits_upload(n.port(), "/up/big.bin", data, 2 * 1024 * 1024, id, [&](int k) {
+    if (k != 3) return;
+    // Two parts are in the store already, but nothing is visible under the name.
+    auto head = bucket_.client().head_object("up/big.bin");
+    EXPECT_FALSE(head);
+    checked_invisible = true;
+  }));
+  EXPECT_TRUE(checked_invisible);
+  EXPECT_EQ(object_text(bucket_.client(), "up/big.bin"), data);
+
+  raw_client c(n.port());
+  auto r = c.request(
+      "GET /up/big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=5242000-5243999\r\n\r\n");
+  ASSERT_EQ(r.status, 206) << r.describe();
+  EXPECT_EQ(r.body, data.substr(5242000, 2000));
+  ASSERT_TRUE(c.send("HEAD /up/big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  auto h = c.read_response(true);
+  EXPECT_EQ(h.header_or_empty("Content-Length"), std::to_string(data.size()));
+
+  // A small file is one PUT; a second upload to the same name is refused.
+  std::string small_id;
+  ASSERT_TRUE(bits_upload(n.port(), "/up/small.txt", "hello farm", 1024, small_id));
+  EXPECT_EQ(object_text(bucket_.client(), "up/small.txt"), "hello farm");
+  raw_client again(n.port());
+  EXPECT_EQ(again.create("/up/small.txt").status, 403);
+  // Nothing else is left in the bucket but the two files and the two tombstones.
+  auto listed = bucket_.client().list_objects("up/");
+  ASSERT_TRUE(listed);
+  std::size_t records = 0;
+  for (auto const& o : *listed) records += o.key.ends_with(".json") ? 1U : 0U;
+  EXPECT_EQ(records, 0U);
+}
+
+TEST_F(S3Daemon, CheckConfigAndStartUpSayWhenTheBucketCannotBeUsed) {
+  auto const good = node_config("good", bucket_.name());
+  auto ok = run_to_exit(openbitsd_path(), {"--check-config", good.string()});
+  EXPECT_EQ(ok.status.code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("is reachable and writable"), std::string::npos) << ok.output;
+
+  auto const missing = node_config("missing", bucket_.name() + "-none");
+  auto bad = run_to_exit(openbitsd_path(), {"--check-config", missing.string()});
+  EXPECT_EQ(bad.status.code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("cannot be used"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("NoSuchBucket"), std::string::npos) << bad.output;
+  EXPECT_EQ(bad.output.find(rgw().secret_key), std::string::npos);
+
+  daemon d(openbitsd_path(), {"--config", missing.string()}, tmp_.path(), "nobucket");
+  EXPECT_FALSE(d.start());
+  EXPECT_NE(d.log().find("cannot be used"), std::string::npos) << d.log();
+  EXPECT_EQ(d.log().find(rgw().secret_key), std::string::npos);
+}
+
+TEST_F(S3Daemon, AReplayedCloseOnAnotherNodeIsAnsweredFromTheStore) {
+  auto& a = start_node("a");
+  auto& b = start_node("b");
+  std::string id;
+  ASSERT_TRUE(bits_upload(a.port(), "/up/r.txt", "replayed", 100, id));
+  raw_client c(b.port());
+  auto r = c.close_session("/up/r.txt", id);
+  EXPECT_EQ(r.status, 200) << r.describe();
+  EXPECT_EQ(r.header_or_empty("BITS-Packet-Type"), "Ack");
+  // Served by the node that never saw the upload.
+  raw_client g(b.port());
+  auto got = g.request("GET /up/r.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  EXPECT_EQ(got.body, "replayed");
+}
+
+TEST_F(S3Daemon, AFarmBehindHaproxyFinishesAnUploadWhenANodeIsKilled) {
+  for (auto const* name : {"n1", "n2", "n3"}) start_node(name);
+  auto const proxy = start_proxy(false);
+  auto const data = random_bytes(4 * part + 4321, 2);
+  std::string id;
+  // Fragments of one part each, so every node that gets one uploads a whole part and
+  // the next node continues from it; a node is killed in the middle.
+  ASSERT_TRUE(bits_upload(proxy, "/up/farm.bin", data, part, id, [&](int k) {
+    if (k == 2) nodes_[1]->kill9();
+  }));
+  EXPECT_FALSE(nodes_[1]->running());
+  EXPECT_EQ(object_text(bucket_.client(), "up/farm.bin"), data);
+  // Downloads through the balancer, ranged, from whichever node answers.
+  for (int i = 0; i < 3; ++i) {
+    raw_client c(proxy);
+    auto r = c.request(
+        "GET /up/farm.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=10485000-10486000\r\n\r\n");
+    EXPECT_EQ(r.status, 206) << r.describe();
+    EXPECT_EQ(r.body, data.substr(10485000, 1001));
+  }
+}
+
+TEST_F(S3Daemon, AStickyFarmFailsOverWhenTheSessionsNodeIsKilled) {
+  for (auto const* name : {"n1", "n2", "n3"}) start_node(name);
+  auto const proxy = start_proxy(true);
+  auto const data = random_bytes(3 * part + 99, 3);
+  std::string id;
+  // Every packet goes to the node that created the session, until it is killed.
+  ASSERT_TRUE(bits_upload(proxy, "/up/sticky.bin", data, part / 2, id, [&](int k) {
+    if (k != 3) return;
+    for (auto& n : nodes_) {
+      if (n->log().find("sticky.bin") != std::string::npos) n->kill9();
+    }
+  }));
+  int killed = 0;
+  for (auto& n : nodes_) killed += n->running() ? 0 : 1;
+  EXPECT_EQ(killed, 1);
+  EXPECT_EQ(object_text(bucket_.client(), "up/sticky.bin"), data);
+}
+
+}  // namespace
+}  // namespace bits::test
