@@ -2,6 +2,8 @@
 // directories' services and the recent activity.
 #include "server/admin_site.hpp"
 
+#include "hooks/outbox.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
@@ -140,6 +142,49 @@ admin_page admin_site::metrics() {
           &session_counts::expired);
   counted("openbits_sessions_evicted_total", "Idle sessions evicted to admit a new one",
           &session_counts::evicted);
+  // Hooks (docs/hooks.md), for the directories that have one: post-* events in the
+  // outbox and their delivery; pre-create calls.
+  auto const outbox_counted = [&](char const* name, char const* help, MetricType type,
+                                  auto member) {
+    families.push_back(per_vdir(name, help, type, vdirs_, [member](auto& v) -> opt {
+      auto const* box = v.vdir->hook_points().outbox();
+      if (box == nullptr) return std::nullopt;
+      return static_cast<double>((box->live().*member).load(std::memory_order_relaxed));
+    }));
+  };
+  using hooks::live_counters;
+  outbox_counted("openbits_hook_events_pending",
+                 "post-* hook events recorded and not yet delivered (kept until delivered)",
+                 MetricType::Gauge, &live_counters::pending);
+  outbox_counted("openbits_hook_events_recorded_total", "post-* hook events recorded",
+                 MetricType::Counter, &live_counters::recorded);
+  outbox_counted("openbits_hook_events_delivered_total", "post-* hook events delivered",
+                 MetricType::Counter, &live_counters::delivered);
+  outbox_counted("openbits_hook_delivery_failures_total", "Failed attempts to deliver an event",
+                 MetricType::Counter, &live_counters::failed_attempts);
+  outbox_counted("openbits_hook_delivery_retries_total",
+                 "Attempts at events whose delivery had failed before", MetricType::Counter,
+                 &live_counters::retried);
+  auto const hook_counted = [&](char const* name, char const* help, auto member) {
+    families.push_back(per_vdir(name, help, MetricType::Counter, vdirs_, [member](auto& v) -> opt {
+      if (v.vdir->policy().hook_command.empty() && v.vdir->policy().hook_url.empty()) {
+        return std::nullopt;
+      }
+      return static_cast<double>(
+          (v.vdir->hook_points().counters().*member).load(std::memory_order_relaxed));
+    }));
+  };
+  using service::hook_counters;
+  hook_counted("openbits_hook_pre_create_calls_total", "pre-create hook calls",
+               &hook_counters::pre_create_calls);
+  hook_counted("openbits_hook_pre_create_refused_total", "Create-Sessions the hook refused",
+               &hook_counters::pre_create_refused);
+  hook_counted("openbits_hook_pre_create_failed_total",
+               "pre-create calls without an answer (hook_failure decided)",
+               &hook_counters::pre_create_failed);
+  hook_counted("openbits_hook_record_failures_total",
+               "post-* events the outbox could not record (the request failed instead)",
+               &hook_counters::record_failures);
   std::size_t i = 0;
   families.push_back(per_vdir(
       "openbits_spool_bytes", "Bytes held by open sessions in the spool", MetricType::Gauge, vdirs_,

@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 namespace bits::test {
 namespace {
 
@@ -68,6 +71,30 @@ TEST_F(admin_test, MetricsCountKnownUploads) {
   EXPECT_EQ(sample(m, "openbits_tls_handshake_failures_total"), 0.0) << m;
   EXPECT_EQ(sample(m, "openbits_auth_failures_total"), 0.0) << m;
   EXPECT_EQ(sample(m, "openbits_upload_reply_calls_total", {"outcome=\"ok\""}), 0.0) << m;
+}
+
+// Hook events that cannot be delivered are kept, and /metrics says so.
+TEST_F(admin_test, MetricsShowHookEventsKeptWhileTheReceiverIsDown) {
+  auto options = admin_options();
+  // Nothing listens on port 1 of the loopback: every delivery fails at once.
+  options.vdirs[0].set("hook_url", "http://127.0.0.1:1/hook").set("hook_failure", "allow");
+  ASSERT_TRUE(start_config(options));
+  ASSERT_TRUE(upload_file("/up/kept.bin", std::string(300, 'k'), 4096));
+  std::vector<std::string> const up = {"vdir=\"/up/\""};
+  std::string m;
+  auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    m = admin_get("/metrics").body;
+    if (sample(m, "openbits_hook_delivery_failures_total", up).value_or(0) >= 1.0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(sample(m, "openbits_hook_delivery_failures_total", up).value_or(0), 1.0) << m;
+  EXPECT_EQ(sample(m, "openbits_hook_events_recorded_total", up), 1.0) << m;
+  EXPECT_EQ(sample(m, "openbits_hook_events_pending", up), 1.0) << m;
+  EXPECT_EQ(sample(m, "openbits_hook_events_delivered_total", up), 0.0) << m;
+  EXPECT_EQ(sample(m, "openbits_hook_pre_create_calls_total", up), 1.0) << m;
+  EXPECT_EQ(sample(m, "openbits_hook_pre_create_failed_total", up), 1.0) << m;
+  EXPECT_EQ(sample(m, "openbits_hook_pre_create_refused_total", up), 0.0) << m;
 }
 
 TEST_F(admin_test, HealthzAndReadyzWhenReady) {
