@@ -6,10 +6,14 @@
 #include "client/cli_fixture.hpp"
 #include "negotiate/gss_initiator.hpp"
 #include "negotiate/krb5_realm.hpp"
+#include "support/child_process.hpp"
 #include "support/digest.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <string>
@@ -211,6 +215,92 @@ TEST_F(NegotiateServer, PrincipalOutsideTheAllowListGets403) {
   auto client = connect();
   gss_initiator machine(kerberos_client("ws01.ccache"));
   EXPECT_EQ(post_as(client, machine, "Negotiate", "Ping").status, 200u);
+}
+
+/// The last response of curl's `-D -` output (after any 401 of the handshake): its status
+/// and the value of `field` ("" when absent).
+std::pair<int, std::string> last_response(std::string const& out, std::string const& field) {
+  auto const start = out.rfind("HTTP/1.1 ");
+  if (start == std::string::npos) return {0, ""};
+  std::string const head = out.substr(start);
+  int const status = std::atoi(head.c_str() + 9);
+  std::string lower = head;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string name = field + ":";
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto const at = lower.find(name);
+  if (at == std::string::npos) return {status, ""};
+  auto const from = head.find_first_not_of(' ', at + name.size());
+  return {status, head.substr(from, head.find('\r', from) - from)};
+}
+
+// curl --negotiate, a client that is not ours: alice uploads with her ticket, and bob's
+// ticket cannot continue her session.
+TEST_F(NegotiateServer, CurlNegotiateUploadsAndOwnershipHoldsBetweenPrincipals) {
+  ASSERT_TRUE(start_negotiate("negotiate"));
+  std::string const url = "http://localhost:" + std::to_string(port()) + "/up/curl.bin";
+  auto const body = random_file("curl-in.bin", 5000, 21);
+  int run = 0;
+  auto curl = [&](std::string const& ccache, std::vector<std::string> const& headers,
+                  bool with_body) {
+    std::vector<std::string> args = {"-sS",       "--negotiate", "-u", ":",  "-X",
+                                     "BITS_POST", "-D",          "-",  "-o", "/dev/null"};
+    for (auto const& h : headers) {
+      args.push_back("-H");
+      args.push_back(h);
+    }
+    if (with_body) {
+      args.push_back("--data-binary");
+      args.push_back("@" + body.string());
+    } else {
+      args.push_back("-H");
+      args.push_back("Content-Length: 0");
+    }
+    args.push_back(url);
+    ++run;
+    child_process p("/usr/bin/curl", args, tmp() / ("curl" + std::to_string(run) + ".out"),
+                    tmp() / ("curl" + std::to_string(run) + ".err"),
+                    {{"KRB5CCNAME", krb5().file(ccache)}});
+    auto const st = p.wait(std::chrono::seconds(30));
+    EXPECT_TRUE(st.exited && st.code == 0) << st.describe() << ": " << p.err();
+    return p.out();
+  };
+  auto const created =
+      last_response(curl("alice.ccache",
+                         {"BITS-Packet-Type: Create-Session",
+                          "BITS-Supported-Protocols: " + std::string(protocol_guid)},
+                         false),
+                    "BITS-Session-Id");
+  ASSERT_EQ(created.first, 200);
+  ASSERT_FALSE(created.second.empty());
+  std::string const id = created.second;
+
+  auto const stolen = last_response(curl("bob.ccache",
+                                         {"BITS-Packet-Type: Fragment", "BITS-Session-Id: " + id,
+                                          "Content-Range: bytes 0-4999/5000"},
+                                         true),
+                                    "BITS-Error-Code");
+  EXPECT_EQ(stolen.first, 403);
+  EXPECT_EQ(stolen.second, "0x80070005");
+
+  EXPECT_EQ(last_response(curl("alice.ccache",
+                               {"BITS-Packet-Type: Fragment", "BITS-Session-Id: " + id,
+                                "Content-Range: bytes 0-4999/5000"},
+                               true),
+                          "BITS-Received-Content-Range")
+                .second,
+            "5000");
+  EXPECT_EQ(
+      last_response(curl("alice.ccache",
+                         {"BITS-Packet-Type: Close-Session", "BITS-Session-Id: " + id}, false),
+                    "BITS-Session-Id")
+          .first,
+      200);
+  EXPECT_EQ(sha256_file_hex(root() / "curl.bin"), sha256_file_hex(body));
+  EXPECT_NE(server().log().find("user=\"alice@EXAMPLE.TEST\""), std::string::npos)
+      << server().log_tail();
 }
 
 TEST_F(NegotiateServer, SessionOfOnePrincipalCannotBeContinuedByAnother) {
