@@ -296,7 +296,10 @@ void read_value(settings::network_list& out, toml::node const& node, std::string
 // kind of mistake an operator finds only in production.
 template <class S>
 void read_table(toml::table const& table, std::string const& prefix, S& out, collector& c) {
-  for (auto&& [name, node] : table) {
+  for (auto&& entry : table) {
+    // Named references, not a structured binding: clang 14 cannot capture those.
+    auto const& name = entry.first;
+    auto const& node = entry.second;
     auto const key = prefix + "." + std::string(name.str());
     bool known = false;
     settings::visit(out, [&](settings::setting_info const& info, auto& value) {

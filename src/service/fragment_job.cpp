@@ -17,12 +17,11 @@ void fragment_env::completed(session& s, bool left_spool, std::chrono::nanosecon
 }
 
 fragment_job::fragment_job(fragment_env env, session_lease lease, core::fragment_plan plan,
-                           std::uint64_t body_length, std::unique_ptr<storage::data_writer> writer,
-                           request_url url)
+                           std::uint64_t /*body_length*/,
+                           std::unique_ptr<storage::data_writer> writer, request_url url)
     : env_(env),
       lease_(std::move(lease)),
       plan_(plan),
-      body_length_(body_length),
       writer_(std::move(writer)),
       url_(std::move(url)) {}
 

@@ -107,7 +107,6 @@ class fragment_job {
   fragment_env env_;
   session_lease lease_;
   core::fragment_plan plan_;
-  std::uint64_t body_length_ = 0;
   std::uint64_t consumed_ = 0;
   std::unique_ptr<storage::data_writer> writer_;
   request_url url_;
