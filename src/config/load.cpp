@@ -184,6 +184,32 @@ void read_value(settings::octal_mode& out, toml::node const& node, std::string c
   }
 }
 
+// Arrays are read all or nothing: `each(i, element, element_key)` reads element i (seen
+// as "key[i+1]", where its problems are reported); true when no element failed.
+template <class F>
+bool read_elements(toml::array const& array, std::string const& key, collector& c, F&& each) {
+  bool all_parsed = true;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    auto const& element = *array.get(i);
+    auto const element_key = key + "[" + std::to_string(i + 1) + "]";
+    c.saw(element_key, element);
+    each(i, element, element_key);
+    all_parsed = all_parsed && !c.failed(element_key);
+  }
+  return all_parsed;
+}
+
+// A string element passed to `take`, which returns why it is wrong ("" when it is not).
+template <class F>
+void checked_string(toml::node const& element, std::string const& element_key, collector& c,
+                    F&& take) {
+  auto const* text = element.as_string();
+  if (text == nullptr) return c.fail(element_key, element, "expected a string");
+  if (auto const why = take(text->get()); !why.empty()) {
+    c.fail(element_key, element, std::string(why) + " (\"" + text->get() + "\")");
+  }
+}
+
 // All or nothing: with one bad element the default stays, so that validate() never
 // reports an index that does not match the file.
 void read_value(settings::listen_list& out, toml::node const& node, std::string const& key,
@@ -201,20 +227,12 @@ void read_value(settings::listen_list& out, toml::node const& node, std::string 
     return c.fail(key, node, "expected a string or an array of strings, e.g. [\"0.0.0.0:8080\"]");
   }
   settings::listen_list values(array->size());
-  bool all_parsed = true;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    auto const& element = *array->get(i);
-    auto const element_key = key + "[" + std::to_string(i + 1) + "]";
-    c.saw(element_key, element);
-    auto const* text = element.as_string();
-    if (text == nullptr) {
-      c.fail(element_key, element, "expected a string");
-      all_parsed = false;
-    } else if (auto const why = parse_endpoint(text->get(), values[i]); !why.empty()) {
-      c.fail(element_key, element, std::string(why) + " (\"" + text->get() + "\")");
-      all_parsed = false;
-    }
-  }
+  bool const all_parsed = read_elements(
+      *array, key, c,
+      [&](std::size_t i, toml::node const& element, std::string const& element_key) {
+        checked_string(element, element_key, c,
+                       [&](std::string const& text) { return parse_endpoint(text, values[i]); });
+      });
   if (all_parsed) out = std::move(values);
 }
 
@@ -233,14 +251,11 @@ void read_value(settings::auth_list& out, toml::node const& node, std::string co
     return c.fail(key, node, "expected a string or an array of strings, e.g. [\"negotiate\"]");
   }
   std::vector<settings::auth_kind> kinds(array->size());
-  bool all_parsed = true;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    auto const& element = *array->get(i);
-    auto const element_key = key + "[" + std::to_string(i + 1) + "]";
-    c.saw(element_key, element);
-    read_value(kinds[i], element, element_key, c);
-    all_parsed = all_parsed && !c.failed(element_key);
-  }
+  bool const all_parsed =
+      read_elements(*array, key, c,
+                    [&](std::size_t i, toml::node const& element, std::string const& element_key) {
+                      read_value(kinds[i], element, element_key, c);
+                    });
   if (all_parsed) out = settings::auth_list(std::move(kinds));
 }
 
@@ -249,18 +264,14 @@ void read_value(settings::string_list& out, toml::node const& node, std::string 
   auto const* array = node.as_array();
   if (array == nullptr) return c.fail(key, node, "expected an array of strings");
   settings::string_list values(array->size());
-  bool all_parsed = true;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    auto const& element = *array->get(i);
-    auto const element_key = key + "[" + std::to_string(i + 1) + "]";
-    c.saw(element_key, element);
-    if (auto const* text = element.as_string()) {
-      values[i] = text->get();
-    } else {
-      c.fail(element_key, element, "expected a string");
-      all_parsed = false;
-    }
-  }
+  bool const all_parsed =
+      read_elements(*array, key, c,
+                    [&](std::size_t i, toml::node const& element, std::string const& element_key) {
+                      checked_string(element, element_key, c, [&](std::string const& text) {
+                        values[i] = text;
+                        return std::string_view{};
+                      });
+                    });
   if (all_parsed) out = std::move(values);
 }
 
@@ -271,22 +282,14 @@ void read_value(settings::network_list& out, toml::node const& node, std::string
     return c.fail(key, node, "expected an array of strings, e.g. [\"127.0.0.1\", \"10.0.0.0/8\"]");
   }
   settings::network_list values;
-  bool all_parsed = true;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    auto const& element = *array->get(i);
-    auto const element_key = key + "[" + std::to_string(i + 1) + "]";
-    c.saw(element_key, element);
-    auto const* text = element.as_string();
-    if (text == nullptr) {
-      c.fail(element_key, element, "expected a string");
-      all_parsed = false;
-    } else if (auto const why = check_network(text->get()); !why.empty()) {
-      c.fail(element_key, element, std::string(why) + " (\"" + text->get() + "\")");
-      all_parsed = false;
-    } else {
-      values.items.push_back(text->get());
-    }
-  }
+  bool const all_parsed = read_elements(
+      *array, key, c, [&](std::size_t, toml::node const& element, std::string const& element_key) {
+        checked_string(element, element_key, c, [&](std::string const& text) {
+          auto const why = check_network(text);
+          if (why.empty()) values.items.push_back(text);
+          return why;
+        });
+      });
   if (all_parsed) out = std::move(values);
 }
 
