@@ -1,0 +1,215 @@
+// Upload-reply directories on the object store, with real openbitsd nodes sharing one
+// bucket of the Ceph RADOS Gateway (fixture "rgw") and the real server application
+// (support/reply_backend.py): a job created on one node has its reply served, and its
+// session closed or cancelled, by another.
+#include "s3/rgw_env.hpp"
+#include "support/ack.hpp"
+#include "support/config_writer.hpp"
+#include "support/daemon.hpp"
+#include "support/daemon_test.hpp"
+#include "support/digest.hpp"
+#include "support/raw_client.hpp"
+#include "support/reply_app.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bits::test {
+namespace {
+
+constexpr std::size_t part = 5 * 1024 * 1024;
+
+std::string ref_reply(std::string_view data) {
+  return "reply:ref:" + sha256_hex(data);
+}
+
+/// The path of an absolute URL ("http://h/x" -> "/x").
+std::string path_of(std::string const& url) {
+  auto const scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  auto const slash = url.find('/', scheme + 3);
+  return slash == std::string::npos ? "/" : url.substr(slash);
+}
+
+std::string object_text(s3::client& c, std::string const& key) {
+  auto got = c.get_object(key);
+  if (!got) return "<" + got.error().describe() + ">";
+  return {reinterpret_cast<char const*>(got->data()), got->size()};
+}
+
+class S3Reply : public ::testing::Test {
+ protected:
+  S3Reply() : bucket_(::testing::UnitTest::GetInstance()->current_test_info()->name()) {
+    credentials_ = tmp_.path() / "credentials";
+    std::ofstream(credentials_) << "[default]\naws_access_key_id = " << rgw().access_key
+                                << "\naws_secret_access_key = " << rgw().secret_key << "\n";
+  }
+
+  void SetUp() override {
+    if (!reply_app::available()) GTEST_SKIP() << "python3 not found at configure time";
+  }
+
+  void TearDown() override {
+    if (!HasFailure()) return;
+    for (auto const& n : nodes_) std::cerr << n->log_path() << ":\n" << n->log_tail(40) << '\n';
+    if (app_.started()) std::cerr << "application:\n" << app_.log_tail(40) << '\n';
+  }
+
+  /// A node serving /up/ on the test's bucket, notifying the application at `behaviour`
+  /// (`type`: "reference" or "value"); `tweak` may set more keys.
+  template <typename Tweak>
+  daemon& start_node(std::string const& name, std::string const& behaviour, Tweak tweak,
+                     std::string const& type = "reference") {
+    vdir_options v;
+    v.url = "/up/";
+    v.root = tmp_.path() / name;
+    v.set("storage", "s3")
+        .set("s3_endpoint", rgw().endpoint)
+        .set("s3_bucket", bucket_.name())
+        .set("s3_prefix", "up/")
+        .set("s3_region", rgw().region)
+        .set("s3_credentials_file", credentials_)
+        .set("s3_part_size", static_cast<std::uint64_t>(part))
+        .set("notification_type", type)
+        .set("notification_url", app_.url(behaviour));
+    tweak(v);
+    daemon_options o;
+    o.vdirs.push_back(v);
+    auto const file = tmp_.path() / (name + ".toml");
+    EXPECT_TRUE(write_config(file, o));
+    nodes_.push_back(std::make_unique<daemon>(
+        openbitsd_path(), std::vector<std::string>{"--config", file.string()}, tmp_.path(), name));
+    EXPECT_TRUE(nodes_.back()->start()) << nodes_.back()->last_error();
+    return *nodes_.back();
+  }
+  daemon& start_node(std::string const& name, std::string const& behaviour) {
+    return start_node(name, behaviour, [](vdir_options&) {});
+  }
+
+  /// Create-Session and fragments of `fragment` bytes to `port`; every Ack but the last
+  /// must report progress. The last fragment's Ack is returned unchecked.
+  http_response upload(std::uint16_t port, std::string const& url, std::string const& data,
+                       std::size_t fragment, std::string& id) {
+    raw_client c(port);
+    id = c.create_session(url);
+    http_response last;
+    for (std::size_t first = 0; !id.empty() && first < data.size(); first += fragment) {
+      auto const n = std::min(fragment, data.size() - first);
+      last = c.send_fragment(url, id, first, first + n - 1, data.size(),
+                             std::string_view(data).substr(first, n));
+      if (first + n < data.size()) {
+        EXPECT_TRUE(is_fragment_ack(last, first + n)) << last.describe();
+      }
+    }
+    return last;
+  }
+
+  static http_response get(std::uint16_t port, std::string const& path,
+                           std::string const& extra = {}) {
+    raw_client c(port);
+    return c.request("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "\r\n");
+  }
+
+  /// Keys below the sessions folder of the prefix, by suffix ("json", "reply", ...).
+  std::vector<std::string> session_objects(std::string const& suffix) {
+    std::vector<std::string> out;
+    auto listed = bucket_.client().list_objects("up/.bits-sessions/");
+    EXPECT_TRUE(listed) << listed.error().describe();
+    if (!listed) return out;
+    for (auto const& o : *listed) {
+      if (o.key.ends_with("." + suffix)) out.push_back(o.key);
+    }
+    return out;
+  }
+
+  temp_dir tmp_;
+  rgw_bucket bucket_;
+  std::filesystem::path credentials_;
+  reply_app app_{tmp_.path()};
+  std::vector<std::unique_ptr<daemon>> nodes_;
+};
+
+TEST_F(S3Reply, AJobCreatedOnOneNodeIsServedAndClosedByAnother) {
+  auto& a = start_node("a", "ok");
+  auto& b = start_node("b", "ok");
+  // Two parts: one uploaded while the bytes arrive, the last one at the end.
+  auto const data = random_bytes(part + 70000, 1);
+  std::string id;
+  auto const last = upload(a.port(), "/up/report.bin", data, 1024 * 1024, id);
+  ASSERT_TRUE(is_reply_ack(last, data.size())) << last.describe();
+  auto const calls = app_.calls();
+  ASSERT_EQ(calls.size(), 1U);
+  EXPECT_EQ(calls[0].request_file_size, data.size());
+  EXPECT_EQ(calls[0].request_file_sha256, sha256_hex(data));
+  EXPECT_FALSE(bucket_.client().head_object("up/report.bin")) << "nothing at the destination";
+  EXPECT_EQ(session_objects("reply").size(), 1U);
+
+  // Node b never saw the session: it finds it from the reply URL's token.
+  auto const path = path_of(last.header_or_empty("BITS-Reply-URL"));
+  auto const reply = get(b.port(), path);
+  EXPECT_EQ(reply.status, 200) << reply.describe();
+  EXPECT_EQ(reply.body, ref_reply(data));
+  auto const ranged = get(b.port(), path, "Range: bytes=4-9\r\n");
+  EXPECT_EQ(ranged.status, 206) << ranged.describe();
+  EXPECT_EQ(ranged.body, ref_reply(data).substr(4, 6));
+
+  raw_client c(b.port());
+  auto const closed = c.close_session("/up/report.bin", id);
+  EXPECT_TRUE(is_ack(closed, 200)) << closed.describe();
+  // The reply is gone from the bucket, so neither node serves it any more.
+  EXPECT_EQ(get(b.port(), path).status, 404);
+  EXPECT_EQ(get(a.port(), path).status, 404);
+  for (auto const* suffix : {"json", "reply", "request", "token"}) {
+    EXPECT_TRUE(session_objects(suffix).empty()) << suffix;
+  }
+  EXPECT_FALSE(bucket_.client().head_object("up/report.bin"));
+}
+
+TEST_F(S3Reply, AFailedApplicationIsCalledAgainByTheNodeTheRetryReaches) {
+  auto& a = start_node("a", "fail-once");
+  auto& b = start_node("b", "fail-once");
+  auto const data = random_bytes(40000, 2);
+  std::string id;
+  auto const last = upload(a.port(), "/up/retry.bin", data, 16384, id);
+  // As on the file system: the application's 500 is the client's, the bytes are kept.
+  ASSERT_TRUE(is_app_error_ack(last, 500, "0x801901F4")) << last.describe();
+
+  raw_client c(b.port());
+  auto const again = c.send_fragment("/up/retry.bin", id, 32768, data.size() - 1, data.size(),
+                                     std::string_view(data).substr(32768));
+  ASSERT_TRUE(is_reply_ack(again, data.size())) << again.describe();
+  auto const calls = app_.calls();
+  ASSERT_EQ(calls.size(), 2U);
+  EXPECT_EQ(calls[1].request_file_sha256, sha256_hex(data)) << "node b handed over every byte";
+  auto const reply = get(a.port(), path_of(again.header_or_empty("BITS-Reply-URL")));
+  EXPECT_EQ(reply.body, ref_reply(data)) << reply.describe();
+}
+
+TEST_F(S3Reply, ACopyIsPublishedAndCancelRemovesTheReply) {
+  auto& a = start_node("a", "copy");
+  auto& b = start_node("b", "copy");
+  auto const data = random_bytes(3000, 3);
+  std::string id;
+  auto const last = upload(a.port(), "/up/copied.bin", data, 1000, id);
+  ASSERT_TRUE(is_reply_ack(last, data.size())) << last.describe();
+  EXPECT_EQ(object_text(bucket_.client(), "up/copied.bin"), data);
+  auto const path = path_of(last.header_or_empty("BITS-Reply-URL"));
+  EXPECT_EQ(get(b.port(), path).body, ref_reply(data));
+
+  raw_client c(b.port());
+  auto const cancelled = c.cancel_session("/up/copied.bin", id);
+  EXPECT_TRUE(is_ack(cancelled, 200)) << cancelled.describe();
+  EXPECT_EQ(get(a.port(), path).status, 404);
+  for (auto const* suffix : {"json", "reply", "request", "token"}) {
+    EXPECT_TRUE(session_objects(suffix).empty()) << suffix;
+  }
+  EXPECT_EQ(object_text(bucket_.client(), "up/copied.bin"), data) << "the copy stays";
+}
+
+}  // namespace
+}  // namespace bits::test
