@@ -101,7 +101,8 @@ status s3_store::fetch_request(s3_session const& s) {
 status s3_store::upload_file(std::string const& path, std::string const& key,
                              bool allow_overwrite) {
   unique_fd fd{::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
-  if (!fd) return errno == ELOOP ? status{error::forbidden_path} : io_failure("open local file", errno);
+  if (!fd)
+    return errno == ELOOP ? status{error::forbidden_path} : io_failure("open local file", errno);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return io_failure("stat local file", errno);
   if (!S_ISREG(st.st_mode)) return error::forbidden_path;
@@ -126,7 +127,8 @@ status s3_store::upload_file(std::string const& path, std::string const& key,
     // As at commit: RGW ignores If-None-Match on CompleteMultipartUpload.
     auto head = client_->head_object(key);
     if (head) return error::destination_exists;
-    if (head.error().kind != s3::errc::no_such_key) return s3_failure("S3 HeadObject", head.error());
+    if (head.error().kind != s3::errc::no_such_key)
+      return s3_failure("S3 HeadObject", head.error());
   }
   auto up = client_->create_multipart(key);
   if (!up) return s3_failure("S3 CreateMultipartUpload", up.error());
@@ -185,8 +187,8 @@ status_or<core::session_id> s3_store::find_reply(std::string_view token) {
     if (body.error().kind == s3::errc::no_such_key) return error::session_not_found;
     return s3_failure("S3 GetObject reply token", body.error());
   }
-  auto id =
-      core::parse_session_hex(std::string_view(reinterpret_cast<char const*>(body->data()), body->size()));
+  auto id = core::parse_session_hex(
+      std::string_view(reinterpret_cast<char const*>(body->data()), body->size()));
   if (!id) return io_failure("decode reply token", EINVAL);
   return *id;
 }

@@ -1,9 +1,12 @@
-// Upload-reply directories on the object store, with real openbitsd nodes sharing one
-// bucket of the Ceph RADOS Gateway (fixture "rgw") and the real server application
-// (support/reply_backend.py): a job created on one node has its reply served, and its
-// session closed or cancelled, by another.
+// Real openbitsd nodes sharing one bucket of the Ceph RADOS Gateway (fixture "rgw"):
+// upload-reply directories with the real server application (support/reply_backend.py),
+// whose job created on one node has its reply served, and its session closed or
+// cancelled, by another; and what a node answers, on downloads and on /readyz, when
+// the store cannot be reached (a node reaching the gateway through a TCP relay that
+// the test stops, since other tests share the gateway).
 #include "s3/rgw_env.hpp"
 #include "support/ack.hpp"
+#include "support/child_process.hpp"
 #include "support/config_writer.hpp"
 #include "support/daemon.hpp"
 #include "support/daemon_test.hpp"
@@ -14,9 +17,18 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace bits::test {
@@ -42,16 +54,28 @@ std::string object_text(s3::client& c, std::string const& key) {
   return {reinterpret_cast<char const*>(got->data()), got->size()};
 }
 
-class S3Reply : public ::testing::Test {
+/// A port nobody listens on right now (bound, read, released).
+std::uint16_t free_port() {
+  int const fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  std::uint16_t port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+    port = ntohs(a.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+class S3Node : public ::testing::Test {
  protected:
-  S3Reply() : bucket_(::testing::UnitTest::GetInstance()->current_test_info()->name()) {
+  S3Node() : bucket_(::testing::UnitTest::GetInstance()->current_test_info()->name()) {
     credentials_ = tmp_.path() / "credentials";
     std::ofstream(credentials_) << "[default]\naws_access_key_id = " << rgw().access_key
                                 << "\naws_secret_access_key = " << rgw().secret_key << "\n";
-  }
-
-  void SetUp() override {
-    if (!reply_app::available()) GTEST_SKIP() << "python3 not found at configure time";
   }
 
   void TearDown() override {
@@ -60,26 +84,22 @@ class S3Reply : public ::testing::Test {
     if (app_.started()) std::cerr << "application:\n" << app_.log_tail(40) << '\n';
   }
 
-  /// A node serving /up/ on the test's bucket, notifying the application at `behaviour`
-  /// (`type`: "reference" or "value"); `tweak` may set more keys.
-  template <typename Tweak>
-  daemon& start_node(std::string const& name, std::string const& behaviour, Tweak tweak,
-                     std::string const& type = "reference") {
+  /// Vdir /up/ of a node on the test's bucket under "up/", through `endpoint`.
+  vdir_options s3_vdir(std::string const& name, std::string const& endpoint) {
     vdir_options v;
     v.url = "/up/";
     v.root = tmp_.path() / name;
     v.set("storage", "s3")
-        .set("s3_endpoint", rgw().endpoint)
+        .set("s3_endpoint", endpoint)
         .set("s3_bucket", bucket_.name())
         .set("s3_prefix", "up/")
         .set("s3_region", rgw().region)
         .set("s3_credentials_file", credentials_)
-        .set("s3_part_size", static_cast<std::uint64_t>(part))
-        .set("notification_type", type)
-        .set("notification_url", app_.url(behaviour));
-    tweak(v);
-    daemon_options o;
-    o.vdirs.push_back(v);
+        .set("s3_part_size", static_cast<std::uint64_t>(part));
+    return v;
+  }
+
+  daemon& start_node(std::string const& name, daemon_options const& o) {
     auto const file = tmp_.path() / (name + ".toml");
     EXPECT_TRUE(write_config(file, o));
     nodes_.push_back(std::make_unique<daemon>(
@@ -87,8 +107,14 @@ class S3Reply : public ::testing::Test {
     EXPECT_TRUE(nodes_.back()->start()) << nodes_.back()->last_error();
     return *nodes_.back();
   }
+
+  /// A node whose /up/ notifies the application at `behaviour` by reference.
   daemon& start_node(std::string const& name, std::string const& behaviour) {
-    return start_node(name, behaviour, [](vdir_options&) {});
+    auto v = s3_vdir(name, rgw().endpoint);
+    v.set("notification_type", "reference").set("notification_url", app_.url(behaviour));
+    daemon_options o;
+    o.vdirs.push_back(v);
+    return start_node(name, o);
   }
 
   /// Create-Session and fragments of `fragment` bytes to `port`; every Ack but the last
@@ -132,6 +158,13 @@ class S3Reply : public ::testing::Test {
   std::filesystem::path credentials_;
   reply_app app_{tmp_.path()};
   std::vector<std::unique_ptr<daemon>> nodes_;
+};
+
+class S3Reply : public S3Node {
+ protected:
+  void SetUp() override {
+    if (!reply_app::available()) GTEST_SKIP() << "python3 not found at configure time";
+  }
 };
 
 TEST_F(S3Reply, AJobCreatedOnOneNodeIsServedAndClosedByAnother) {
@@ -209,6 +242,89 @@ TEST_F(S3Reply, ACopyIsPublishedAndCancelRemovesTheReply) {
     EXPECT_TRUE(session_objects(suffix).empty()) << suffix;
   }
   EXPECT_EQ(object_text(bucket_.client(), "up/copied.bin"), data) << "the copy stays";
+}
+
+/// A TCP relay (haproxy in TCP mode) from a port of its own to the gateway, which the
+/// test stops to make the store unreachable for the nodes behind it.
+class tcp_relay {
+ public:
+  explicit tcp_relay(std::filesystem::path const& dir) : port_(free_port()) {
+    std::string const& gw = rgw().endpoint;  // http://127.0.0.1:PORT
+    auto const cfg = dir / "relay.cfg";
+    std::ofstream(cfg) << "global\n  maxconn 64\ndefaults\n  mode tcp\n  timeout connect 2s\n"
+                          "  timeout client 30s\n  timeout server 30s\nfrontend fe\n"
+                          "  bind 127.0.0.1:"
+                       << port_ << "\n  default_backend be\nbackend be\n  server gw "
+                       << gw.substr(gw.find("://") + 3) << "\n";
+    process_ = std::make_unique<child_process>(
+        "/usr/sbin/haproxy", std::vector<std::string>{"-db", "-f", cfg.string()},
+        dir / "relay.out", dir / "relay.err");
+    for (int i = 0; i < 100; ++i) {
+      raw_client c(port_, std::chrono::seconds(1));
+      if (c.is_open()) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "relay did not start: " << process_->err();
+  }
+  ~tcp_relay() { stop(); }
+  tcp_relay(tcp_relay const&) = delete;
+  tcp_relay& operator=(tcp_relay const&) = delete;
+
+  [[nodiscard]] std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  /// Stops relaying: nothing listens on the port any more.
+  void stop() {
+    if (process_ && process_->running()) static_cast<void>(process_->kill(SIGKILL));
+  }
+
+ private:
+  std::uint16_t port_;
+  std::unique_ptr<child_process> process_;
+};
+
+using S3StoreDown = S3Node;
+
+TEST_F(S3StoreDown, DownloadsAnswer503AndReadyzSaysWhyWhileTheStoreIsUnreachable) {
+  tcp_relay relay(tmp_.path());
+  daemon_options o;
+  o.vdirs.push_back(s3_vdir("n", relay.endpoint()));
+  o.admin.set("listen", std::vector<std::string>{"127.0.0.1:0"});
+  auto& n = start_node("n", o);
+  auto const admin = n.ports().back();
+  std::string const text = "served from the bucket";
+  ASSERT_TRUE(bucket_.client().put_object("up/f.txt", std::as_bytes(std::span{text})));
+  auto const admin_get = [admin] {
+    raw_client c(admin, std::chrono::seconds(30));
+    return c.request("GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  };
+
+  auto const ok = get(n.port(), "/up/f.txt", "Range: bytes=5-8\r\n");
+  EXPECT_EQ(ok.status, 206) << ok.describe();
+  EXPECT_EQ(ok.body, text.substr(5, 4));
+  EXPECT_EQ(get(n.port(), "/up/missing.txt").status, 404);
+  auto const ready = admin_get();
+  EXPECT_EQ(ready.status, 200) << ready.describe();
+  EXPECT_NE(ready.body.find("bucket s3://" + bucket_.name() + "/up/ reachable and writable"),
+            std::string::npos)
+      << ready.body;
+
+  relay.stop();
+  // The file is still there, the store cannot say so: try again later, not "not found".
+  for (auto const* target : {"/up/f.txt", "/up/missing.txt"}) {
+    auto const down = get(n.port(), target);
+    EXPECT_EQ(down.status, 503) << target << "\n" << down.describe();
+    EXPECT_EQ(down.header_or_empty("Retry-After"), "10") << target;
+  }
+  // /readyz probes the bucket at most every few seconds: not ready within that time.
+  http_response not_ready;
+  for (int i = 0; i < 40; ++i) {
+    not_ready = admin_get();
+    if (not_ready.status != 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  EXPECT_EQ(not_ready.status, 503) << not_ready.describe();
+  EXPECT_NE(not_ready.body.find("not reachable or not writable"), std::string::npos)
+      << not_ready.body;
+  EXPECT_NE(not_ready.body.find("S3 PutObject probe"), std::string::npos) << not_ready.body;
 }
 
 }  // namespace
