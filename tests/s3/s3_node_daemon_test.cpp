@@ -256,9 +256,9 @@ class tcp_relay {
                           "  bind 127.0.0.1:"
                        << port_ << "\n  default_backend be\nbackend be\n  server gw "
                        << gw.substr(gw.find("://") + 3) << "\n";
-    process_ = std::make_unique<child_process>(
-        "/usr/sbin/haproxy", std::vector<std::string>{"-db", "-f", cfg.string()},
-        dir / "relay.out", dir / "relay.err");
+    process_ = std::make_unique<child_process>("/usr/sbin/haproxy",
+                                               std::vector<std::string>{"-db", "-f", cfg.string()},
+                                               dir / "relay.out", dir / "relay.err");
     for (int i = 0; i < 100; ++i) {
       raw_client c(port_, std::chrono::seconds(1));
       if (c.is_open()) return;
@@ -325,6 +325,43 @@ TEST_F(S3StoreDown, DownloadsAnswer503AndReadyzSaysWhyWhileTheStoreIsUnreachable
   EXPECT_NE(not_ready.body.find("not reachable or not writable"), std::string::npos)
       << not_ready.body;
   EXPECT_NE(not_ready.body.find("S3 PutObject probe"), std::string::npos) << not_ready.body;
+}
+
+using S3Sweep = S3Node;
+
+TEST_F(S3Sweep, AnIdleSessionOfAnotherNodeIsRemovedFromTheBucket) {
+  // Node a created the session and keeps it; node b sweeps the bucket with a short
+  // session_timeout and removes it whichever node created it.
+  daemon_options slow;
+  slow.vdirs.push_back(s3_vdir("a", rgw().endpoint));
+  auto& a = start_node("a", slow);
+  raw_client c(a.port());
+  auto const id = c.create_session("/up/idle.bin");
+  ASSERT_FALSE(id.empty());
+  std::string const bytes(1000, 'x');
+  ASSERT_TRUE(is_fragment_ack(c.send_fragment("/up/idle.bin", id, 0, 999, 100000, bytes), 1000));
+  auto const records = session_objects("json");
+  ASSERT_EQ(records.size(), 1U);
+  auto const record = object_text(bucket_.client(), records[0]);
+  auto const at = record.find("\"upload_id\":\"");
+  ASSERT_NE(at, std::string::npos) << record;
+  auto const upload_id = record.substr(at + 13, record.find('"', at + 13) - at - 13);
+  ASSERT_TRUE(bucket_.client().list_parts("up/idle.bin", upload_id));
+
+  daemon_options quick;
+  quick.vdirs.push_back(s3_vdir("b", rgw().endpoint));
+  quick.vdirs.back().set("session_timeout", 1).set("cleanup_interval", 1);
+  start_node("b", quick);
+  bool gone = false;
+  for (int i = 0; i < 40 && !gone; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    gone = session_objects("json").empty();
+  }
+  EXPECT_TRUE(gone) << "the record is still in the bucket";
+  auto const parts = bucket_.client().list_parts("up/idle.bin", upload_id);
+  ASSERT_FALSE(parts) << "the multipart upload was not aborted";
+  EXPECT_EQ(parts.error().kind, s3::errc::no_such_upload) << parts.error().describe();
+  EXPECT_FALSE(bucket_.client().head_object("up/idle.bin"));
 }
 
 }  // namespace
