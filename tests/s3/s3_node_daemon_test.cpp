@@ -244,6 +244,33 @@ TEST_F(S3Reply, ACopyIsPublishedAndCancelRemovesTheReply) {
   EXPECT_EQ(object_text(bucket_.client(), "up/copied.bin"), data) << "the copy stays";
 }
 
+/// haproxy in HTTP mode, round robin over `ports` (consecutive requests reach different
+/// nodes), as the farm runs behind it (README, "Farm"); its port, 0 on failure.
+std::uint16_t start_balancer(std::filesystem::path const& dir,
+                             std::vector<std::uint16_t> const& ports,
+                             std::unique_ptr<child_process>& process) {
+  auto const port = free_port();
+  auto const cfg = dir / "balancer.cfg";
+  std::ofstream f(cfg);
+  f << "global\n  maxconn 64\ndefaults\n  mode http\n  timeout connect 2s\n"
+       "  timeout client 30s\n  timeout server 30s\nfrontend fe\n  bind 127.0.0.1:"
+    << port << "\n  default_backend be\nbackend be\n  balance roundrobin\n";
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    f << "  server n" << i + 1 << " 127.0.0.1:" << ports[i] << "\n";
+  }
+  f.close();
+  process = std::make_unique<child_process>("/usr/sbin/haproxy",
+                                            std::vector<std::string>{"-db", "-f", cfg.string()},
+                                            dir / "balancer.out", dir / "balancer.err");
+  for (int i = 0; i < 100; ++i) {
+    raw_client c(port, std::chrono::seconds(1));
+    if (c.is_open() && c.ping("/up/").status == 200) return port;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "haproxy did not start: " << process->err();
+  return 0;
+}
+
 /// A TCP relay (haproxy in TCP mode) from a port of its own to the gateway, which the
 /// test stops to make the store unreachable for the nodes behind it.
 class tcp_relay {
@@ -280,6 +307,32 @@ class tcp_relay {
   std::uint16_t port_;
   std::unique_ptr<child_process> process_;
 };
+
+TEST_F(S3Reply, AJobThroughARoundRobinBalancerMovesBetweenNodes) {
+  auto& a = start_node("a", "ok");
+  auto& b = start_node("b", "ok");
+  std::unique_ptr<child_process> balancer;
+  auto const port = start_balancer(tmp_.path(), {a.port(), b.port()}, balancer);
+  ASSERT_NE(port, 0);
+  // One packet per connection, each to the next node: Create-Session, the whole file
+  // in one Fragment, the reply's GET and the Close never reach the same node twice in
+  // a row.
+  auto const data = random_bytes(20000, 4);
+  std::string id;
+  auto const last = upload(port, "/up/balanced.bin", data, data.size(), id);
+  ASSERT_TRUE(is_reply_ack(last, data.size())) << last.describe();
+  auto const path = path_of(last.header_or_empty("BITS-Reply-URL"));
+  for (int i = 0; i < 2; ++i) {
+    auto const reply = get(port, path, "Range: bytes=0-9\r\n");
+    EXPECT_EQ(reply.status, 206) << reply.describe();
+    EXPECT_EQ(reply.body, ref_reply(data).substr(0, 10));
+  }
+  raw_client c(port);
+  EXPECT_TRUE(is_ack(c.close_session("/up/balanced.bin", id), 200));
+  EXPECT_NE(a.log().find("balanced.bin"), std::string::npos);
+  EXPECT_NE(b.log().find("balanced.bin"), std::string::npos);
+  EXPECT_TRUE(session_objects("reply").empty());
+}
 
 using S3StoreDown = S3Node;
 
