@@ -7,14 +7,24 @@
 #                                   S3_REGION, S3_TLS_ENDPOINT with its certificate in
 #                                   S3_CA_FILE, and the daemons' PIDs) once S3 answers
 #   scripts/ceph-rgw.sh stop DIR    stop it (gateway first) and remove DIR
+#   scripts/ceph-rgw.sh gateway DIR PORT
+#                                   run one more gateway of that cluster on plain HTTP
+#                                   127.0.0.1:PORT, in the foreground (exec: its PID is
+#                                   this script's), with its own name, admin socket, PID
+#                                   and log files; same users and buckets. Tests stop and
+#                                   start it to take "the store" away without disturbing
+#                                   the shared gateway. Stop it with SIGTERM (about 2 s):
+#                                   gateways watch each other's cache, and one killed
+#                                   with -9 holds up bucket creation and removal on the
+#                                   others for 30 s.
 #
 # Ports are picked free at start, so parallel runs on one machine do not collide (the
 # OSD takes free ports from Ceph's 6800-7300 range itself). Data lives in RAM
 # (memstore, 1 GiB at most); the whole cluster needs about 150 MiB.
 set -euo pipefail
 
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
-[ $# -eq 2 ] || usage
+usage() { echo "usage: $0 start|stop DIR | gateway DIR PORT" >&2; exit 2; }
+[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = gateway ]; } || usage
 cmd=$1
 D=$(realpath -m "$2")
 
@@ -170,8 +180,20 @@ EOE
   cat "$D/env"
 }
 
+# One more radosgw of the cluster in $D, on port $1, replacing this shell.
+gateway() {
+  local port=$1 name=client.rgw.p$1
+  [ -f "$D/ceph.conf" ] || { log "no cluster in $D (start it first)"; exit 1; }
+  mkdir -p "$D/rgw-$port"
+  export CEPH_CONF=$D/ceph.conf
+  exec radosgw -f -n "$name" --rgw-frontends "beast endpoint=127.0.0.1:$port" \
+    --rgw-dns-name localhost --rgw-data "$D/rgw-$port" --rgw-thread-pool-size 32 \
+    --rgw-exit-timeout-secs 2 </dev/null
+}
+
 case $cmd in
   start) start ;;
+  gateway) gateway "$3" ;;
   stop)
     stop_daemons
     rm -rf "$D"
