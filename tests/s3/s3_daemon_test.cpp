@@ -39,7 +39,10 @@ constexpr std::size_t part = 5 * 1024 * 1024;
 std::string random_bytes(std::size_t n, unsigned seed) {
   std::mt19937 gen(seed);
   std::string s(n, '\0');
-  for (auto& c : s) c = static_cast<char>(gen() & 0xFF);
+  for (std::size_t i = 0; i < n; i += 4) {
+    auto const word = gen();
+    for (std::size_t k = 0; k < 4 && i + k < n; ++k) s[i + k] = static_cast<char>(word >> (8 * k));
+  }
   return s;
 }
 
@@ -451,6 +454,86 @@ TEST_F(S3Daemon, UploadsOutlastTheStoreStoppedForTwentySecondsAndNothingPartialI
   ASSERT_TRUE(listed);
   EXPECT_EQ(destinations(*listed).size(), 3U);
   for (auto const& o : *listed) EXPECT_FALSE(o.key.ends_with(".json")) << o.key;
+}
+
+TEST_F(S3Daemon, AHundredConcurrentUploadsThroughTheBalancerArriveWholeAndServeRanges) {
+  for (auto const* name : {"n1", "n2", "n3"}) start_node(name);
+  auto const proxy = start_proxy(true);
+  // Sizes from 1 byte to three parts: 80 small files (one fragment each), 15 of up to
+  // a part, 5 of two to three parts, all at once.
+  struct upload {
+    std::string name;
+    std::string data;
+    std::size_t fragment;
+    std::string id;
+    bool ok = false;
+    std::string why;
+  };
+  std::vector<upload> uploads(100);
+  for (std::size_t i = 0; i < uploads.size(); ++i) {
+    std::size_t size = 1 + (i * 7919) % (64 * 1024);
+    std::size_t fragment = 64 * 1024;
+    if (i % 20 == 7) {
+      size = 2 * part + (i * 104729) % part;
+      fragment = 2 * 1024 * 1024;
+    } else if (i % 5 == 3) {
+      size = 512 * 1024 + (i * 104729) % part;
+      fragment = 1024 * 1024;
+    }
+    uploads[i].name = "many/f" + std::to_string(i) + ".bin";
+    uploads[i].data = random_bytes(size, static_cast<unsigned>(100 + i));
+    uploads[i].fragment = fragment;
+  }
+  {
+    std::vector<std::thread> threads;
+    threads.reserve(uploads.size());
+    for (auto& u : uploads) {
+      threads.emplace_back([&u, proxy] {
+        auto r = bits_upload(proxy, "/up/" + u.name, u.data, u.fragment, u.id);
+        u.ok = static_cast<bool>(r);
+        if (!u.ok) u.why = r.message();
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  for (auto const& u : uploads) ASSERT_TRUE(u.ok) << u.name << ": " << u.why;
+  // The balancer spread the sessions over the three nodes.
+  for (auto const& n : nodes_) {
+    EXPECT_NE(n->log().find("Create-Session session={"), std::string::npos) << n->log_path();
+  }
+  // Each file compared in the bucket itself, not through a node; then a range of it
+  // downloaded through the balancer from whichever node. Ten at a time.
+  std::vector<std::string> wrong(uploads.size());
+  auto const check = [&](std::size_t i) {
+    auto const& u = uploads[i];
+    if (object_text(bucket_.client(), "up/" + u.name) != u.data) {
+      wrong[i] = "differs in the bucket";
+      return;
+    }
+    auto const first = u.data.size() / 3;
+    auto const last = std::min<std::size_t>(first + 100000, u.data.size() - 1);
+    raw_client c(proxy);
+    auto r = c.request("GET /up/" + u.name + " HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=" +
+                       std::to_string(first) + "-" + std::to_string(last) + "\r\n\r\n");
+    auto const range = "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
+                       std::to_string(u.data.size());
+    if (r.status != 206 || r.header_or_empty("Content-Range") != range ||
+        r.body != u.data.substr(first, last - first + 1)) {
+      wrong[i] = "range " + range + ": " + r.describe();
+    }
+  };
+  {
+    std::vector<std::thread> threads;
+    for (std::size_t k = 0; k < 10; ++k) {
+      threads.emplace_back([&, k] {
+        for (std::size_t i = k; i < uploads.size(); i += 10) check(i);
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  for (std::size_t i = 0; i < uploads.size(); ++i) {
+    EXPECT_EQ(wrong[i], "") << uploads[i].name << " (" << uploads[i].data.size() << " bytes)";
+  }
 }
 
 }  // namespace
