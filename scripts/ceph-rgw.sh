@@ -20,7 +20,8 @@
 #
 # Ports are picked free at start, so parallel runs on one machine do not collide (the
 # OSD takes free ports from Ceph's 6800-7300 range itself). Data lives in RAM
-# (memstore, 1 GiB at most); the whole cluster needs about 150 MiB.
+# (memstore, 1 GiB at most, or CEPH_RGW_MEMSTORE_BYTES); the whole cluster needs about
+# 150 MiB besides.
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop DIR | gateway DIR PORT" >&2; exit 2; }
@@ -112,7 +113,7 @@ mon data avail crit = 0
 mon data = $D/mon/\$cluster-\$id
 osd data = $D/osd/\$cluster-\$id
 osd objectstore = memstore
-memstore device bytes = 1073741824
+memstore device bytes = ${CEPH_RGW_MEMSTORE_BYTES:-1073741824}
 osd memory target = 939524096
 osd op num shards = 1
 osd op num threads per shard = 2
