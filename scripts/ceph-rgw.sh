@@ -38,6 +38,11 @@ stop_daemons() {
   [ -f "$D/env" ] || return 0
   local pids p
   pids=$(sed -n 's/^\(RGW\|OSD\|MON\)_PID=\([0-9]*\)$/\2/p' "$D/env")
+  # Gateways started with "gateway" that a test left running (still radosgw: the PID
+  # may have been reused since).
+  for p in $(cat "$D"/run/gateway-*.pid 2>/dev/null || true); do
+    if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = radosgw ]; then pids="$p $pids"; fi
+  done
   for p in $pids; do kill -9 "$p" 2>/dev/null || true; done
   for p in $pids; do
     for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
@@ -187,6 +192,7 @@ gateway() {
   [ -f "$D/ceph.conf" ] || { log "no cluster in $D (start it first)"; exit 1; }
   mkdir -p "$D/rgw-$port"
   export CEPH_CONF=$D/ceph.conf
+  echo $$ >"$D/run/gateway-$port.pid"
   exec radosgw -f -n "$name" --rgw-frontends "beast endpoint=127.0.0.1:$port" \
     --rgw-dns-name localhost --rgw-data "$D/rgw-$port" --rgw-thread-pool-size 32 \
     --rgw-exit-timeout-secs 2 </dev/null
