@@ -3,10 +3,10 @@
 // signed with libcurl's SigV4 and, as openbitsd signs them, with the SHA-256 of every
 // body; prints a JSON report in the shape of openbits_loadgen's (elapsed_s, bytes_up,
 // up_mib_s, uploads_per_s, uploads_done, errors, error_samples). Loopback only.
-#include <CLI/CLI.hpp>
 #include <curl/curl.h>
-#include <nlohmann/json.hpp>
 #include <openssl/sha.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -183,7 +183,8 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (unsigned i = 0; i < o.clients; ++i) threads.emplace_back([&s, i] { client(s, i); });
   for (auto& t : threads) t.join();
-  double const elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double const elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto const done = s.uploads.load();
   auto const bytes = done * o.size;
   nlohmann::json j{{"label", o.label},
