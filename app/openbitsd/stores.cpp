@@ -36,6 +36,7 @@ status_or<std::unique_ptr<storage::upload_store>> open_store(config::vdir_config
   // The node's working folder: the part being filled of each open session, and the
   // files an upload-reply application reads and writes.
   o.buffer_dir = spool;
+  o.upload_reply = v.notification_type != settings::notification_type::none;
   o.session_timeout = v.session_timeout.count();
   o.sweep_interval = v.cleanup_interval.count();
   if (::mkdir(v.root.c_str(), 0750) != 0 && errno != EEXIST) {

@@ -23,6 +23,9 @@ using prometheus::MetricFamily;
 using prometheus::MetricType;
 
 constexpr std::int64_t error_window = 3600;  ///< s of errors /status shows
+/// Seconds a store probe of /readyz is reused: a scrape every second costs the bucket
+/// one small write every few seconds per node.
+constexpr double store_probe_ttl = 5;
 
 std::string_view path_of(std::string_view target) noexcept {
   return target.substr(0, target.find('?'));
@@ -211,6 +214,15 @@ admin_page admin_site::metrics() {
   return {200, "text/plain; version=0.0.4; charset=utf-8", to_text(families)};
 }
 
+status vdir_monitor::store_status(double now, double ttl) {
+  std::lock_guard lock(probe_mu_);
+  if (probed_at_ == 0 || now - probed_at_ >= ttl) {
+    probed_ = vdir->probe_store();
+    probed_at_ = now;
+  }
+  return probed_;
+}
+
 admin_page admin_site::ready() {
   bool ok = listening_.load();
   std::string body = ok ? "listeners: bound\n" : "listeners: not accepting\n";
@@ -223,6 +235,16 @@ admin_page admin_site::ready() {
       } else {
         ok = false;
         line += " spool " + v->spool + " not writable: " + why + ";";
+      }
+    }
+    if (policy.storage == settings::storage_kind::s3) {
+      // A bucket that cannot be reached or written fails every upload of the directory.
+      std::string const bucket = "bucket s3://" + policy.s3_bucket + "/" + policy.s3_prefix;
+      if (auto const failed = v->store_status(steady_seconds(), store_probe_ttl)) {
+        ok = false;
+        line += " " + bucket + " not reachable or not writable: " + failed.why().text() + ";";
+      } else {
+        line += " " + bucket + " reachable and writable;";
       }
     }
     auto const free = v->vdir->free_disk();

@@ -25,6 +25,17 @@ struct vdir_monitor {
   service::upload_service* vdir = nullptr;
   std::string spool;  ///< the spool directory, for /readyz's write check; "" = not checked
   latency_histogram commit_latency;
+
+  /// The store's probe (service::upload_service::probe_store) as /readyz reports it:
+  /// made again only when the last one is older than `ttl` seconds (steady clock
+  /// `now`), so frequent scrapes do not load the store; concurrent callers wait for
+  /// one probe.
+  [[nodiscard]] status store_status(double now, double ttl);
+
+ private:
+  std::mutex probe_mu_;
+  double probed_at_ = 0;  ///< 0: never
+  status probed_;
 };
 
 /// One admin response.

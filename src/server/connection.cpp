@@ -402,7 +402,7 @@ class http_connection {
   /// there; its request body, if any, was never read.
   net::awaitable<dispatched> dispatch_other(incoming& in, resolved_request const& r,
                                             request_log& log) {
-    auto res = co_await serve_other_method(stream_, in.head, r, opt_, log);
+    auto res = co_await serve_other_method(stream_, in.head, r, opt_, log, env_.disk);
     if (!res.keep_alive) co_return dispatched{};
     if (!res.written) co_return dispatched{std::move(res.reply)};
     if (in.unread == 0 && !in.chunked) {

@@ -6,6 +6,7 @@
 #include "core/byte_ranges.hpp"
 #include "server/buffer_pool.hpp"
 #include "server/connection_state.hpp"
+#include "server/run_blocking.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -65,16 +66,19 @@ net::awaitable<bool> send_file(boost::beast::tcp_stream& stream, int fd, std::ui
 
 /// Over TLS, and for files whose bytes come from an object store, the bytes pass
 /// through user space: read (pread, or the store's ranged GETs) into a pooled buffer,
-/// then write. The reads of an object store block this loop while they wait for the
-/// store (up to the store's read-ahead window per call).
+/// then write. With `reads`, the reads of an object store wait for the store there
+/// (up to the store's read-ahead window per call), not on this loop.
 template <class Stream>
 net::awaitable<bool> send_read(Stream& stream, storage::readable_file const& file,
                                std::uint64_t offset, std::uint64_t length,
-                               std::chrono::seconds timeout) {
+                               std::chrono::seconds timeout, net::any_io_executor const& reads) {
   pooled_buffer chunk = acquire_body_buffer();
+  bool const elsewhere = file.fd() < 0 && reads;
   while (length > 0) {
     auto const want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), length));
-    auto got = file.read_at(offset, std::span(reinterpret_cast<std::byte*>(chunk.data()), want));
+    std::span<std::byte> const into(reinterpret_cast<std::byte*>(chunk.data()), want);
+    auto const read = [&file, offset, into] { return file.read_at(offset, into); };
+    auto got = elsewhere ? co_await run_blocking(reads, read) : read();
     // An error, or the file shrank: the promised length cannot be kept.
     if (!got || *got == 0) co_return false;
     boost::beast::get_lowest_layer(stream).expires_after(timeout);
@@ -88,15 +92,16 @@ net::awaitable<bool> send_read(Stream& stream, storage::readable_file const& fil
 
 net::awaitable<bool> send_bytes(boost::beast::tcp_stream& stream,
                                 storage::readable_file const& file, std::uint64_t offset,
-                                std::uint64_t length, std::chrono::seconds timeout) {
-  if (file.fd() < 0) co_return co_await send_read(stream, file, offset, length, timeout);
+                                std::uint64_t length, std::chrono::seconds timeout,
+                                net::any_io_executor const& reads) {
+  if (file.fd() < 0) co_return co_await send_read(stream, file, offset, length, timeout, reads);
   co_return co_await send_file(stream, file.fd(), offset, length, timeout);
 }
 
 net::awaitable<bool> send_bytes(tls_stream& stream, storage::readable_file const& file,
                                 std::uint64_t offset, std::uint64_t length,
-                                std::chrono::seconds timeout) {
-  co_return co_await send_read(stream, file, offset, length, timeout);
+                                std::chrono::seconds timeout, net::any_io_executor const& reads) {
+  co_return co_await send_read(stream, file, offset, length, timeout, reads);
 }
 
 template <class Stream>
@@ -143,7 +148,7 @@ template <class Stream>
 net::awaitable<bool> send_download(Stream& stream, core::request_head const& head,
                                    storage::readable_file const& file, bool keep_alive,
                                    server_options const& opt, extra_fields const& extra,
-                                   unsigned& status) {
+                                   unsigned& status, net::any_io_executor reads) {
   bool const with_body = head.method == "GET";
   auto const size = file.size();
   std::int64_t const mtime_s = file.mtime_ns() / 1'000'000'000;
@@ -198,18 +203,18 @@ net::awaitable<bool> send_download(Stream& stream, core::request_head const& hea
   if (!with_body || length == 0) co_return true;
 
   if (rr.what != core::range_request::kind::partial) {
-    co_return co_await send_bytes(stream, file, 0, size, opt.write_timeout);
+    co_return co_await send_bytes(stream, file, 0, size, opt.write_timeout, reads);
   }
   if (rr.ranges.size() == 1) {
     auto const& r = rr.ranges.front();
-    co_return co_await send_bytes(stream, file, r.first, r.length, opt.write_timeout);
+    co_return co_await send_bytes(stream, file, r.first, r.length, opt.write_timeout, reads);
   }
   for (std::size_t i = 0; i < rr.ranges.size(); ++i) {
     auto const& r = rr.ranges[i];
     if (!co_await send_text(stream, part_header(r, size, i == 0), opt.write_timeout)) {
       co_return false;
     }
-    if (!co_await send_bytes(stream, file, r.first, r.length, opt.write_timeout)) {
+    if (!co_await send_bytes(stream, file, r.first, r.length, opt.write_timeout, reads)) {
       co_return false;
     }
   }
@@ -218,9 +223,11 @@ net::awaitable<bool> send_download(Stream& stream, core::request_head const& hea
 
 template net::awaitable<bool> send_download(boost::beast::tcp_stream&, core::request_head const&,
                                             storage::readable_file const&, bool,
-                                            server_options const&, extra_fields const&, unsigned&);
+                                            server_options const&, extra_fields const&, unsigned&,
+                                            net::any_io_executor);
 template net::awaitable<bool> send_download(tls_stream&, core::request_head const&,
                                             storage::readable_file const&, bool,
-                                            server_options const&, extra_fields const&, unsigned&);
+                                            server_options const&, extra_fields const&, unsigned&,
+                                            net::any_io_executor);
 
 }  // namespace bits::server

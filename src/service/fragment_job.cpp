@@ -132,6 +132,12 @@ status_or<notification_request> fragment_job::notification() {
   session& s = *lease_;
   auto const& id = s.record.id;
   if (auto ec = env_.store.reset_reply(id)) return ec;
+  storage::session_record rec;
+  {
+    std::lock_guard lock(s.mu);
+    rec = s.record;
+  }
+  if (auto ec = env_.store.prepare_request(rec)) return ec;
   auto const& p = env_.policy;
   notification_request req;
   req.type = p.notification_type;
@@ -193,6 +199,12 @@ status fragment_job::complete_notified(session& s, notification_response const& 
       return token.error();
     }
     rec.reply_token = token->to_hex();
+  }
+  // The reply is where every node reads it before the record says complete.
+  if (auto kept = env_.store.keep_reply(rec)) {
+    rec.reply_token.clear();
+    rec.reply_url.clear();
+    return kept;
   }
   // commit() saves the record as complete itself; without a copy, save() does.
   auto done = rec;

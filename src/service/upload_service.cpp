@@ -147,8 +147,22 @@ bool upload_service::has_room(std::uint64_t bytes) const {
 }
 
 status_or<storage::readable_file> upload_service::open_reply(std::string_view token) {
-  auto const id = dir_.replies.find(token);
-  if (!id) return error::session_not_found;
+  auto id = dir_.replies.find(token);
+  if (!id) {
+    // A session of another node sharing the store: loaded, its token then known here.
+    auto const found = dir_.store->find_reply(token);
+    if (!found) return found.error();
+    if (dir_.sessions.find(*found)) {
+      // Held here from before the application answered on another node: stale.
+      auto lease = dir_.sessions.lease(*found);
+      if (!lease) return lease.error();
+      std::lock_guard lock((*lease)->mu);
+      if ((*lease)->record.reply_token != token) dir_.drop_local(**lease);
+    }
+    if (auto failed = load_session(*found)) return failed;
+    id = dir_.replies.find(token);
+    if (!id) return error::session_not_found;
+  }
   auto s = dir_.sessions.find(*id);
   if (!s) return error::session_not_found;
   std::lock_guard lock(s->mu);

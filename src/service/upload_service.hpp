@@ -113,6 +113,10 @@ class upload_service {
   /// Bytes free on the spool's filesystem (statvfs); an error when it cannot be read.
   [[nodiscard]] status_or<std::uint64_t> free_disk() const { return dir_.store->free_bytes(); }
 
+  /// Whether the store can be used now (upload_store::probe: for an object store, one
+  /// small object written to the bucket and removed). Blocks on the store.
+  [[nodiscard]] status probe_store() const { return dir_.store->probe(); }
+
   /// How many sessions were created, committed, cancelled, expired and evicted.
   [[nodiscard]] session_counts counters() const noexcept { return dir_.counters.load(); }
 

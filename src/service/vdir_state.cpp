@@ -38,6 +38,13 @@ void vdir_state::end_session(session& s, std::optional<tombstone> how) {
   replies.remove(s.record);
 }
 
+void vdir_state::drop_local(session& s) {
+  sessions.forget(s.record.id, std::nullopt, clock());
+  s.gone = true;
+  quotas.release(s);
+  replies.remove(s.record);
+}
+
 bool vdir_state::is_expired(session const& s, std::int64_t now) const noexcept {
   return now - s.record.last_activity > policy.session_timeout.count();
 }

@@ -47,6 +47,11 @@ struct vdir_state {
   /// in the limits and its reply token.
   void end_session(session& s, std::optional<tombstone> how);
 
+  /// Forgets this node's copy of a session of a store shared by several nodes (caller
+  /// holds s.mu): another node moved it on, so it is loaded again from the store when
+  /// next used. Nothing in the store is touched; no tombstone is recorded.
+  void drop_local(session& s);
+
   /// True when `s` has been idle for longer than session_timeout at `now`.
   [[nodiscard]] bool is_expired(session const& s, std::int64_t now) const noexcept;
 

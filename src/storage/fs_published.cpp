@@ -41,6 +41,18 @@ status upload_store::probe() {
   return {};
 }
 
+status upload_store::prepare_request(session_record const& /*record*/) {
+  return {};
+}
+
+status upload_store::keep_reply(session_record const& /*record*/) {
+  return {};
+}
+
+status_or<core::session_id> upload_store::find_reply(std::string_view /*token*/) {
+  return error::session_not_found;
+}
+
 namespace detail {
 
 status_or<readable_file> fs_store::open_published(std::string_view destination) {

@@ -70,27 +70,13 @@ status_or<readable_file> s3_store::open_published(std::string_view destination) 
                        size, mtime_ns, inode};
 }
 
-std::string s3_store::spool_file_path(core::session_id const& id, spool_file which) const {
-  // The application of an upload-reply directory reads and writes local files: these
-  // are in the node's buffer folder.
-  return options_.buffer_dir + "/" + id.to_hex() +
-         (which == spool_file::request ? ".request" : ".reply");
-}
-
-status s3_store::reset_reply(core::session_id const& id) {
-  auto gone = client_->delete_object(reply_key(id));
-  if (!gone) return s3_failure("S3 DeleteObject reply", gone.error());
-  return {};
-}
-
 status_or<readable_file> s3_store::open_reply(core::session_id const& id) {
   std::string key = reply_key(id);
   auto head = client_->head_object(key);
   if (!head) {
-    // No reply object: the application replied with nothing (reference 7.5).
-    if (head.error().kind == s3::errc::no_such_key) {
-      return readable_file{std::unique_ptr<byte_source>{}, 0, 0, 0};
-    }
+    // Every session with a reply has its object (an empty reply is an empty object):
+    // none means the session ended, on whichever node.
+    if (head.error().kind == s3::errc::no_such_key) return error::session_not_found;
     return s3_failure("S3 HeadObject reply", head.error());
   }
   auto const size = head->size;

@@ -16,6 +16,7 @@ std::string encode_s3_record(s3_record const& r) {
   j["version"] = 1;
   j["upload_id"] = r.upload_id;
   j["part_size"] = r.part_size;
+  if (r.request_object) j["request_object"] = true;
   j["session"] = json::parse(encode_metadata(meta), nullptr, /*allow_exceptions=*/false);
   return j.dump();
 }
@@ -37,6 +38,10 @@ std::optional<s3_record> decode_s3_record(std::string_view text) {
   s3_record r{std::move(meta->record), upload_id->get<std::string>(),
               part_size->get<std::uint64_t>()};
   if (r.part_size < s3_min_part_size || r.upload_id.empty()) return std::nullopt;
+  if (auto const request = j.find("request_object"); request != j.end()) {
+    if (!request->is_boolean()) return std::nullopt;
+    r.request_object = request->get<bool>();
+  }
   return r;
 }
 

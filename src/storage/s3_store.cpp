@@ -77,6 +77,18 @@ std::string s3_store::reply_key(core::session_id const& id) const {
   return options_.prefix + std::string(sessions_folder) + id.to_hex() + ".reply";
 }
 
+std::string s3_store::request_key(core::session_id const& id) const {
+  return options_.prefix + std::string(sessions_folder) + id.to_hex() + ".request";
+}
+
+std::string s3_store::token_key(std::string_view token) const {
+  return options_.prefix + std::string(sessions_folder) + std::string(token) + ".token";
+}
+
+std::string s3_store::upload_key(s3_record const& r) const {
+  return r.request_object ? request_key(r.record.id) : object_key(r.record.destination);
+}
+
 std::string s3_store::tombstone_key(core::session_id const& id) const {
   return options_.prefix + std::string(sessions_folder) + id.to_hex() + ".end";
 }
@@ -119,15 +131,17 @@ status s3_store::open_buffer(core::session_id const& id, s3_session& s) {
 }
 
 status s3_store::create(session_record const& record) {
-  auto up = client_->create_multipart(object_key(record.destination));
+  s3_record fresh{record, {}, options_.part_size, options_.upload_reply};
+  auto up = client_->create_multipart(upload_key(fresh));
   if (!up) return s3_failure("S3 CreateMultipartUpload", up.error());
   auto s = std::make_shared<s3_session>();
-  s->saved = s3_record{record, std::move(*up), options_.part_size};
+  s->saved = std::move(fresh);
+  s->saved.upload_id = std::move(*up);
   s->saved.record.received = 0;
   auto ec = put_record(s->saved);
   if (!ec) ec = open_buffer(record.id, *s);
   if (ec) {
-    static_cast<void>(client_->abort_multipart(object_key(record.destination), s->saved.upload_id));
+    static_cast<void>(client_->abort_multipart(upload_key(s->saved), s->saved.upload_id));
     static_cast<void>(client_->delete_object(record_key(record.id)));
     return ec;
   }
@@ -155,17 +169,29 @@ status_or<session_record> s3_store::load(core::session_id const& id) {
   s->saved = std::move(*r);
   session_record rec = s->saved.record;
   if (rec.state == session_state::receiving) {
-    auto parts = client_->list_parts(object_key(rec.destination), s->saved.upload_id);
-    if (!parts) {
+    auto parts = client_->list_parts(upload_key(s->saved), s->saved.upload_id);
+    if (!parts && parts.error().kind == s3::errc::no_such_upload && s->saved.request_object) {
+      // Upload-reply: completed into the request object, the application not yet
+      // answered (a resent last fragment calls it again).
+      auto head = client_->head_object(upload_key(s->saved));
+      if (!head && head.error().kind != s3::errc::no_such_key) {
+        return s3_failure("S3 HeadObject request", head.error());
+      }
+      if (!head || !rec.total || head->size != *rec.total) return error::session_not_found;
+      rec.received = *rec.total;
+      s->part_start = rec.received;
+      s->request_ready = true;
+    } else if (!parts) {
       // Completed or aborted by another node meanwhile: the session is over.
       if (parts.error().kind == s3::errc::no_such_upload) {
         return error::session_not_found;
       }
       return s3_failure("S3 ListParts", parts.error());
+    } else {
+      rec.received = durable_prefix(*parts, s->saved.part_size, rec.total);
+      s->part_start = rec.received;
+      if (auto ec = open_buffer(id, *s)) return ec;
     }
-    rec.received = durable_prefix(*parts, s->saved.part_size, rec.total);
-    s->part_start = rec.received;
-    if (auto ec = open_buffer(id, *s)) return ec;
   } else {
     rec.received = rec.total.value_or(0);
   }
@@ -179,7 +205,7 @@ status_or<std::uint64_t> s3_store::catch_up(core::session_id const& id, std::uin
   if (!found) return found.error();
   auto& s = **found;
   if (!s.buffer || s.saved.record.state != session_state::receiving) return held;
-  auto parts = client_->list_parts(object_key(s.saved.record.destination), s.saved.upload_id);
+  auto parts = client_->list_parts(upload_key(s.saved), s.saved.upload_id);
   if (!parts) {
     if (parts.error().kind == s3::errc::no_such_upload) return error::session_not_found;
     return s3_failure("S3 ListParts", parts.error());
@@ -261,8 +287,7 @@ status s3_store::upload_buffer(s3_session& s) {
   std::vector<std::byte> body;
   if (auto ec = read_buffer(s, body)) return ec;
   auto const number = static_cast<int>(s.part_start / s.saved.part_size) + 1;
-  auto etag =
-      client_->upload_part(object_key(s.saved.record.destination), s.saved.upload_id, number, body);
+  auto etag = client_->upload_part(upload_key(s.saved), s.saved.upload_id, number, body);
   if (!etag) {
     if (etag.error().kind == s3::errc::no_such_upload) {
       return error::session_not_found;  // completed or aborted elsewhere
@@ -290,6 +315,8 @@ status s3_store::save(session_record const& record, bool /*durable*/) {
   s3_record r = saved;
   r.record = next;
   if (auto ec = put_record(r)) return ec;
+  // Upload-reply: the application has answered; its files were copies.
+  if (r.request_object && r.record.state == session_state::complete) drop_local_files(record.id);
   saved = std::move(r);
   return {};
 }
@@ -297,7 +324,7 @@ status s3_store::save(session_record const& record, bool /*durable*/) {
 status s3_store::put_whole(s3_session& s, bool allow_overwrite) {
   std::vector<std::byte> body;
   if (auto ec = read_buffer(s, body)) return ec;
-  std::string const key = object_key(s.saved.record.destination);
+  std::string const key = upload_key(s.saved);
   s3::write_conditions cond;
   cond.if_none_match = !allow_overwrite;
   auto put = client_->put_object(key, body, cond);
@@ -314,7 +341,7 @@ status s3_store::put_whole(s3_session& s, bool allow_overwrite) {
 }
 
 status s3_store::complete(s3_session& s, std::uint64_t total, bool allow_overwrite) {
-  std::string const key = object_key(s.saved.record.destination);
+  std::string const key = upload_key(s.saved);
   auto const part = s.saved.part_size;
   if (s.buffered > 0) {
     if (auto ec = upload_buffer(s)) return ec;
@@ -372,10 +399,19 @@ status s3_store::commit(session_record const& record, bool allow_overwrite) {
   if (!found) return found.error();
   auto& s = **found;
   auto const total = record.received;
-  if (!s.buffer || s.part_start + s.buffered != total) {
+  status ec;
+  if (s.saved.request_object) {
+    // Upload-reply, the application asked for a copy: the request object, as the
+    // application got it, published under the destination.
+    ec = prepare_request(record);
+    if (!ec)
+      ec = upload_file(spool_file_path(record.id, spool_file::request),
+                       object_key(record.destination), allow_overwrite);
+  } else if (!s.buffer || s.part_start + s.buffered != total) {
     return io_failure("part buffer does not end at received", EIO);
+  } else {
+    ec = s.part_start == 0 ? put_whole(s, allow_overwrite) : complete(s, total, allow_overwrite);
   }
-  auto ec = s.part_start == 0 ? put_whole(s, allow_overwrite) : complete(s, total, allow_overwrite);
   if (ec == error::session_not_found) {
     // The multipart upload is gone: another node that got the same bytes committed the
     // file (its record says so), or the session was cancelled.
@@ -394,6 +430,7 @@ status s3_store::commit(session_record const& record, bool allow_overwrite) {
   done.record.state = session_state::complete;
   if (auto put = put_record(done)) return put;
   s.saved = std::move(done);
+  drop_local_files(record.id);
   return {};
 }
 
@@ -405,13 +442,23 @@ void s3_store::forget(core::session_id const& id) {
 status s3_store::remove_objects(s3_record const& saved) {
   auto const& id = saved.record.id;
   if (saved.record.state == session_state::receiving) {
-    auto aborted = client_->abort_multipart(object_key(saved.record.destination), saved.upload_id);
+    auto aborted = client_->abort_multipart(upload_key(saved), saved.upload_id);
     if (!aborted && aborted.error().kind != s3::errc::no_such_upload) {
       return s3_failure("S3 AbortMultipartUpload", aborted.error());
     }
   }
   if (auto gone = client_->delete_object(reply_key(id)); !gone) {
     return s3_failure("S3 DeleteObject reply", gone.error());
+  }
+  if (saved.request_object) {
+    if (auto gone = client_->delete_object(request_key(id)); !gone) {
+      return s3_failure("S3 DeleteObject request", gone.error());
+    }
+  }
+  if (!saved.record.reply_token.empty()) {
+    if (auto gone = client_->delete_object(token_key(saved.record.reply_token)); !gone) {
+      return s3_failure("S3 DeleteObject reply token", gone.error());
+    }
   }
   if (auto gone = client_->delete_object(record_key(id)); !gone) {
     return s3_failure("S3 DeleteObject record", gone.error());
@@ -435,6 +482,7 @@ status s3_store::discard(core::session_id const& id) {
   }
   if (auto ec = remove_objects(saved)) return ec;
   static_cast<void>(::unlinkat(buffer_dir_.get(), buffer_name(id).c_str(), 0));
+  drop_local_files(id);
   forget(id);
   return {};
 }

@@ -8,7 +8,10 @@
 //                                          it invisible until it is completed)
 //   P.bits-sessions/<HEX>.json             the session record (no received offset: the
 //                                          durable offset is what the parts hold)
+//   P.bits-sessions/<HEX>.request          upload-reply: the upload (its multipart upload
+//                                          targets this key; the application gets it)
 //   P.bits-sessions/<HEX>.reply            upload-reply: the application's reply
+//   P.bits-sessions/<TOKEN>.token          upload-reply: the session (HEX) a reply URL names
 //   P.bits-sessions/<HEX>.end              tombstone: "closed" or "cancelled", kept
 //                                          tombstone_ttl so any node answers a replay
 // ".bits-" is the reserved name prefix no URL can name (core::reserved_name_prefix).
@@ -52,6 +55,9 @@ struct s3_store_options {
   /// Sessions whose record shows no activity for this long (seconds) are removed by the
   /// sweep, whichever node created them: their multipart upload is aborted. 0: never.
   std::int64_t session_timeout = 0;
+  /// An upload-reply directory: a session's bytes go to its request object, not to its
+  /// destination; they are published there only when the application asks for a copy.
+  bool upload_reply = false;
   /// Seconds between two sweeps of the bucket's records and tombstones by this node
   /// (maintain_tombstones); every step is idempotent, so nodes may sweep together.
   std::int64_t sweep_interval = 300;

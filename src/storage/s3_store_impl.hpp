@@ -20,6 +20,8 @@ struct s3_record {
   session_record record;  ///< `received` is not stored (always 0 when decoded)
   std::string upload_id;
   std::uint64_t part_size = 0;
+  /// Upload-reply: the multipart upload targets the session's request object.
+  bool request_object = false;
 };
 
 [[nodiscard]] std::string encode_s3_record(s3_record const& r);
@@ -32,6 +34,8 @@ struct s3_session {
   std::uint64_t part_start = 0;  ///< first byte of the part being filled (k * part_size)
   std::uint64_t buffered = 0;    ///< bytes [part_start, part_start + buffered) in `buffer`
   unique_fd buffer;              ///< the part being filled, in buffer_dir
+  /// Upload-reply: every byte is in the request object (its upload completed).
+  bool request_ready = false;
 };
 
 class s3_store final : public upload_store {
@@ -53,6 +57,9 @@ class s3_store final : public upload_store {
   status_or<readable_file> open_published(std::string_view destination) override;
   status_or<std::uint64_t> free_bytes() const override;
   std::string spool_file_path(core::session_id const& id, spool_file which) const override;
+  status prepare_request(session_record const& record) override;
+  status keep_reply(session_record const& record) override;
+  status_or<core::session_id> find_reply(std::string_view token) override;
   status reset_reply(core::session_id const& id) override;
   status_or<readable_file> open_reply(core::session_id const& id) override;
   status_or<recovery_report> recover() override;
@@ -68,6 +75,20 @@ class s3_store final : public upload_store {
   [[nodiscard]] std::string object_key(std::string_view destination) const;
   [[nodiscard]] std::string record_key(core::session_id const& id) const;
   [[nodiscard]] std::string reply_key(core::session_id const& id) const;
+  [[nodiscard]] std::string request_key(core::session_id const& id) const;
+  [[nodiscard]] std::string token_key(std::string_view token) const;
+  /// The key the session's multipart upload (or single PUT) writes: its destination, or
+  /// its request object.
+  [[nodiscard]] std::string upload_key(s3_record const& r) const;
+  /// Removes the node-local copies of the request and reply files handed to an
+  /// upload-reply application.
+  void drop_local_files(core::session_id const& id) const;
+  /// Copies the request object into the local request file.
+  [[nodiscard]] status fetch_request(s3_session const& s);
+  /// Uploads the local file `path` (all of it) to `key`, refusing to replace an
+  /// existing object unless `allow_overwrite`. Errors: destination_exists, the store's.
+  [[nodiscard]] status upload_file(std::string const& path, std::string const& key,
+                                   bool allow_overwrite);
   [[nodiscard]] std::string buffer_name(core::session_id const& id) const;
   [[nodiscard]] std::string tombstone_key(core::session_id const& id) const;
   /// Removes what the bucket holds of sessions inactive for session_timeout and the

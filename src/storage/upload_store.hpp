@@ -281,6 +281,26 @@ class upload_store {
   [[nodiscard]] virtual std::string spool_file_path(core::session_id const& id,
                                                     spool_file which) const = 0;
 
+  /// Upload-reply: makes spool_file_path(request) hold the session's complete upload
+  /// (record.received bytes) for the server application, before it is called. An
+  /// object store first completes the upload into the session's own object (so any
+  /// node can hand it over again) and copies that to the node-local file. The default
+  /// (the request file is the spool's data file) does nothing. Errors: session_not_found,
+  /// disk_full, storage_failure.
+  [[nodiscard]] virtual status prepare_request(session_record const& record);
+
+  /// Upload-reply, after the application answered and before the Ack: makes the reply
+  /// it wrote to spool_file_path(reply) (none: an empty reply) what open_reply() reads
+  /// on every node sharing the store, and record.reply_token what find_reply() resolves
+  /// there. The default (a local store reads the file where it is) does nothing.
+  /// Errors: storage_failure.
+  [[nodiscard]] virtual status keep_reply(session_record const& record);
+
+  /// The session whose reply URL carries `token`, for a node that does not hold it (a
+  /// store shared by several nodes). Errors: session_not_found (unknown; the default:
+  /// a local store's sessions are all held), storage_failure.
+  [[nodiscard]] virtual status_or<core::session_id> find_reply(std::string_view token);
+
   /// Removes the session's reply file, if any (before a new notification).
   [[nodiscard]] virtual status reset_reply(core::session_id const& id) = 0;
 
