@@ -306,17 +306,23 @@ class http_connection {
   /// head.remote is the peer; client_of() may name the client behind a proxy.
   /// The client's "address:port" for the log and the per-address limits: the peer, or
   /// the client a trusted proxy names (port 0: a proxy forwards only the address).
-  std::string_view client_of(incoming const& in) {
+  /// A trusted proxy that terminated TLS also makes the request's scheme "https"
+  /// (X-Forwarded-Proto / Forwarded proto=), so that reply URLs point back through it.
+  std::string_view client_of(incoming& in) {
     if (live_->proxies.empty()) return remote_;
     auto const& req = in.parser.get();
-    std::vector<std::string_view> xff, fwd;
-    for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) {
-      xff.emplace_back(it->value().data(), it->value().size());
+    auto const values = [&req](std::string_view name) {
+      std::vector<std::string_view> out;
+      for (auto [it, end] = req.equal_range(name); it != end; ++it) {
+        out.emplace_back(it->value().data(), it->value().size());
+      }
+      return out;
+    };
+    auto const fwd = values("Forwarded");
+    if (forwarded_https(live_->proxies, peer_, values("X-Forwarded-Proto"), fwd)) {
+      in.head.scheme = "https";
     }
-    for (auto [it, end] = req.equal_range("Forwarded"); it != end; ++it) {
-      fwd.emplace_back(it->value().data(), it->value().size());
-    }
-    auto const client = forwarded_client(live_->proxies, peer_, xff, fwd);
+    auto const client = forwarded_client(live_->proxies, peer_, values("X-Forwarded-For"), fwd);
     if (!client) return remote_;
     client_ = client->to_string() + ":0";
     return client_;
