@@ -301,7 +301,20 @@ setup_result<> http_server::apply(reload_plan plan) {
   next.sync_interval = options_.sync_interval;
   next.tombstone_ttl = options_.tombstone_ttl;
   connections_.set_limits(next.max_connections, next.max_connections_per_address);
-  live_.publish(live_config(std::move(next), route_table(std::move(routes))));
+  // A reload that changes nothing publishes nothing: snapshots are kept for the
+  // server's life, so a SIGHUP sent every minute must not add one each time.
+  auto const& now = live_.get();
+  route_table table(std::move(routes));
+  bool const same_routes =
+      std::equal(table.routes().begin(), table.routes().end(), now.routes.routes().begin(),
+                 now.routes.routes().end(), [](vdir_route const& a, vdir_route const& b) {
+                   return a.vdir == b.vdir && a.auth == b.auth;
+                 });
+  if (same_routes && static_cast<settings::server_settings const&>(next) ==
+                         static_cast<settings::server_settings const&>(now.options)) {
+    return {};
+  }
+  live_.publish(live_config(std::move(next), std::move(table)));
   served_monitors_.publish(std::move(served));
   return {};
 }
