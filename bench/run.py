@@ -13,7 +13,9 @@ BENCH_LOG_LEVEL (server log level; default: the shipped default, info), BENCH_NI
 import os
 import re
 import sys
+import threading
 import time
+import urllib.request
 
 import bench_lib as lib
 import farm
@@ -75,11 +77,13 @@ class Bench:
                           "ratio": lib.ratio(value, baseline) if show_ratio else None,
                           "target": target, "met": met})
 
-    def server(self, name, root, ready_timeout=60.0):
+    def server(self, name, root, ready_timeout=60.0, admin=False):
         # Every client of the suite comes from 127.0.0.1, so the per-address and per-user
         # limits (abuse protection, not speed) are raised above the suite's counts.
+        # `admin`: with the admin listener (/metrics) on a port of its own.
         limits = ("max_connections = 30000\nmax_connections_per_address = 30000\n",
-                  "max_sessions = 30000\nmax_sessions_per_user = 30000\n")
+                  "max_sessions = 30000\nmax_sessions_per_user = 30000\n"
+                  + ('[admin]\nlisten = ["127.0.0.1:0"]\n' if admin else ""))
         cfg = lib.server_config(os.path.join(self.work, name + ".toml"), root, self.log_level,
                                 *limits)
         return lib.Process([self.bin["openbitsd"], "--config", cfg], self.work, name,
@@ -391,6 +395,111 @@ def scenario4(b):
     b.row("4", "errors", r["errors"], "", None, "0", r["errors"] == 0, show_ratio=False)
 
 
+def requests_done(report):
+    return sum(report["latency"].get(k, {}).get("count", 0)
+               for k in ("create", "fragment", "close"))
+
+
+def scrape_every_second(port, stop):
+    """GET /metrics once a second until `stop` is set; how many scrapes answered 200."""
+    done = 0
+    while not stop.wait(1.0):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+                r.read()
+                done += r.status == 200
+        except OSError:
+            pass
+    return done
+
+
+def process_cpu_s(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_scrape_ms(pid, port, n=200):
+    """Server CPU of `n` back-to-back GET /metrics on an idle server, per scrape."""
+    t0 = process_cpu_s(pid)
+    for _ in range(n):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            r.read()
+    return 1000 * (process_cpu_s(pid) - t0) / n
+
+
+def metrics_run(b, label, root, admin, args, timeout):
+    """One loadgen run against a server without [admin], or with it and /metrics scraped
+    every second; (report, scrapes, server CPU per scrape in ms once the load is over)."""
+    lib.fresh_dir(root)
+    lib.settle_disk()
+    srv = b.server(label, root, admin=admin)
+    stop, scrapes, scraper = threading.Event(), [0], None
+    if admin:
+        with open(srv.port_file) as f:
+            admin_port = int(f.read().split()[1])
+        scraper = threading.Thread(
+            target=lambda: scrapes.__setitem__(0, scrape_every_second(admin_port, stop)))
+        scraper.start()
+    per_scrape = None
+    try:
+        report = b.load(label, srv, args, timeout)
+        stop.set()
+        if scraper:
+            scraper.join()
+            per_scrape = cpu_per_scrape_ms(srv.pid, admin_port)
+    finally:
+        stop.set()
+        if scraper:
+            scraper.join()
+        srv.stop()
+    return report, scrapes[0], per_scrape
+
+
+def scenario7(b):
+    """What the metrics cost per request: the 64 KiB-fragment upload and the 4 KiB
+    whole-session upload against a server without [admin] and one with [admin] and
+    /metrics scraped every second, interleaved in the same run. The request path counts
+    in both (the counters are always kept; [admin] only exposes them), so "off" is the
+    cost of the exposition and the scrapes, not of counting."""
+    secs = 3
+    kinds = {"64KiB": (["--clients", 1, "--threads", 1, "--size", 16 * MIB,
+                        "--fragment", 64 * 1024, "--duration", secs], secs + 120),
+             "4KiB": (["--clients", 64, "--threads", 2, "--size", 4096, "--fragment", 4096,
+                       "--duration", secs], secs + 120)}
+    root = os.path.join(b.work, "s7-root")
+    got = {}
+    for rep in range(2):
+        for kind, (args, timeout) in kinds.items():
+            # Alternating which goes first, so that the order does not favour either.
+            for admin in ((False, True) if rep == 0 else (True, False)):
+                tag = f"s7-{kind}-{'admin' if admin else 'plain'}-{rep}"
+                got.setdefault((kind, admin), []).append(
+                    metrics_run(b, tag, root, admin, args, timeout))
+    lib.fresh_dir(root)
+    for kind, name in (("64KiB", "64 KiB fragments, 1 client"),
+                       ("4KiB", "4 KiB whole sessions, 64 clients")):
+        # The least CPU per request of each (contention only ever inflates it).
+        per = {}
+        for admin in (False, True):
+            runs = got[(kind, admin)]
+            per[admin] = min(1e6 * r["server"]["cpu_s"] / max(requests_done(r), 1)
+                             for r, _, _ in runs)
+        b.row("7", f"server CPU per request, {name}, [admin] off (counters kept)", per[False],
+              "us", show_ratio=False)
+        scrapes = sum(n for _, n, _ in got[(kind, True)])
+        b.row("7", f"server CPU per request, {name}, /metrics scraped every 1 s "
+              f"({scrapes} scrapes)", per[True], "us", per[False], "report")
+        errors = sum(r["errors"] for runs in (got[(kind, False)], got[(kind, True)])
+                     for r, _, _ in runs)
+        b.row("7", f"errors, {name}", errors, "", None, "0", errors == 0, show_ratio=False)
+    # The exposition itself, on an idle server after the 4 KiB runs (thousands of
+    # sessions counted, none open): what one scrape costs, whatever the request rate.
+    b.row("7", "server CPU per /metrics scrape (idle server, 200 scrapes, least of 2; "
+          "resolution 0.05 ms)",
+          min(p for _, _, p in got[("4KiB", True)]), "ms", show_ratio=False)
+
+
 def main():
     b = Bench()
     t0 = time.monotonic()
@@ -399,7 +508,8 @@ def main():
         print(f"OpenBITS benchmark ({'quick' if b.quick else 'full'}), work dir {b.work} "
               f"({b.facts['work_fs']}), RLIMIT_NOFILE {b.nofile}, nice {b.nice}", flush=True)
         for number, fn in (("1", scenario1), ("2", scenario2), ("6", scenario6),
-                           ("4", scenario4), ("3", scenario3_and_5), ("9", farm.scenario9)):
+                           ("4", scenario4), ("3", scenario3_and_5), ("7", scenario7),
+                           ("9", farm.scenario9)):
             if b.wants(number) or (number == "3" and b.wants("5")):
                 print(f"scenario {number}...", flush=True)
                 fn(b)

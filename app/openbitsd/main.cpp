@@ -18,13 +18,18 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -176,49 +181,75 @@ bool build_hooks(config::vdir_config const& v, std::string const& spool, service
   return true;
 }
 
+/// A directory built from its settings, not serving yet: its service, its hooks'
+/// outbox (started once it serves) and its authentication.
+struct built_vdir {
+  std::unique_ptr<service::upload_service> service;
+  std::shared_ptr<hooks::outbox> outbox;
+  std::shared_ptr<server::authenticator> auth;
+};
+
+/// Opens the store of `v`, recovers its sessions and builds its hooks and its
+/// authentication; nullopt, with the reason logged, when any of it fails.
+std::optional<built_vdir> build_vdir(config::vdir_config const& v,
+                                     service::service_options const& opts) {
+  auto store = app::open_store(v);
+  if (!store) {
+    spdlog::error("vdir {}: {}", v.url, describe(store.error()));
+    return std::nullopt;
+  }
+  if (v.storage == settings::storage_kind::s3) {
+    if (auto failed = (*store)->probe()) {
+      spdlog::error("vdir {}: {} cannot be used: {}", v.url, bucket_name(v), describe(failed));
+      return std::nullopt;
+    }
+    spdlog::info("vdir {}: {} is reachable and writable", v.url, bucket_name(v));
+  }
+  built_vdir out;
+  out.service = std::make_unique<service::upload_service>(
+      v, opts, std::move(*store), [] { return static_cast<std::int64_t>(std::time(nullptr)); });
+  auto& svc = *out.service;
+  svc.set_log([](std::string const& line) { spdlog::info("{}", line); });
+  // The hooks' outbox lives in the node's local spool (also with storage = "s3").
+  std::string const spool = app::spool_dir_of(v);
+  service::hook_setup hooks_of_vdir;
+  if (!build_hooks(v, spool, hooks_of_vdir)) return std::nullopt;
+  out.outbox = hooks_of_vdir.outbox;
+  svc.hook_points().set(std::move(hooks_of_vdir),
+                        [](std::string const& line) { spdlog::warn("{}", line); });
+  auto made = server::make_vdir_authentication(v);
+  if (!report(v.url, made)) return std::nullopt;
+  out.auth = std::move(made.auth);
+  auto recovered = svc.recover();
+  if (!recovered) {
+    spdlog::error("vdir {}: cannot recover sessions: {}", v.url, recovered.error().message());
+    return std::nullopt;
+  }
+  for (auto const& line : *recovered) spdlog::warn("vdir {}: {}", v.url, line);
+  return out;
+}
+
+/// The directory now serves: pending hook events of earlier runs go out, and the log
+/// says where its uploads go.
+void serving(config::vdir_config const& v, built_vdir const& b) {
+  if (b.outbox) b.outbox->start();
+  spdlog::info(
+      "vdir {} -> {} (uploads {}, {} open sessions)", v.url,
+      v.storage == settings::storage_kind::s3 ? "s3://" + v.s3_bucket + "/" + v.s3_prefix : v.root,
+      v.upload_enabled ? "on" : "off", b.service->open_sessions());
+}
+
 /// Opens every virtual directory's store and recovers its sessions; the directories
 /// with an auth scheme get their authentication policy in `authn`.
 bool build_router(config::daemon_config const& cfg, service::router& router,
                   server::authenticators& authn) {
   auto const opts = service::service_options::from(cfg.server);
   for (auto const& v : cfg.vdirs) {
-    auto store = app::open_store(v);
-    if (!store) {
-      spdlog::error("vdir {}: {}", v.url, describe(store.error()));
-      return false;
-    }
-    if (v.storage == settings::storage_kind::s3) {
-      if (auto failed = (*store)->probe()) {
-        spdlog::error("vdir {}: {} cannot be used: {}", v.url, bucket_name(v), describe(failed));
-        return false;
-      }
-      spdlog::info("vdir {}: {} is reachable and writable", v.url, bucket_name(v));
-    }
-    auto svc = std::make_unique<service::upload_service>(
-        v, opts, std::move(*store), [] { return static_cast<std::int64_t>(std::time(nullptr)); });
-    svc->set_log([](std::string const& line) { spdlog::info("{}", line); });
-    // The hooks' outbox lives in the node's local spool (also with storage = "s3").
-    std::string const spool = app::spool_dir_of(v);
-    service::hook_setup hooks_of_vdir;
-    if (!build_hooks(v, spool, hooks_of_vdir)) return false;
-    auto box = hooks_of_vdir.outbox;
-    svc->hook_points().set(std::move(hooks_of_vdir),
-                           [](std::string const& line) { spdlog::warn("{}", line); });
-    auto made = server::make_vdir_authentication(v);
-    if (!report(v.url, made)) return false;
-    if (made.auth) authn[v.url] = std::move(made.auth);
-    auto recovered = svc->recover();
-    if (!recovered) {
-      spdlog::error("vdir {}: cannot recover sessions: {}", v.url, recovered.error().message());
-      return false;
-    }
-    for (auto const& line : *recovered) spdlog::warn("vdir {}: {}", v.url, line);
-    if (box) box->start();  // pending events of earlier runs go out now
-    spdlog::info("vdir {} -> {} (uploads {}, {} open sessions)", v.url,
-                 v.storage == settings::storage_kind::s3 ? "s3://" + v.s3_bucket + "/" + v.s3_prefix
-                                                         : v.root,
-                 v.upload_enabled ? "on" : "off", svc->open_sessions());
-    router.add(std::move(svc));
+    auto built = build_vdir(v, opts);
+    if (!built) return false;
+    if (built->auth) authn[v.url] = built->auth;
+    serving(v, *built);
+    router.add(std::move(built->service));
   }
   return true;
 }
@@ -238,42 +269,165 @@ std::vector<std::string> changed_keys(S const& before, S const& after, std::stri
   return changed;
 }
 
-/// SIGHUP: reads `file` again. An invalid file is refused and the running configuration
-/// stays; a valid one sets the log level, and every other change is logged as needing a
-/// restart (the server itself reloads the TLS certificate and htpasswd files).
-void reload_config(std::string const& file, std::vector<std::string> const& listen,
-                   bool level_from_command_line, config::daemon_config& running) {
-  auto loaded = build_config(file, listen, {});
+/// Sets the keys of `next` that `keep` selects to their values in `running`; returns
+/// those that differed (prefixed), which only a restart can change.
+template <class S, class Pred>
+std::vector<std::string> keep_running(S const& running, S& next, Pred keep,
+                                      std::string const& prefix) {
+  std::vector<void const*> values;
+  settings::visit(
+      running, [&](settings::setting_info const&, auto const& value) { values.push_back(&value); });
+  std::vector<std::string> kept;
+  std::size_t i = 0;
+  settings::visit(next, [&](settings::setting_info const& info, auto& value) {
+    auto const& old = *static_cast<std::remove_cvref_t<decltype(value)> const*>(values[i++]);
+    if (!keep(info.name) || config::toml_text(old) == config::toml_text(value)) return;
+    kept.push_back(prefix + std::string(info.name));
+    value = old;
+  });
+  return kept;
+}
+
+/// [server] keys a reload cannot apply: the listeners and threads are made once, and
+/// the services were built with sync_interval and tombstone_ttl.
+bool server_restart_key(std::string_view name) {
+  return name == "listen" || name == "io_threads" || name == "disk_threads" ||
+         name == "sync_interval" || name == "tombstone_ttl";
+}
+
+/// [[vdir]] keys a reload cannot apply to a directory served before: its store (where
+/// its open sessions are) and its hooks were built from them.
+bool vdir_restart_key(std::string_view name) {
+  return name == "root" || name == "spool_dir" || name == "storage" || name.starts_with("s3_") ||
+         name == "create_dirs" || name == "dir_mode" || name.starts_with("hook_") ||
+         name == "checksum_xattr";
+}
+
+/// [[vdir]] keys its authentication is made of.
+bool auth_key(std::string_view name) {
+  return name == "auth" || name == "htpasswd" || name == "realm" ||
+         name == "allow_basic_over_http" || name == "keytab" || name == "service_principal" ||
+         name == "ntlm_users" || name == "replay_cache" || name == "principal_format" ||
+         name == "allow";
+}
+
+/// What the daemon runs with, for SIGHUP.
+struct running_daemon {
+  std::string file;                        ///< --config
+  std::vector<std::string> const& listen;  ///< --listen
+  bool level_from_command_line = false;    ///< --log-level
+  config::daemon_config config;            ///< as applied
+  service::router& router;                 ///< every directory served since start-up
+  server::authenticators& authn;           ///< by URL, of every directory served since
+  server::http_server* server = nullptr;
+};
+
+/// SIGHUP: reads the file again and applies it as a whole, or nothing of it. An
+/// invalid file (as --check-config would find it: the TOML, the values, the htpasswd,
+/// keytab and allow files, a new directory's store) is refused and the running
+/// configuration stays. Otherwise directories are added, removed (404 from now on;
+/// their sessions stay, for when they come back) and changed, with every [server] and
+/// [[vdir]] setting except those only a restart changes, which are logged: the
+/// listeners, io_threads, disk_threads, sync_interval, tombstone_ttl, [admin], and a
+/// directory's storage and hook keys (its open sessions live in its store).
+void reload_config(running_daemon& d) {
+  auto loaded = build_config(d.file, d.listen, {});
+  auto const refuse = [&d](std::string const& why) {
+    spdlog::error("SIGHUP: {} refused, the running configuration stays: {}", d.file, why);
+  };
   if (!loaded.ok()) {
     std::string problems;
     for (auto const& p : loaded.problems)
       problems += (problems.empty() ? "" : "; ") + p.to_string();
-    spdlog::error("SIGHUP: {} refused, the running configuration stays: {}", file, problems);
+    refuse(problems);
     return;
   }
   auto& next = loaded.config;
-  if (next.server.log_level != running.server.log_level && !level_from_command_line) {
-    running.server.log_level = next.server.log_level;
+  auto restart = keep_running(d.config.server, next.server, server_restart_key, "server.");
+  if (d.level_from_command_line) next.server.log_level = d.config.server.log_level;
+  if (!(next.admin == d.config.admin)) restart.emplace_back("[admin]");
+  next.admin = d.config.admin;
+
+  auto const opts = service::service_options::from(d.config.server);
+  server::reload_plan plan;
+  plan.server = next.server;
+  std::vector<std::pair<config::vdir_config const*, built_vdir>> added;
+  std::size_t changed = 0;
+  for (auto& v : next.vdirs) {
+    service::upload_service* served = nullptr;
+    for (auto const& s : d.router.vdirs()) {
+      if (s->url() == v.url) served = s.get();
+    }
+    if (served == nullptr) {
+      auto built = build_vdir(v, opts);
+      if (!built) return refuse("vdir " + v.url + " cannot be served (see above)");
+      plan.vdirs.push_back({built->service.get(), std::nullopt, built->auth});
+      added.emplace_back(&v, std::move(*built));
+      continue;
+    }
+    auto const& now = served->policy();
+    for (auto& key : keep_running(now, v, vdir_restart_key, "vdir " + v.url + ": ")) {
+      restart.push_back(std::move(key));
+    }
+    server::reload_vdir r{served, std::nullopt, nullptr};
+    auto const differs = changed_keys(now, v, "");
+    bool const auth_changed = std::any_of(differs.begin(), differs.end(), auth_key);
+    if (auth_changed) {
+      auto made = server::make_vdir_authentication(v);
+      if (!report(v.url, made)) return refuse("vdir " + v.url + ": authentication (see above)");
+      r.auth = std::move(made.auth);
+    } else if (auto it = d.authn.find(v.url); it != d.authn.end()) {
+      r.auth = it->second;  // its files are read again by the server
+    }
+    if (!differs.empty()) {
+      r.policy = v;
+      ++changed;
+    }
+    plan.vdirs.push_back(std::move(r));
+  }
+  std::vector<std::pair<std::string, std::shared_ptr<server::authenticator>>> auth_of;
+  for (auto const& r : plan.vdirs) auth_of.emplace_back(r.vdir->url(), r.auth);
+  std::size_t const served_count = plan.vdirs.size();
+  if (auto applied = d.server->apply(std::move(plan)); !applied) {
+    return refuse(applied.error().message());
+  }
+  // Applied: the new directories join the router, which owns every directory served.
+  for (auto& [v, built] : added) {
+    serving(*v, built);
+    d.router.add(std::move(built.service));
+  }
+  for (auto& [url, auth] : auth_of) {
+    if (auth) {
+      d.authn[url] = std::move(auth);
+    } else {
+      d.authn.erase(url);
+    }
+  }
+  for (auto const& old : d.config.vdirs) {
+    bool const kept = std::any_of(next.vdirs.begin(), next.vdirs.end(),
+                                  [&old](auto const& v) { return v.url == old.url; });
+    if (kept) continue;
+    for (auto const& s : d.router.vdirs()) {
+      if (s->url() != old.url) continue;
+      spdlog::warn(
+          "SIGHUP: vdir {} removed: 404 from now on; its {} open sessions stay in its "
+          "spool until it is configured again",
+          old.url, s->open_sessions());
+    }
+  }
+  auto const& was = d.config.server;
+  if (next.server.log_format != was.log_format) server::set_log_format(next.server.log_format);
+  if (next.server.log_level != was.log_level) {
     server::set_log_level(
         spdlog::level::from_str(std::string(settings::name_of(next.server.log_level))));
     spdlog::info("SIGHUP: log_level = {}", settings::name_of(next.server.log_level));
   }
-  next.server.log_level = running.server.log_level;
-  auto changed = changed_keys(running.server, next.server, "server.");
-  if (next.vdirs.size() != running.vdirs.size()) {
-    changed.emplace_back("[[vdir]] tables");
-  } else {
-    for (std::size_t i = 0; i < next.vdirs.size(); ++i) {
-      // htpasswd files are re-read by the server; the path itself is a change.
-      auto const prefix = "vdir[" + std::to_string(i + 1) + "].";
-      for (auto& key : changed_keys(running.vdirs[i], next.vdirs[i], prefix)) {
-        changed.push_back(std::move(key));
-      }
-    }
-  }
-  for (auto const& key : changed) {
+  for (auto const& key : restart) {
     spdlog::warn("SIGHUP: {} changed; not applied until openbitsd restarts", key);
   }
+  spdlog::info("SIGHUP: configuration applied: {} directories served ({} added, {} changed)",
+               served_count, added.size(), changed);
+  d.config = std::move(next);
 }
 
 }  // namespace
@@ -332,13 +486,15 @@ int main(int argc, char** argv) {
   }
   notify::global_init();
   server::http_server srv(std::move(options), router, authn, notify::call_application);
-  // SIGHUP reloads the TLS certificate and the htpasswd files (in the server), and the
-  // configuration file's log level; other changes are logged as needing a restart.
-  if (!config_file.empty()) {
-    srv.set_reload_hook([&config_file, &listen, &log_level, &cfg] {
-      reload_config(config_file, listen, !log_level.empty(), cfg);
-    });
-  }
+  // SIGHUP (reload_config): the configuration file is read again and applied as a
+  // whole, or refused as a whole; directories are added, removed and changed, and the
+  // [server] limits, timeouts, trusted proxies, TLS files and log settings change,
+  // without closing a connection or losing a session. The listeners, threads,
+  // sync_interval, tombstone_ttl, [admin] and a served directory's storage and hooks
+  // need a restart (logged). The server itself reads the TLS certificate and the
+  // htpasswd files again, also with --root.
+  running_daemon daemon{config_file, listen, !log_level.empty(), cfg, router, authn, &srv};
+  if (!config_file.empty()) srv.set_reload_hook([&daemon] { reload_config(daemon); });
   if (auto listening = srv.listen(); !listening) {
     spdlog::error("{}", listening.error().message());
     return 1;

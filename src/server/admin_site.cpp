@@ -49,10 +49,10 @@ ClientMetric value_metric(MetricType type, double value, std::string const& vdir
 /// A family with one metric per directory, valued by `value(monitor)`.
 template <class F>
 MetricFamily per_vdir(std::string name, std::string help, MetricType type,
-                      std::vector<std::unique_ptr<vdir_monitor>> const& vdirs, F&& value) {
+                      monitor_list const& vdirs, F&& value) {
   MetricFamily f{std::move(name), std::move(help), type, {}};
   for (auto const& v : vdirs) {
-    if (auto const x = value(*v)) f.metric.push_back(value_metric(type, *x, v->vdir->policy().url));
+    if (auto const x = value(*v)) f.metric.push_back(value_metric(type, *x, v->vdir->url()));
   }
   return f;
 }
@@ -81,7 +81,7 @@ std::uint64_t spool_bytes(std::vector<service::upload_service::session_view> con
 
 }  // namespace
 
-admin_site::admin_site(std::vector<std::unique_ptr<vdir_monitor>> const& vdirs,
+admin_site::admin_site(core::published<monitor_list> const& vdirs,
                        connection_registry const& connections, server_metrics& metrics,
                        activity const& recent, std::atomic<bool> const& listening,
                        std::size_t sessions_shown)
@@ -118,21 +118,22 @@ admin_page admin_site::serve(std::string_view target) {
 }
 
 admin_page admin_site::metrics() {
+  auto const& vdirs = vdirs_.get();  // one snapshot for the whole page
   auto families = metrics_.registry().Collect();
   for (auto& f : metrics_.collect_histograms()) families.push_back(std::move(f));
 
   std::vector<std::vector<service::upload_service::session_view>> views;
-  views.reserve(vdirs_.size());
-  for (auto const& v : vdirs_) views.push_back(v->vdir->session_views());
+  views.reserve(vdirs.size());
+  for (auto const& v : vdirs) views.push_back(v->vdir->session_views());
 
   using opt = std::optional<double>;
   auto const counted = [&](char const* name, char const* help, auto member) {
-    families.push_back(per_vdir(name, help, MetricType::Counter, vdirs_, [member](auto& v) {
+    families.push_back(per_vdir(name, help, MetricType::Counter, vdirs, [member](auto& v) {
       return opt(static_cast<double>(v.vdir->counters().*member));
     }));
   };
   families.push_back(
-      per_vdir("openbits_sessions_open", "Open upload sessions", MetricType::Gauge, vdirs_,
+      per_vdir("openbits_sessions_open", "Open upload sessions", MetricType::Gauge, vdirs,
                [](auto& v) { return opt(static_cast<double>(v.vdir->open_sessions())); }));
   using service::session_counts;
   counted("openbits_sessions_created_total", "Sessions created (Create-Session answered 200)",
@@ -149,7 +150,7 @@ admin_page admin_site::metrics() {
   // outbox and their delivery; pre-create calls.
   auto const outbox_counted = [&](char const* name, char const* help, MetricType type,
                                   auto member) {
-    families.push_back(per_vdir(name, help, type, vdirs_, [member](auto& v) -> opt {
+    families.push_back(per_vdir(name, help, type, vdirs, [member](auto& v) -> opt {
       auto const* box = v.vdir->hook_points().outbox();
       if (box == nullptr) return std::nullopt;
       return static_cast<double>((box->live().*member).load(std::memory_order_relaxed));
@@ -169,7 +170,7 @@ admin_page admin_site::metrics() {
                  "Attempts at events whose delivery had failed before", MetricType::Counter,
                  &live_counters::retried);
   auto const hook_counted = [&](char const* name, char const* help, auto member) {
-    families.push_back(per_vdir(name, help, MetricType::Counter, vdirs_, [member](auto& v) -> opt {
+    families.push_back(per_vdir(name, help, MetricType::Counter, vdirs, [member](auto& v) -> opt {
       if (v.vdir->policy().hook_command.empty() && v.vdir->policy().hook_url.empty()) {
         return std::nullopt;
       }
@@ -190,11 +191,11 @@ admin_page admin_site::metrics() {
                &hook_counters::record_failures);
   std::size_t i = 0;
   families.push_back(per_vdir(
-      "openbits_spool_bytes", "Bytes held by open sessions in the spool", MetricType::Gauge, vdirs_,
+      "openbits_spool_bytes", "Bytes held by open sessions in the spool", MetricType::Gauge, vdirs,
       [&](auto&) { return opt(static_cast<double>(spool_bytes(views[i++]))); }));
   families.push_back(per_vdir("openbits_free_disk_bytes",
                               "Bytes free on the spool's filesystem (for unprivileged writers)",
-                              MetricType::Gauge, vdirs_, [](auto& v) -> opt {
+                              MetricType::Gauge, vdirs, [](auto& v) -> opt {
                                 auto const free = v.vdir->free_disk();
                                 if (!free) return std::nullopt;
                                 return static_cast<double>(*free);
@@ -203,7 +204,7 @@ admin_page admin_site::metrics() {
                       "Time to publish a completed upload (link or copy into the root, synced)",
                       MetricType::Histogram,
                       {}};
-  for (auto const& v : vdirs_) {
+  for (auto const& v : vdirs) {
     commit.metric.push_back(v->commit_latency.collect({{"vdir", v->vdir->policy().url}}));
   }
   families.push_back(std::move(commit));
@@ -224,9 +225,10 @@ status vdir_monitor::store_status(double now, double ttl) {
 }
 
 admin_page admin_site::ready() {
+  auto const& vdirs = vdirs_.get();  // one snapshot for the whole page
   bool ok = listening_.load();
   std::string body = ok ? "listeners: bound\n" : "listeners: not accepting\n";
-  for (auto const& v : vdirs_) {
+  for (auto const& v : vdirs) {
     auto const& policy = v->vdir->policy();
     std::string line = "vdir " + policy.url + ":";
     if (!v->spool.empty()) {
@@ -264,6 +266,7 @@ admin_page admin_site::ready() {
 }
 
 admin_page admin_site::status_json() {
+  auto const& served = vdirs_.get();  // one snapshot for the whole page
   using nlohmann::json;
   auto const now = static_cast<std::int64_t>(std::time(nullptr));
   double const t = steady_seconds();
@@ -289,8 +292,8 @@ admin_page admin_site::status_json() {
 
   std::unordered_map<std::string, seen> next_seen;
   json vdirs = json::array();
-  for (auto const& v : vdirs_) {
-    auto const& url = v->vdir->policy().url;
+  for (auto const& v : served) {
+    auto const& url = v->vdir->url();
     auto views = v->vdir->session_views();
     struct row {
       service::upload_service::session_view* view;

@@ -3,6 +3,7 @@
 // values out; admin_connection does the HTTP.
 #pragma once
 
+#include "core/published.hpp"
 #include "server/activity.hpp"
 #include "server/connection_registry.hpp"
 #include "server/metrics.hpp"
@@ -38,6 +39,10 @@ struct vdir_monitor {
   status probed_;
 };
 
+/// The directories being served (a reload publishes a new list; a monitor lives as
+/// long as the server).
+using monitor_list = std::vector<vdir_monitor*>;
+
 /// One admin response.
 struct admin_page {
   unsigned status = 200;
@@ -54,9 +59,8 @@ class admin_site {
   /// Everything referred to outlives the site. `listening` is true while every
   /// listener is bound and accepting; `sessions_shown` caps the sessions listed per
   /// directory in /status.json (the busiest first).
-  admin_site(std::vector<std::unique_ptr<vdir_monitor>> const& vdirs,
-             connection_registry const& connections, server_metrics& metrics,
-             activity const& recent, std::atomic<bool> const& listening,
+  admin_site(core::published<monitor_list> const& vdirs, connection_registry const& connections,
+             server_metrics& metrics, activity const& recent, std::atomic<bool> const& listening,
              std::size_t sessions_shown);
 
   /// True for the paths served here (the query string ignored).
@@ -81,7 +85,7 @@ class admin_site {
     double rate = 0;
   };
 
-  std::vector<std::unique_ptr<vdir_monitor>> const& vdirs_;
+  core::published<monitor_list> const& vdirs_;
   connection_registry const& connections_;
   server_metrics& metrics_;
   activity const& recent_;

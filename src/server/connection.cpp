@@ -122,13 +122,7 @@ template <class Stream>
 class http_connection {
  public:
   http_connection(std::shared_ptr<connection_state> conn, Stream& stream, connection_env env)
-      : conn_(std::move(conn)), stream_(stream), env_(env), opt_(env.options) {
-    // The head is read before its directory is known: under the largest limit of any
-    // directory, then held to its own directory's after the resolve step.
-    header_limit_ = opt_.max_header_bytes;
-    for (auto const& route : env_.routes.routes()) {
-      if (route.auth) header_limit_ = std::max(header_limit_, route.auth->max_header_bytes());
-    }
+      : conn_(std::move(conn)), stream_(stream), env_(env), live_(&env.live.get()) {
     beast::error_code ec;
     auto const ep = conn_->lowest().socket().remote_endpoint(ec);
     if (!ec) {
@@ -142,6 +136,9 @@ class http_connection {
       conn_->idle.store(true);
       if (env_.stopping.load()) break;
       if (!co_await wait_for_request()) break;
+      // The configuration of this request, from its first byte to its response (the
+      // wait above ran under the previous one's idle_timeout).
+      live_ = &env_.live.get();
       conn_->idle.store(false);
       if (!co_await serve_one()) break;
     }
@@ -166,7 +163,7 @@ class http_connection {
   /// Waits, up to idle_timeout, for the first byte of the next request.
   net::awaitable<bool> wait_for_request() {
     if (buffer_.size() > 0) co_return true;
-    conn_->lowest().expires_after(opt_.idle_timeout);
+    conn_->lowest().expires_after(live_->options.idle_timeout);
     auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), no_throw);
     if (ec) co_return false;  // peer closed, idle timeout, or shutdown
     buffer_.commit(n);
@@ -188,9 +185,9 @@ class http_connection {
     }
     in.head.remote = client_of(in);
     log.remote(in.head.remote);
-    resolved_request const r = resolve(in.head, env_.routes);
+    resolved_request const r = resolve(in.head, live_->routes);
     log.packet(r.packet_type);
-    if (in.head_bytes > opt_.max_header_bytes &&
+    if (in.head_bytes > live_->options.max_header_bytes &&
         (r.route == nullptr || !r.route->auth ||
          in.head_bytes > r.route->auth->max_header_bytes())) {
       // Read under the larger limit of a directory with Negotiate, but not for this one.
@@ -229,9 +226,9 @@ class http_connection {
   /// header size limit. A malformed head is answered here (400, 431, 505). False when
   /// the connection must end.
   net::awaitable<bool> read(incoming& in, request_log& log) {
-    in.parser.header_limit(static_cast<std::uint32_t>(header_limit_));
+    in.parser.header_limit(static_cast<std::uint32_t>(live_->header_limit));
     in.parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // bodies are ours
-    conn_->lowest().expires_after(opt_.header_timeout);
+    conn_->lowest().expires_after(live_->options.header_timeout);
     std::size_t scanned = 0;
     beast::error_code ec;
     for (;;) {
@@ -273,7 +270,7 @@ class http_connection {
     auto const end = data.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
     if (end == std::string_view::npos) {
       scanned = data.size();
-      if (data.size() > header_limit_) return http::error::header_limit;
+      if (data.size() > live_->header_limit) return http::error::header_limit;
       return std::nullopt;
     }
     auto const head = data.substr(0, end + 2);
@@ -296,9 +293,10 @@ class http_connection {
   /// over max_url_bytes (414); empty when within both.
   [[nodiscard]] std::optional<unsigned> exceeded_limit(incoming const& in) const {
     auto const& req = in.parser.get();
-    if (static_cast<std::size_t>(std::distance(req.begin(), req.end())) > opt_.max_header_count)
+    if (static_cast<std::size_t>(std::distance(req.begin(), req.end())) >
+        live_->options.max_header_count)
       return 431;
-    if (req.target().size() > opt_.max_url_bytes) return 414;
+    if (req.target().size() > live_->options.max_url_bytes) return 414;
     return std::nullopt;
   }
 
@@ -308,17 +306,23 @@ class http_connection {
   /// head.remote is the peer; client_of() may name the client behind a proxy.
   /// The client's "address:port" for the log and the per-address limits: the peer, or
   /// the client a trusted proxy names (port 0: a proxy forwards only the address).
-  std::string_view client_of(incoming const& in) {
-    if (env_.proxies.empty()) return remote_;
+  /// A trusted proxy that terminated TLS also makes the request's scheme "https"
+  /// (X-Forwarded-Proto / Forwarded proto=), so that reply URLs point back through it.
+  std::string_view client_of(incoming& in) {
+    if (live_->proxies.empty()) return remote_;
     auto const& req = in.parser.get();
-    std::vector<std::string_view> xff, fwd;
-    for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) {
-      xff.emplace_back(it->value().data(), it->value().size());
+    auto const values = [&req](std::string_view name) {
+      std::vector<std::string_view> out;
+      for (auto [it, end] = req.equal_range(name); it != end; ++it) {
+        out.emplace_back(it->value().data(), it->value().size());
+      }
+      return out;
+    };
+    auto const fwd = values("Forwarded");
+    if (forwarded_https(live_->proxies, peer_, values("X-Forwarded-Proto"), fwd)) {
+      in.head.scheme = "https";
     }
-    for (auto [it, end] = req.equal_range("Forwarded"); it != end; ++it) {
-      fwd.emplace_back(it->value().data(), it->value().size());
-    }
-    auto const client = forwarded_client(env_.proxies, peer_, xff, fwd);
+    auto const client = forwarded_client(live_->proxies, peer_, values("X-Forwarded-For"), fwd);
     if (!client) return remote_;
     client_ = client->to_string() + ":0";
     return client_;
@@ -402,7 +406,7 @@ class http_connection {
   /// there; its request body, if any, was never read.
   net::awaitable<dispatched> dispatch_other(incoming& in, resolved_request const& r,
                                             request_log& log) {
-    auto res = co_await serve_other_method(stream_, in.head, r, opt_, log, env_.disk);
+    auto res = co_await serve_other_method(stream_, in.head, r, live_->options, log, env_.disk);
     if (!res.keep_alive) co_return dispatched{};
     if (!res.written) co_return dispatched{std::move(res.reply)};
     if (in.unread == 0 && !in.chunked) {
@@ -431,7 +435,7 @@ class http_connection {
       if (!out.busy) co_return out;
       if (!timer) {
         timer.emplace(co_await net::this_coro::executor);
-        deadline = std::chrono::steady_clock::now() + opt_.session_wait;
+        deadline = std::chrono::steady_clock::now() + live_->options.session_wait;
       }
       if (std::chrono::steady_clock::now() >= deadline) {
         out.reply = core::make_error_ack(error::session_busy);
@@ -461,7 +465,7 @@ class http_connection {
     pooled_buffer chunk = acquire_body_buffer();
     while (unread > 0) {
       auto const want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), unread));
-      conn_->lowest().expires_after(opt_.read_timeout);
+      conn_->lowest().expires_after(live_->options.read_timeout);
       auto [ec, n] = co_await stream_.async_read_some(net::buffer(chunk.data(), want), no_throw);
       if (ec) {
         job.abort();
@@ -514,7 +518,7 @@ class http_connection {
     n -= buffered;
     std::array<char, 8192> sink{};
     while (n > 0) {
-      conn_->lowest().expires_after(opt_.read_timeout);
+      conn_->lowest().expires_after(live_->options.read_timeout);
       auto const want = std::min<std::uint64_t>(sink.size(), n);
       auto [ec, got] = co_await stream_.async_read_some(
           net::buffer(sink.data(), static_cast<std::size_t>(want)), no_throw);
@@ -553,7 +557,7 @@ class http_connection {
 
   net::awaitable<bool> write_continue() {
     static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
-    conn_->lowest().expires_after(opt_.write_timeout);
+    conn_->lowest().expires_after(live_->options.write_timeout);
     auto [ec, n] =
         co_await net::async_write(stream_, net::buffer(interim.data(), interim.size()), no_throw);
     co_return !ec;
@@ -562,7 +566,7 @@ class http_connection {
   net::awaitable<bool> write_reply(core::reply const& reply, bool keep_alive, request_log& log) {
     auto res = to_response(reply, keep_alive);
     log.finish(reply);
-    conn_->lowest().expires_after(opt_.write_timeout);
+    conn_->lowest().expires_after(live_->options.write_timeout);
     auto [ec, n] = co_await http::async_write(stream_, res, no_throw);
     co_return !ec;
   }
@@ -570,7 +574,7 @@ class http_connection {
   std::shared_ptr<connection_state> conn_;
   Stream& stream_;
   connection_env env_;
-  server_options const& opt_;
+  live_config const* live_;  ///< the configuration of the current request
   beast::flat_buffer buffer_;
   boost::asio::ip::address peer_;
   std::string remote_;  ///< the peer, "address:port"
@@ -578,7 +582,6 @@ class http_connection {
   /// Authentication state of this connection, for the authenticator it belongs to.
   authenticator const* auth_owner_ = nullptr;
   std::unique_ptr<connection_auth_state> auth_state_;
-  std::size_t header_limit_ = 0;  ///< bytes of a request head, before the resolve step
   bool linger_ = false;           ///< the connection closes with request bytes possibly unread
   bool version_refused_ = false;  ///< the last request head named another HTTP major version
 };
@@ -592,7 +595,7 @@ net::awaitable<void> serve_connection(std::shared_ptr<connection_state> conn, co
     co_return;
   }
   // The handshake counts against the header timeout: it is part of getting a request.
-  conn->lowest().expires_after(env.options.header_timeout);
+  conn->lowest().expires_after(env.live.get().options.header_timeout);
   auto [ec] = co_await conn->tls->async_handshake(net::ssl::stream_base::server,
                                                   net::as_tuple(net::use_awaitable));
   if (ec) {

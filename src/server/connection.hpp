@@ -6,9 +6,8 @@
 #include "hooks/pre_create_pool.hpp"
 #include "server/connection_state.hpp"
 #include "server/forwarded.hpp"
+#include "server/live_config.hpp"
 #include "server/request_log.hpp"
-#include "server/route_table.hpp"
-#include "server/server_options.hpp"
 #include "service/notification.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -21,13 +20,13 @@ namespace bits::server {
 
 /// Shared by every connection; owned by http_server.
 struct connection_env {
-  server_options const& options;
-  route_table const& routes;
+  /// Settings, directories and trusted proxies: read once per request (a reload
+  /// replaces them; a request finishes with the snapshot it began with).
+  live_config_cell const& live;
   std::atomic<bool> const& stopping;     ///< the server is stopping: end after this request
   service::notify_fn const& notify;      ///< upload-reply calls (blocking)
   boost::asio::any_io_executor workers;  ///< password checks and upload-reply calls
   boost::asio::any_io_executor disk;     ///< blocking storage work (creates, commits, syncs)
-  trusted_proxies const& proxies;        ///< who may name the client (X-Forwarded-For)
   hooks::pre_create_pool& pre_create;    ///< pre-create hook calls
   request_observers const& observers;    ///< metrics and the status page's errors
 };

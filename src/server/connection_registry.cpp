@@ -23,6 +23,14 @@ bool connection_registry::admit(std::string const& address) {
   return true;
 }
 
+void connection_registry::set_limits(std::size_t max_connections, std::size_t max_per_address) {
+  std::lock_guard lock(mu_);
+  max_ = max_connections;
+  // Connections admitted while there was no per-address limit were not counted per
+  // address: the new limit counts those admitted from now on.
+  max_per_address_ = max_per_address;
+}
+
 void connection_registry::insert(std::shared_ptr<connection_state> c) {
   std::lock_guard lock(mu_);
   live_.insert(std::move(c));

@@ -29,6 +29,9 @@ class connection_registry {
   /// admitted connection must then be insert()ed and, when it ends, erase()d.
   [[nodiscard]] bool admit(std::string const& address);
 
+  /// New limits (a reload): they apply to the next admission; connections open now stay.
+  void set_limits(std::size_t max_connections, std::size_t max_per_address);
+
   /// Registers an admitted connection, so that a stop can reach it.
   void insert(std::shared_ptr<connection_state> c);
 
@@ -48,9 +51,9 @@ class connection_registry {
   [[nodiscard]] std::size_t size() const;
 
  private:
-  std::size_t const max_;
-  std::size_t const max_per_address_;
   mutable std::mutex mu_;
+  std::size_t max_;                                           ///< guarded by mu_
+  std::size_t max_per_address_;                               ///< guarded by mu_
   std::set<std::shared_ptr<connection_state>> live_;          ///< guarded by mu_
   std::unordered_map<std::string, std::size_t> per_address_;  ///< guarded by mu_
   std::size_t admitted_ = 0;                                  ///< guarded by mu_

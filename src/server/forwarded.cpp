@@ -36,13 +36,14 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   });
 }
 
-/// The node of a Forwarded element's "for=" parameter, unquoted; "" without one.
-std::string_view for_node(std::string_view element) {
+/// The value of a Forwarded element's parameter `name` ("for", "proto"), unquoted; ""
+/// without one.
+std::string_view parameter(std::string_view element, std::string_view name) {
   for (;;) {
     auto const semi = element.find(';');
     auto const pair = trim(element.substr(0, semi));
     if (auto const eq = pair.find('=');
-        eq != std::string_view::npos && iequals(trim(pair.substr(0, eq)), "for")) {
+        eq != std::string_view::npos && iequals(trim(pair.substr(0, eq)), name)) {
       auto value = trim(pair.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
@@ -120,7 +121,7 @@ std::optional<net::ip::address> forwarded_client(trusted_proxies const& proxies,
   if (hops.empty()) {
     std::vector<std::string_view> elements;
     for (auto const value : forwarded) split_commas(value, elements);
-    for (auto const element : elements) hops.push_back(for_node(element));
+    for (auto const element : elements) hops.push_back(parameter(element, "for"));
   }
   std::optional<net::ip::address> last_trusted;
   for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
@@ -130,6 +131,17 @@ std::optional<net::ip::address> forwarded_client(trusted_proxies const& proxies,
     last_trusted = a;
   }
   return last_trusted;
+}
+
+bool forwarded_https(trusted_proxies const& proxies, net::ip::address const& peer,
+                     std::span<std::string_view const> x_forwarded_proto,
+                     std::span<std::string_view const> forwarded) {
+  if (proxies.empty() || !proxies.contains(peer)) return false;
+  std::vector<std::string_view> items;
+  for (auto const value : x_forwarded_proto) split_commas(value, items);
+  if (!items.empty()) return iequals(items.back(), "https");
+  for (auto const value : forwarded) split_commas(value, items);
+  return !items.empty() && iequals(parameter(items.back(), "proto"), "https");
 }
 
 }  // namespace bits::server

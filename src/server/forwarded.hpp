@@ -43,4 +43,13 @@ class trusted_proxies {
     trusted_proxies const& proxies, boost::asio::ip::address const& peer,
     std::span<std::string_view const> x_forwarded_for, std::span<std::string_view const> forwarded);
 
+/// Whether the client of a request from `peer` reached the proxy over HTTPS (a proxy
+/// that terminates TLS), for the URLs the server builds (BITS-Reply-URL): only when
+/// `peer` is trusted, as the last X-Forwarded-Proto item says (the one the proxy that
+/// connects here wrote), else the "proto=" of the last Forwarded element.
+[[nodiscard]] bool forwarded_https(trusted_proxies const& proxies,
+                                   boost::asio::ip::address const& peer,
+                                   std::span<std::string_view const> x_forwarded_proto,
+                                   std::span<std::string_view const> forwarded);
+
 }  // namespace bits::server

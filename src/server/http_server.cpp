@@ -47,49 +47,52 @@ http_server::http_server(server_options options, service::router& router,
                          authenticators const& auth, service::notify_fn notify)
     : options_(std::move(options)),
       router_(router),
-      routes_(router, auth),
       notify_(std::move(notify)),
-      proxies_(options_.trusted_proxies),
+      live_(live_config(options_, route_table(router, auth))),
       disk_(std::max(options_.disk_threads, 1u)),
       loops_(options_.io_threads),
       tls_({options_.tls_cert, options_.tls_key, options_.tls_client_ca, options_.tls_min_version}),
       connections_(options_.max_connections, options_.max_connections_per_address),
       // Administrators are few; a bound keeps a runaway scraper from piling up sockets.
       admin_connections_(64, 0),
-      site_(monitors_, connections_, metrics_, activity_, listening_,
+      site_(served_monitors_, connections_, metrics_, activity_, listening_,
             static_cast<std::size_t>(options_.admin.status_sessions)),
       listeners_(loops_),
       admin_listeners_(loops_),
-      maintenance_(router),
+      maintenance_(live_),
       signals_(loops_.main(), SIGINT, SIGTERM),
       hangup_(loops_.main(), SIGHUP),
       grace_(loops_.main()),
       status_timer_(loops_.main()) {
-  watch_commits();
+  monitor_list served;
+  for (auto const& r : live_.get().routes.routes()) served.push_back(monitor_of(r.vdir));
+  served_monitors_.publish(std::move(served));
 }
 
 http_server::~http_server() = default;
 
-void http_server::watch_commits() {
-  for (auto const& v : router_.vdirs()) {
-    auto m = std::make_unique<vdir_monitor>();
-    m->vdir = v.get();
-    auto const& policy = v->policy();
-    m->spool = policy.spool_dir.empty() ? policy.root + "/.bits-spool" : policy.spool_dir;
-    v->set_on_commit([monitor = m.get(), this](storage::session_record const& rec,
-                                               std::chrono::nanoseconds took) {
-      monitor->commit_latency.observe(took);
-      committed_file f;
-      f.at = static_cast<std::int64_t>(std::time(nullptr));
-      f.vdir = monitor->vdir->policy().url;
-      f.destination = rec.destination;
-      f.principal = rec.principal;
-      f.bytes = rec.received;
-      f.commit_seconds = std::chrono::duration<double>(took).count();
-      activity_.commits.add(std::move(f));
-    });
-    monitors_.push_back(std::move(m));
+vdir_monitor* http_server::monitor_of(service::upload_service* v) {
+  for (auto const& m : monitors_) {
+    if (m->vdir == v) return m.get();
   }
+  auto m = std::make_unique<vdir_monitor>();
+  m->vdir = v;
+  auto const& policy = v->policy();
+  m->spool = policy.spool_dir.empty() ? policy.root + "/.bits-spool" : policy.spool_dir;
+  v->set_on_commit(
+      [monitor = m.get(), this](storage::session_record const& rec, std::chrono::nanoseconds took) {
+        monitor->commit_latency.observe(took);
+        committed_file f;
+        f.at = static_cast<std::int64_t>(std::time(nullptr));
+        f.vdir = monitor->vdir->url();
+        f.destination = rec.destination;
+        f.principal = rec.principal;
+        f.bytes = rec.received;
+        f.commit_seconds = std::chrono::duration<double>(took).count();
+        activity_.commits.add(std::move(f));
+      });
+  monitors_.push_back(std::move(m));
+  return monitors_.back().get();
 }
 
 setup_result<> http_server::listen() {
@@ -148,13 +151,11 @@ void http_server::accept(tcp::socket socket, bool tls) {
                   : std::make_shared<connection_state>(std::move(stream));
   conn->address = peer;
   connections_.insert(conn);
-  connection_env const env{options_,
-                           routes_,
+  connection_env const env{live_,
                            connections_.stopping(),
                            notify_,
                            workers_.get_executor(),
                            disk_.get_executor(),
-                           proxies_,
                            pre_create_,
                            observers_};
   net::co_spawn(conn->lowest().get_executor(), serve_connection(conn, env),
@@ -218,7 +219,7 @@ void http_server::on_signal() {
     return;
   }
   spdlog::info("stopping: finishing in-flight requests (up to {}s)",
-               options_.shutdown_grace.count());
+               live_.get().options.shutdown_grace.count());
   // Re-armed first, so that begin_stop can cancel it when nothing is in flight.
   wait_for_signal();
   begin_stop();
@@ -235,7 +236,7 @@ void http_server::begin_stop() {
     stopped();
     return;
   }
-  grace_.expires_after(options_.shutdown_grace);
+  grace_.expires_after(live_.get().options.shutdown_grace);
   grace_.async_wait([this](boost::system::error_code ec) {
     if (!ec) {
       spdlog::warn("grace period over: closing remaining connections");
@@ -274,9 +275,55 @@ void http_server::wait_for_hangup() {
   });
 }
 
+setup_result<> http_server::apply(reload_plan plan) {
+  if (tls_.current()) {
+    auto const& s = plan.server;
+    if (auto loaded = tls_.load({s.tls_cert, s.tls_key, s.tls_client_ca, s.tls_min_version});
+        !loaded) {
+      return loaded;
+    }
+  }
+  // Settings first, then the snapshot that routes requests to them: a request that
+  // finds a directory in the new routes also finds its new settings.
+  std::vector<vdir_route> routes;
+  monitor_list served;
+  for (auto& v : plan.vdirs) {
+    if (v.policy) v.vdir->set_policy(std::move(*v.policy));
+    routes.push_back({v.vdir, std::move(v.auth)});
+    served.push_back(monitor_of(v.vdir));
+  }
+  server_options next = options_;
+  static_cast<settings::server_settings&>(next) = plan.server;
+  // What only a restart changes stays as it runs (the caller has said so in the log).
+  next.listen = options_.listen;
+  next.io_threads = options_.io_threads;
+  next.disk_threads = options_.disk_threads;
+  next.sync_interval = options_.sync_interval;
+  next.tombstone_ttl = options_.tombstone_ttl;
+  connections_.set_limits(next.max_connections, next.max_connections_per_address);
+  // A reload that changes nothing publishes nothing: snapshots are kept for the
+  // server's life, so a SIGHUP sent every minute must not add one each time.
+  auto const& now = live_.get();
+  route_table table(std::move(routes));
+  bool const same_routes =
+      std::equal(table.routes().begin(), table.routes().end(), now.routes.routes().begin(),
+                 now.routes.routes().end(), [](vdir_route const& a, vdir_route const& b) {
+                   return a.vdir == b.vdir && a.auth == b.auth;
+                 });
+  if (same_routes && static_cast<settings::server_settings const&>(next) ==
+                         static_cast<settings::server_settings const&>(now.options)) {
+    return {};
+  }
+  live_.publish(live_config(std::move(next), std::move(table)));
+  served_monitors_.publish(std::move(served));
+  return {};
+}
+
 void http_server::reload() {
   service_manager::reloading();
   if (reload_hook_) reload_hook_();
+  // The certificate files are read again also when the configuration file is
+  // unchanged or was refused (a renewed certificate at the same paths).
   if (tls_.current()) {
     if (auto loaded = tls_.load()) {
       spdlog::info("SIGHUP: TLS certificate reloaded");
@@ -284,8 +331,8 @@ void http_server::reload() {
       spdlog::error("SIGHUP: keeping the old TLS certificate: {}", loaded.error().message());
     }
   }
-  for (auto const& r : routes_.routes()) {
-    if (r.auth) r.auth->reload(r.vdir->policy().url);
+  for (auto const& r : live_.get().routes.routes()) {
+    if (r.auth) r.auth->reload(r.vdir->url());
   }
   if (options_.admin_auth) options_.admin_auth->reload("[admin]");
   service_manager::ready(status_text());

@@ -10,6 +10,7 @@
 #include "server/connection_registry.hpp"
 #include "server/event_loops.hpp"
 #include "server/listeners.hpp"
+#include "server/live_config.hpp"
 #include "server/maintenance_timer.hpp"
 #include "server/metrics.hpp"
 #include "server/route_table.hpp"
@@ -26,10 +27,25 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace bits::server {
+
+/// One directory of a reload: the service (a new one, or one served before), the
+/// settings to give it, and its authentication.
+struct reload_vdir {
+  service::upload_service* vdir = nullptr;     ///< lives as long as the server
+  std::optional<service::vdir_policy> policy;  ///< new settings; empty = unchanged
+  std::shared_ptr<authenticator> auth;         ///< null: anonymous
+};
+
+/// What a reload serves from now on.
+struct reload_plan {
+  settings::server_settings server;
+  std::vector<reload_vdir> vdirs;
+};
 
 class http_server {
  public:
@@ -68,16 +84,28 @@ class http_server {
   void stop();
 
   /// Called first on every SIGHUP, on the main loop (the application re-reads its
-  /// configuration file there). Set before run().
+  /// configuration file there and calls apply()). Set before run().
   void set_reload_hook(std::function<void()> hook) { reload_hook_ = std::move(hook); }
+
+  /// A reload, on the main loop (from the reload hook): serves `plan` from now on. The
+  /// TLS context is built first from plan's files when a tls:// listener needs one; when
+  /// that fails nothing changes and the error says why. Then each directory gets its
+  /// new settings and the request path a new snapshot (live_config): requests that
+  /// begin later see the new directories, limits, timeouts and trusted proxies; a
+  /// request already running finishes under the old ones; connections stay open. A
+  /// directory left out is no longer served (404) but keeps its sessions, as they are,
+  /// for when it comes back. The listeners, io_threads, disk_threads, sync_interval,
+  /// tombstone_ttl and [admin] stay as they were at start-up.
+  [[nodiscard]] setup_result<> apply(reload_plan plan);
 
  private:
   /// A connection accepted on a listener (tls: a tls:// one); on the main loop.
   void accept(boost::asio::ip::tcp::socket socket, bool tls);
   /// The same for the admin listener.
   void accept_admin(boost::asio::ip::tcp::socket socket, bool tls);
-  /// Reports completed uploads of every directory to its monitor and the status page.
-  void watch_commits();
+  /// The monitor of `v`, made the first time (it then reports v's completed uploads to
+  /// the status page). On the main loop, or before run().
+  vdir_monitor* monitor_of(service::upload_service* v);
   void connection_ended(std::shared_ptr<connection_state> const& c);
   void wait_for_signal();
   void on_signal();
@@ -92,10 +120,11 @@ class http_server {
   void report_status();
 
   server_options options_;
-  service::router& router_;
-  route_table routes_;
+  service::router& router_;  ///< every directory ever served (a reload adds new ones)
   service::notify_fn notify_;
-  trusted_proxies proxies_;
+  /// The settings and directories requests use (replaced by apply()). options_ keeps
+  /// the start-up ones: listeners, threads, [admin].
+  live_config_cell live_;
   boost::asio::thread_pool workers_{4};  ///< password checks, upload-reply calls
   boost::asio::thread_pool disk_;        ///< blocking storage work (options_.disk_threads)
   event_loops loops_;
@@ -106,7 +135,8 @@ class http_server {
   server_metrics metrics_;
   activity activity_;
   request_observers const observers_{metrics_, activity_};
-  std::vector<std::unique_ptr<vdir_monitor>> monitors_;  ///< one per directory, router order
+  std::vector<std::unique_ptr<vdir_monitor>> monitors_;  ///< one per directory ever served
+  core::published<monitor_list> served_monitors_{{}};    ///< those of the directories served
   std::atomic<bool> listening_{false};                   ///< every listener bound and accepting
   connection_registry connections_;  ///< after loops_: its sockets must go first
   connection_registry admin_connections_;

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -21,8 +22,9 @@ namespace {
 constexpr char const* text_pattern = "%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v";
 constexpr char const* request_logger_name = "request";
 
-std::shared_ptr<spdlog::logger> request_logger_;  // set once, before threads run
-bool json_ = false;
+std::shared_ptr<spdlog::logger> request_logger_;             // set once, before threads run
+std::shared_ptr<spdlog::sinks::stderr_color_sink_mt> sink_;  // set once, before threads run
+std::atomic<bool> json_{false};
 
 class json_formatter final : public spdlog::formatter {
  public:
@@ -65,14 +67,11 @@ class json_formatter final : public spdlog::formatter {
 }  // namespace
 
 void configure_logging(settings::log_format format, spdlog::level::level_enum level) {
-  json_ = format == settings::log_format::json;
   auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>(
-      json_ ? spdlog::color_mode::never : spdlog::color_mode::automatic);
-  if (json_) {
-    sink->set_formatter(std::make_unique<json_formatter>());
-  } else {
-    sink->set_pattern(text_pattern);
-  }
+      format == settings::log_format::json ? spdlog::color_mode::never
+                                           : spdlog::color_mode::automatic);
+  sink_ = sink;
+  set_log_format(format);
   auto main = std::make_shared<spdlog::logger>("openbitsd", sink);
   request_logger_ = std::make_shared<spdlog::logger>(request_logger_name, sink);
   spdlog::set_default_logger(main);
@@ -84,8 +83,19 @@ void set_log_level(spdlog::level::level_enum level) {
   if (request_logger_) request_logger_->set_level(level);
 }
 
+void set_log_format(settings::log_format format) {
+  bool const json = format == settings::log_format::json;
+  // The sink's own lock orders the switch with the lines being written.
+  if (json) {
+    sink_->set_formatter(std::make_unique<json_formatter>());
+  } else {
+    sink_->set_pattern(text_pattern);
+  }
+  json_.store(json);
+}
+
 bool json_logs() noexcept {
-  return json_;
+  return json_.load(std::memory_order_relaxed);
 }
 
 spdlog::logger& request_logger() noexcept {

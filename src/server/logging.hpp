@@ -17,6 +17,9 @@ void configure_logging(settings::log_format format, spdlog::level::level_enum le
 /// Sets the level of both loggers (a reload).
 void set_log_level(spdlog::level::level_enum level);
 
+/// Switches both loggers to `format` (a reload): the lines after it are written so.
+void set_log_format(settings::log_format format);
+
 /// Whether lines are JSON objects.
 [[nodiscard]] bool json_logs() noexcept;
 

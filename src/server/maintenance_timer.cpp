@@ -34,7 +34,7 @@ net::awaitable<void> maintenance_timer::rounds() {
     auto [ec] = co_await timer_.async_wait(net::as_tuple(net::use_awaitable));
     if (ec || stopped_) co_return;
     // On this thread, one session after another (service::run_serially).
-    for (auto const& v : router_.vdirs()) v->maintain();
+    for (auto const& r : live_.get().routes.routes()) r.vdir->maintain();
   }
 }
 

@@ -2,7 +2,7 @@
 // once a second: a coroutine with a steady_timer on a single-threaded pool of its own.
 #pragma once
 
-#include "service/router.hpp"
+#include "server/live_config.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -12,12 +12,14 @@ namespace bits::server {
 
 class maintenance_timer {
  public:
-  /// Runs service::upload_service::maintain of every directory of `router` on a thread
+  /// Runs service::upload_service::maintain of every directory served on a thread
   /// of its own, the syncs one at a time: requests never queue behind thousands of
   /// background syncs, and with several syncs in parallel the journal commits they force
   /// stalled Fragment writes on the I/O threads (scenario 3 of make bench: Fragment p99
   /// 36.9 ms instead of ~1-3 ms).
-  explicit maintenance_timer(service::router const& router) : router_(router) {}
+  /// The directories are those being served at each round (a removed one rests: its
+  /// sessions neither expire nor are synced in the background until it is back).
+  explicit maintenance_timer(live_config_cell const& live) : live_(live) {}
   maintenance_timer(maintenance_timer const&) = delete;
   maintenance_timer& operator=(maintenance_timer const&) = delete;
   ~maintenance_timer() { stop(); }
@@ -32,7 +34,7 @@ class maintenance_timer {
  private:
   boost::asio::awaitable<void> rounds();
 
-  service::router const& router_;
+  live_config_cell const& live_;
   boost::asio::thread_pool thread_{1};
   boost::asio::steady_timer timer_{thread_};  ///< used on thread_ only
   bool stopped_ = false;                      ///< used on thread_ only

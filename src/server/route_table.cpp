@@ -3,6 +3,8 @@
 
 #include "core/upload_path.hpp"
 
+#include <algorithm>
+
 namespace bits::server {
 
 route_table::route_table(service::router const& router, authenticators const& auth) {
@@ -12,9 +14,15 @@ route_table::route_table(service::router const& router, authenticators const& au
   }
 }
 
+route_table::route_table(std::vector<vdir_route> routes) : routes_(std::move(routes)) {
+  std::stable_sort(routes_.begin(), routes_.end(), [](auto const& a, auto const& b) {
+    return a.vdir->url().size() > b.vdir->url().size();
+  });
+}
+
 vdir_route const* route_table::find(std::string_view path) const noexcept {
   for (auto const& r : routes_) {
-    if (core::path_under_prefix(path, r.vdir->policy().url)) return &r;
+    if (core::path_under_prefix(path, r.vdir->url())) return &r;
   }
   return nullptr;
 }

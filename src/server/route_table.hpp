@@ -29,6 +29,9 @@ class route_table {
   /// Every directory of `router`, with its policy from `auth`.
   route_table(service::router const& router, authenticators const& auth);
 
+  /// The directories `routes` (any order).
+  explicit route_table(std::vector<vdir_route> routes);
+
   /// The route whose prefix covers decoded `path` (longest match), or null.
   [[nodiscard]] vdir_route const* find(std::string_view path) const noexcept;
 
@@ -36,7 +39,7 @@ class route_table {
   [[nodiscard]] std::vector<vdir_route> const& routes() const noexcept { return routes_; }
 
  private:
-  std::vector<vdir_route> routes_;  ///< in the router's order: longest prefix first
+  std::vector<vdir_route> routes_;  ///< longest prefix first
 };
 
 }  // namespace bits::server

@@ -89,9 +89,19 @@ setup_result<std::shared_ptr<ssl::context>> make_tls_context(tls_files const& fi
 }
 
 setup_result<> tls_context_holder::load() {
-  auto ctx = make_tls_context(files_);
+  tls_files files;
+  {
+    std::lock_guard lock(mu_);
+    files = files_;
+  }
+  return load(std::move(files));
+}
+
+setup_result<> tls_context_holder::load(tls_files files) {
+  auto ctx = make_tls_context(files);
   if (!ctx) return ctx.error();
   std::lock_guard lock(mu_);
+  files_ = std::move(files);
   ctx_ = std::move(*ctx);
   return {};
 }

@@ -44,11 +44,15 @@ class tls_context_holder {
   /// start-up, and again on reload. On failure the current context stays.
   [[nodiscard]] setup_result<> load();
 
+  /// Builds the context from `files` and, when that succeeds, makes them the files and
+  /// the context (a reload that changed the paths). On failure nothing changes.
+  [[nodiscard]] setup_result<> load(tls_files files);
+
   /// The context for a new connection; null until load() first succeeded.
   [[nodiscard]] std::shared_ptr<boost::asio::ssl::context> current() const;
 
  private:
-  tls_files files_;
+  tls_files files_;  ///< guarded by mu_
   mutable std::mutex mu_;
   std::shared_ptr<boost::asio::ssl::context> ctx_;  ///< guarded by mu_
 };

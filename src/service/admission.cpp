@@ -28,10 +28,10 @@ std::string eviction_line(vdir_state const& dir, session const& s, bool director
   if (owner.empty()) {
     owner = s.record.principal.empty() ? "anonymous" : "user:" + s.record.principal;
   }
-  return "vdir " + dir.policy.url + ": evicted idle session " + s.record.id.short_form() + " of " +
-         owner + " (" + (directory_limit ? "max_sessions" : "owner limit") + " reached; idle " +
-         std::to_string(idle) + " s, " + std::to_string(s.record.received) + " bytes held, " +
-         (complete ? "complete" : "receiving") + ")";
+  return "vdir " + dir.policy.get().url + ": evicted idle session " + s.record.id.short_form() +
+         " of " + owner + " (" + (directory_limit ? "max_sessions" : "owner limit") +
+         " reached; idle " + std::to_string(idle) + " s, " + std::to_string(s.record.received) +
+         " bytes held, " + (complete ? "complete" : "receiving") + ")";
 }
 
 /// Ends the idle session `id` to make room. False when it is gone, busy or no longer
@@ -42,7 +42,7 @@ bool evict(vdir_state& dir, core::session_id const& id, bool directory_limit, st
   session& s = **lease;
   std::lock_guard lock(s.mu);
   auto const idle = now - s.active_at.load(std::memory_order_relaxed);
-  if (s.gone || idle <= dir.policy.evict_idle_after.count()) return false;
+  if (s.gone || idle <= dir.policy.get().evict_idle_after.count()) return false;
   // A complete upload stays published; its tombstone lets a late Close-Session succeed.
   bool const complete = s.record.state == storage::session_state::complete;
   if (dir.log) dir.log(eviction_line(dir, s, directory_limit, idle, complete));
@@ -56,7 +56,7 @@ bool evict(vdir_state& dir, core::session_id const& id, bool directory_limit, st
 
 std::optional<core::reply> admit_session(vdir_state& dir, session& s, std::string_view principal,
                                          std::string_view remote, std::int64_t now) {
-  auto const [owner, limit] = owner_of(dir.policy, principal, remote);
+  auto const [owner, limit] = owner_of(dir.policy.get(), principal, remote);
   constexpr int max_rounds = 32;
   std::int64_t retry_after = 1;
   for (int round = 0; round < max_rounds; ++round) {

@@ -87,7 +87,7 @@ void maintenance::tick(run_all_fn const& run_all) {
   // could not be kept with thousands of active sessions.
   sync_all(due, run_all);
   if (now >= next_cleanup_) {
-    next_cleanup_ = now + dir_.policy.cleanup_interval.count();
+    next_cleanup_ = now + dir_.policy.get().cleanup_interval.count();
     expire(sessions, now);
   }
   prune_tombstones(now);

@@ -15,6 +15,14 @@ session_quotas::session_quotas(std::uint64_t max_sessions, std::uint64_t max_spo
       max_spool_bytes_(max_spool_bytes),
       evict_idle_after_(evict_idle_after) {}
 
+void session_quotas::set_limits(std::uint64_t max_sessions, std::uint64_t max_spool_bytes,
+                                std::int64_t evict_idle_after) {
+  std::lock_guard lock(mu_);
+  max_sessions_ = max_sessions;
+  max_spool_bytes_ = max_spool_bytes;
+  evict_idle_after_ = evict_idle_after;
+}
+
 session_quotas::group* session_quotas::owner_group(std::string const& owner) {
   if (owner.empty()) return nullptr;
   auto it = owners_.find(owner);

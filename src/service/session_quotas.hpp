@@ -62,6 +62,11 @@ class session_quotas {
   session_quotas(std::uint64_t max_sessions, std::uint64_t max_spool_bytes,
                  std::int64_t evict_idle_after);
 
+  /// New limits (a reload): they apply to the next admission and reservation; sessions
+  /// already counted stay counted, also above a lowered limit.
+  void set_limits(std::uint64_t max_sessions, std::uint64_t max_spool_bytes,
+                  std::int64_t evict_idle_after);
+
   /// Counts the new session `s` for `owner` (empty: counted for the directory only),
   /// whose limit is `owner_limit` (0 = none), unless a limit is reached. `s.active_at`
   /// must hold `now`. When refused, nothing is counted.
@@ -109,10 +114,10 @@ class session_quotas {
   void erase(session& s);
   [[nodiscard]] group* owner_group(std::string const& owner);
 
-  std::uint64_t const max_sessions_;
-  std::uint64_t const max_spool_bytes_;
-  std::int64_t const evict_idle_after_;
   mutable std::mutex mu_;
+  std::uint64_t max_sessions_;     ///< guarded by mu_
+  std::uint64_t max_spool_bytes_;  ///< guarded by mu_
+  std::int64_t evict_idle_after_;  ///< guarded by mu_
   group directory_;
   std::unordered_map<std::string, group> owners_;
   std::uint64_t spool_reserved_ = 0;

@@ -4,6 +4,7 @@
 
 #include "core/session_id.hpp"
 #include "hooks/sha256.hpp"
+#include "settings/settings.hpp"
 #include "storage/upload_store.hpp"
 
 #include <atomic>
@@ -44,6 +45,10 @@ struct session {
   /// The peer "address:port" that created it, for monitoring; set before the session is
   /// registered, then never changed; empty for sessions recovered at start-up.
   std::string created_by;
+  /// The directory's settings when it was created or recovered (a snapshot that lives
+  /// as long as the service): its size limits hold to its end, also after a reload
+  /// changed them. Null: the current ones.
+  settings::vdir_settings const* created_under = nullptr;
   // Guarded by session_quotas' mutex.
   std::string owner;            ///< whose session limit it counts against
   std::uint64_t reserved = 0;   ///< spool bytes counted against max_spool_bytes

@@ -36,11 +36,11 @@ std::string_view address_of(std::string_view remote) noexcept {
 void upload_hooks::set(hook_setup setup, hook_log_fn log) {
   setup_ = std::move(setup);
   log_ = std::move(log);
-  hashing_ = setup_.hook != nullptr || policy_.checksum_xattr;
+  hashing_ = setup_.hook != nullptr || policy_.get().checksum_xattr;
 }
 
 void upload_hooks::warn(std::string const& line) const {
-  if (log_) log_("vdir " + policy_.url + ": " + line);
+  if (log_) log_("vdir " + policy_.get().url + ": " + line);
 }
 
 std::optional<pre_create_call> upload_hooks::pre_create(std::string const& destination,
@@ -52,8 +52,8 @@ std::optional<pre_create_call> upload_hooks::pre_create(std::string const& desti
   e.type = hooks::event_type::pre_create;
   e.id = hooks::random_event_id();
   e.time = now;
-  e.vdir = policy_.url;
-  e.url_path = policy_.url + destination;
+  e.vdir = policy_.get().url;
+  e.url_path = policy_.get().url + destination;
   e.file_path = setup_.root + "/" + destination;
   e.principal = std::string(principal);
   e.client_address = std::string(address_of(remote));
@@ -141,8 +141,8 @@ std::optional<hooks::sha256_digest> upload_hooks::final_digest(session& s) const
 
 bool upload_hooks::commit_pending(session const& s) const noexcept {
   // Upload-reply directories hand uploads to their application instead.
-  return (setup_.outbox != nullptr || policy_.checksum_xattr) &&
-         policy_.notification_type == settings::notification_type::none &&
+  return (setup_.outbox != nullptr || policy_.get().checksum_xattr) &&
+         policy_.get().notification_type == settings::notification_type::none &&
          s.record.state == storage::session_state::complete && !s.commit_recorded;
 }
 
@@ -150,7 +150,7 @@ status upload_hooks::committed(session& s, std::int64_t now) {
   if (!commit_pending(s)) return {};
   auto const digest = final_digest(s);
   if (!digest) warn("session " + s.record.id.short_form() + ": SHA-256 of the file unknown");
-  if (policy_.checksum_xattr && digest) {
+  if (policy_.get().checksum_xattr && digest) {
     auto file = store_.open_published(s.record.destination);
     auto const ec = !file ? make_error_code(boost::system::errc::no_such_file_or_directory)
                     : file->fd() < 0 ? make_error_code(boost::system::errc::operation_not_supported)
@@ -194,8 +194,8 @@ hooks::event upload_hooks::event_of(session const& s, hooks::event_type type,
   e.type = type;
   e.id = hooks::make_event_id(rec.id, type);
   e.time = now;
-  e.vdir = policy_.url;
-  e.url_path = policy_.url + rec.destination;
+  e.vdir = policy_.get().url;
+  e.url_path = policy_.get().url + rec.destination;
   e.file_path = setup_.root + "/" + rec.destination;
   e.declared_size = rec.total;
   e.principal = rec.principal;

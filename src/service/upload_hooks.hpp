@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/message.hpp"
+#include "core/published.hpp"
 #include "hooks/event.hpp"
 #include "hooks/hook.hpp"
 #include "hooks/outbox.hpp"
@@ -58,7 +59,7 @@ using hook_log_fn = std::function<void(std::string const& line)>;
 class upload_hooks {
  public:
   /// `policy` (url, checksum_xattr) and `store` must outlive this.
-  upload_hooks(vdir_policy const& policy, storage::upload_store& store) noexcept
+  upload_hooks(core::published<vdir_policy> const& policy, storage::upload_store& store) noexcept
       : policy_(policy), store_(store) {}
 
   /// Installs the hooks; before serving.
@@ -126,7 +127,7 @@ class upload_hooks {
   [[nodiscard]] std::optional<hooks::sha256_digest> final_digest(session& s) const;
   void warn(std::string const& line) const;
 
-  vdir_policy const& policy_;
+  core::published<vdir_policy> const& policy_;
   storage::upload_store& store_;
   hook_setup setup_;
   hook_log_fn log_;

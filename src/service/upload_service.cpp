@@ -28,7 +28,13 @@ outcome answer(core::reply r) {
 
 upload_service::upload_service(vdir_policy policy, service_options options,
                                std::unique_ptr<storage::upload_store> store, clock_fn clock)
-    : dir_(std::move(policy), options, std::move(store), std::move(clock)) {}
+    : url_(policy.url), dir_(std::move(policy), options, std::move(store), std::move(clock)) {}
+
+void upload_service::set_policy(vdir_policy next) {
+  next.url = url_;
+  dir_.quotas.set_limits(next.max_sessions, next.max_spool_bytes, next.evict_idle_after.count());
+  dir_.policy.publish(std::move(next));
+}
 
 status_or<std::vector<std::string>> upload_service::recover() {
   auto report = dir_.store->recover();
@@ -90,6 +96,7 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   dir_.hook_points.started(*s);
   s->active_at.store(now, std::memory_order_relaxed);
   s->created_by = std::string(ctx.remote);
+  s->created_under = &dir_.policy.get();
   if (auto refused = admit_session(dir_, *s, ctx.principal, ctx.remote, now)) {
     return std::move(*refused);
   }
@@ -106,10 +113,10 @@ core::reply upload_service::handle_create(packet const& p, request_context const
   core::reply r = session_ack(*id);
   r.set(core::header::protocol, std::string(*protocol));
   r.set(core::header::accept_encoding, "identity");
-  if (!dir_.policy.host_id.empty()) {
-    r.set(core::header::host_id, dir_.policy.host_id);
+  if (!dir_.policy.get().host_id.empty()) {
+    r.set(core::header::host_id, dir_.policy.get().host_id);
     r.set(core::header::host_id_fallback_timeout,
-          std::to_string(dir_.policy.host_id_fallback_timeout.count()));
+          std::to_string(dir_.policy.get().host_id_fallback_timeout.count()));
   }
   return r;
 }
@@ -119,8 +126,9 @@ status upload_service::check_new_upload(std::string const& destination) {
   // Upload-reply directories hand the file to the application instead of storing it, so
   // the URL need not name a place on disk (it is checked at commit if the application
   // asks for a copy).
-  if (dir_.policy.notification_type == notification_type::none) {
-    if (auto refused = dir_.store->check_destination(destination, dir_.policy.allow_overwrites)) {
+  if (dir_.policy.get().notification_type == notification_type::none) {
+    if (auto refused =
+            dir_.store->check_destination(destination, dir_.policy.get().allow_overwrites)) {
       return refused;
     }
   }
@@ -140,10 +148,10 @@ status upload_service::create_entry(session& s) {
 }
 
 bool upload_service::has_room(std::uint64_t bytes) const {
-  if (dir_.policy.min_free_disk == 0) return true;
+  if (dir_.policy.get().min_free_disk == 0) return true;
   auto const free = dir_.store->free_bytes();
   // A filesystem that cannot say refuses nothing: the writes themselves will tell.
-  return !free || *free >= dir_.policy.min_free_disk + bytes;
+  return !free || *free >= dir_.policy.get().min_free_disk + bytes;
 }
 
 status_or<storage::readable_file> upload_service::open_reply(std::string_view token) {
@@ -233,6 +241,7 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
   }
   session& s = **lease;
   std::unique_lock lock(s.mu);
+  auto const& policy = s.created_under != nullptr ? *s.created_under : dir_.policy.get();
 
   if (p.range->first > s.record.received && s.record.state == storage::session_state::receiving) {
     // Another node of a farm may have received these bytes meanwhile.
@@ -247,9 +256,9 @@ outcome upload_service::handle_fragment(packet const& p, request_context const& 
   // Files are addressed with off_t: nothing above 2^63 - 1 can ever be stored.
   constexpr auto largest = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   auto const max_upload =
-      dir_.policy.max_upload_size == 0 ? largest : std::min(dir_.policy.max_upload_size, largest);
+      policy.max_upload_size == 0 ? largest : std::min(policy.max_upload_size, largest);
   core::upload_progress const held{s.record.received, s.record.total};
-  auto plan = core::plan_fragment(held, *p.range, {max_upload, dir_.policy.max_fragment_size});
+  auto plan = core::plan_fragment(held, *p.range, {max_upload, policy.max_fragment_size});
   if (!plan) return answer(session_error(plan.error(), id, held.received));
 
   auto writer = s.in_spool ? prepare_fragment(s, *p.range, *plan) : first_bytes(s, *p.range, *plan);
@@ -286,7 +295,7 @@ status_or<std::unique_ptr<storage::data_writer>> upload_service::first_bytes(
     session& s, core::content_range const& range, core::fragment_plan const& plan) {
   bool const whole = plan.completes_upload && plan.write_offset == 0 &&
                      plan.write_length == range.total && range.total > 0 &&
-                     dir_.policy.notification_type == notification_type::none;
+                     dir_.policy.get().notification_type == notification_type::none;
   if (!whole) {
     // Bytes to keep across requests: the spool entry now, then as any session.
     if (auto ec = dir_.store->create(s.record)) return ec;
@@ -311,8 +320,8 @@ status_or<std::unique_ptr<storage::data_writer>> upload_service::first_bytes(
 }
 
 fragment_env upload_service::job_env() {
-  return {dir_.policy,   *dir_.store,  dir_.clock,       dir_.strict_sync(), dir_.quotas,
-          dir_.counters, dir_.replies, dir_.hook_points, dir_.on_commit};
+  return {dir_.policy.get(), *dir_.store,  dir_.clock,       dir_.strict_sync(), dir_.quotas,
+          dir_.counters,     dir_.replies, dir_.hook_points, dir_.on_commit};
 }
 
 // Close-Session (reference 3.4, 6.2): the file was committed when its last byte
@@ -334,7 +343,7 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
   auto const& rec = s.record;
   bool const empty_upload = rec.state == storage::session_state::receiving && !rec.total &&
                             rec.received == 0 &&
-                            dir_.policy.notification_type == notification_type::none;
+                            dir_.policy.get().notification_type == notification_type::none;
   if (empty_upload) {
     // The entry first, so that a commit cut short by a crash is finished by the resent
     // Close after the restart.
@@ -343,7 +352,7 @@ outcome upload_service::handle_close(packet const& p, request_context const& ctx
       s.in_spool = true;
     }
     auto const began = std::chrono::steady_clock::now();
-    if (auto ec = dir_.store->commit(rec, dir_.policy.allow_overwrites)) {
+    if (auto ec = dir_.store->commit(rec, dir_.policy.get().allow_overwrites)) {
       return answer(session_error(ec, id, rec.received));
     }
     s.record.state = storage::session_state::complete;

@@ -44,7 +44,19 @@ class upload_service {
   upload_service(vdir_policy policy, service_options options,
                  std::unique_ptr<storage::upload_store> store, clock_fn clock);
 
-  [[nodiscard]] vdir_policy const& policy() const noexcept { return dir_.policy; }
+  /// The current settings (a snapshot: valid while the service lives, replaced as a
+  /// whole by set_policy).
+  [[nodiscard]] vdir_policy const& policy() const noexcept { return dir_.policy.get(); }
+
+  /// The URL prefix; it never changes.
+  [[nodiscard]] std::string const& url() const noexcept { return url_; }
+
+  /// Replaces the settings (a reload): requests that begin later read `next`, a
+  /// request already running keeps the snapshot it read (a Fragment streams its whole
+  /// body under it), and open sessions stay. The url stays; the storage settings
+  /// (root, spool_dir, storage, s3_*) and the hooks are the caller's to keep: the
+  /// store and the hooks were built from the first ones.
+  void set_policy(vdir_policy next);
 
   /// Loads the sessions left in the spool by an earlier run. Returns one line per
   /// problem found (entries that could not be recovered), for the log.
@@ -158,6 +170,7 @@ class upload_service {
   /// What fragment jobs of this directory may use.
   [[nodiscard]] fragment_env job_env();
 
+  std::string const url_;
   vdir_state dir_;
   maintenance maintenance_{dir_};
   std::mutex load_mu_;  ///< serialises load_session

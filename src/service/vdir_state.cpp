@@ -5,16 +5,18 @@ namespace bits::service {
 
 vdir_state::vdir_state(vdir_policy policy_in, service_options options_in,
                        std::unique_ptr<storage::upload_store> store_in, clock_fn clock_in)
-    : policy(std::move(policy_in)),
+    : policy(policy_in),
       options(options_in),
       store(std::move(store_in)),
       clock(std::move(clock_in)),
       sessions(*store, strict_sync()),
-      quotas(policy.max_sessions, policy.max_spool_bytes, policy.evict_idle_after.count()) {}
+      quotas(policy_in.max_sessions, policy_in.max_spool_bytes,
+             policy_in.evict_idle_after.count()) {}
 
 void vdir_state::adopt(storage::session_record rec, std::int64_t active_at) {
   auto s = std::make_shared<session>(std::move(rec));
   s->durable = s->record.received;
+  s->created_under = &policy.get();
   hook_points.recovered(*s);
   s->active_at.store(active_at, std::memory_order_relaxed);
   replies.add(s->record);
@@ -46,7 +48,7 @@ void vdir_state::drop_local(session& s) {
 }
 
 bool vdir_state::is_expired(session const& s, std::int64_t now) const noexcept {
-  return now - s.record.last_activity > policy.session_timeout.count();
+  return now - s.record.last_activity > policy.get().session_timeout.count();
 }
 
 }  // namespace bits::service

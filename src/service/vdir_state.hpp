@@ -3,6 +3,7 @@
 // counters and reply tokens. Each part has its own lock; this struct adds none.
 #pragma once
 
+#include "core/published.hpp"
 #include "service/reply_tokens.hpp"
 #include "service/session_counters.hpp"
 #include "service/session_quotas.hpp"
@@ -58,7 +59,9 @@ struct vdir_state {
   /// Syncs data and metadata before every Ack (sync_interval = 0).
   [[nodiscard]] bool strict_sync() const noexcept { return options.sync_interval.count() == 0; }
 
-  vdir_policy const policy;
+  /// The settings, replaced by a reload (upload_service::set_policy). A handler reads
+  /// them once and keeps that snapshot to the end of its request.
+  core::published<vdir_policy> policy;
   service_options const options;
   std::unique_ptr<storage::upload_store> const store;
   clock_fn const clock;

@@ -3,6 +3,7 @@
 // X-Forwarded-For / Forwarded only when the connection's peer is a trusted proxy, and
 // then from the rightmost hop that is not one; otherwise those headers change nothing.
 #include "integration/fixture.hpp"
+#include "support/reply_app.hpp"
 
 namespace bits::test {
 namespace {
@@ -106,6 +107,52 @@ TEST_F(TrustedProxies, BadEntriesAreConfigurationErrors) {
   EXPECT_NE(r.output.find("server.trusted_proxies[2]: not an IP address or CIDR network"),
             std::string::npos)
       << r.output;
+}
+
+/// The BITS-Reply-URL of an upload-reply upload of `data` to /up/<name> whose
+/// Fragment carries `extra` (a proxy's fields); "" after a test failure.
+std::string reply_url_with(raw_client& client, std::string const& name, header_list extra) {
+  std::string const data = "reply me";
+  auto const id = client.create_session("/up/" + name);
+  if (id.empty()) return {};
+  extra.emplace_back("BITS-Session-Id", id);
+  extra.emplace_back("Content-Range", content_range(0, data.size() - 1, data.size()));
+  auto const r = client.bits_post("/up/" + name, "Fragment", extra, data);
+  EXPECT_TRUE(is_reply_ack(r, data.size()));
+  EXPECT_EQ(client.close_session("/up/" + name, id).status, 200);
+  return r.header_or_empty("BITS-Reply-URL");
+}
+
+TEST_F(TrustedProxies, ReplyUrlsAreHttpsOnlyWhenATrustedProxySaysItTerminatedTls) {
+  if (!reply_app::available()) GTEST_SKIP() << "no python3 for the reply application";
+  reply_app app(tmp());
+  auto options = up_options();
+  options.server.set("trusted_proxies", std::vector<std::string>{"127.0.0.1"});
+  options.vdirs[0].set("notification_type", "value").set("notification_url", app.url("ok"));
+  ASSERT_TRUE(start_config(options));
+  auto client = connect();
+  EXPECT_TRUE(reply_url_with(client, "plain.bin", {}).starts_with("http://"));
+  EXPECT_TRUE(
+      reply_url_with(client, "xfp.bin", {{"X-Forwarded-Proto", "https"}}).starts_with("https://"));
+  EXPECT_TRUE(reply_url_with(client, "fwd.bin", {{"Forwarded", "for=192.0.2.43;proto=https"}})
+                  .starts_with("https://"));
+  // The proxy connecting here wrote the last item: a client's forged one does not count.
+  EXPECT_TRUE(reply_url_with(client, "forged.bin", {{"X-Forwarded-Proto", "https, http"}})
+                  .starts_with("http://"));
+  app.stop();
+}
+
+TEST_F(TrustedProxies, AnUntrustedPeerCannotMakeReplyUrlsHttps) {
+  if (!reply_app::available()) GTEST_SKIP() << "no python3 for the reply application";
+  reply_app app(tmp());
+  auto options = up_options();
+  options.server.set("trusted_proxies", std::vector<std::string>{"10.0.0.0/8"});
+  options.vdirs[0].set("notification_type", "value").set("notification_url", app.url("ok"));
+  ASSERT_TRUE(start_config(options));
+  auto client = connect();
+  EXPECT_TRUE(
+      reply_url_with(client, "xfp.bin", {{"X-Forwarded-Proto", "https"}}).starts_with("http://"));
+  app.stop();
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "support/digest.hpp"
 
 #include <csignal>
+#include <fstream>
 #include <thread>
 
 namespace bits::test {
@@ -215,6 +216,39 @@ TEST_F(tls_test, sighup_reloads_certificate_and_keeps_connections) {
   EXPECT_EQ(seen, new_fp) << "new connections still get the old certificate";
   EXPECT_TRUE(is_ack(kept.bits_post("/up/", "Ping"), 200)) << "kept-alive connection broke";
   EXPECT_TRUE(server().running());
+}
+
+TEST_F(tls_test, sighup_with_new_certificate_paths_serves_them_and_refuses_missing_ones) {
+  ASSERT_TRUE(start_tls());
+  tls_client kept(tls_port());
+  ASSERT_TRUE(kept.is_open()) << kept.last_error();
+  ASSERT_TRUE(is_ack(kept.bits_post("/up/", "Ping"), 200));
+  std::string const old_fp = kept.peer_fingerprint();
+  auto const reload = [this](std::string const& cert, std::string const& wanted) {
+    auto const before = server().log().size();
+    std::ofstream(tmp() / "openbitsd.toml")
+        << config(server_values{{"tls_cert", cert}, {"tls_key", key("next")}}, {},
+                  {"127.0.0.1:0", "tls://127.0.0.1:0"});
+    EXPECT_EQ(::kill(server().pid(), SIGHUP), 0);
+    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (server().log().find(wanted, before) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  };
+
+  // A key without its certificate: the reload is refused, the old certificate stays.
+  ASSERT_TRUE(make_cert(tmp(), "next", "localhost"));
+  ASSERT_TRUE(reload(pem("missing"), "refused, the running configuration stays"))
+      << server().log_tail();
+  EXPECT_EQ(tls_client(tls_port()).peer_fingerprint(), old_fp);
+
+  ASSERT_TRUE(reload(pem("next"), "SIGHUP: configuration applied")) << server().log_tail();
+  std::string const new_fp = cert_file_fingerprint(pem("next"));
+  ASSERT_NE(new_fp, old_fp);
+  EXPECT_EQ(tls_client(tls_port()).peer_fingerprint(), new_fp);
+  EXPECT_TRUE(is_ack(kept.bits_post("/up/", "Ping"), 200)) << "kept-alive connection broke";
 }
 
 TEST_F(tls_test, client_certificate_required_with_client_ca) {

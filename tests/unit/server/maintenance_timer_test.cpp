@@ -33,7 +33,8 @@ TEST(MaintenanceTimer, ExpiresIdleSessionsWithoutAnyRequest) {
   ASSERT_EQ(svc.open_sessions(), 1u);
   *now += policy.session_timeout.count() + 1;
 
-  maintenance_timer timer(router);
+  live_config_cell live(live_config(server_options{}, route_table(router, authenticators{})));
+  maintenance_timer timer(live);
   timer.start();
   auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (svc.open_sessions() != 0 && std::chrono::steady_clock::now() < deadline) {
@@ -46,7 +47,8 @@ TEST(MaintenanceTimer, ExpiresIdleSessionsWithoutAnyRequest) {
 
 TEST(MaintenanceTimer, StopsWithoutEverStarting) {
   service::router router;
-  maintenance_timer timer(router);
+  live_config_cell live(live_config(server_options{}, route_table(router, authenticators{})));
+  maintenance_timer timer(live);
   timer.stop();
 }
 
