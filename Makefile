@@ -47,7 +47,7 @@ fuzz: deps
 # this machine's baseline, JSON in bench/results.json.
 bench: deps
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBITS_BUILD_TESTS=OFF -DBITS_FAULT_INJECTION=OFF
-	cmake --build build-bench --target openbitsd openbits_loadgen openbits_sink
+	cmake --build build-bench --target openbitsd openbits_loadgen openbits_sink openbits_s3put
 	BUILD=$(CURDIR)/build-bench python3 bench/run.py
 
 # The Debian package build-deb/openbits_<version>_amd64.deb: a Release build without

@@ -16,6 +16,7 @@ import sys
 import time
 
 import bench_lib as lib
+import farm
 from bench_lib import GIB, MIB
 
 STOP_BOUND = 60.0  # s a stop may take before the suite SIGKILLs the server
@@ -408,7 +409,7 @@ def main():
         print(f"OpenBITS benchmark ({'quick' if b.quick else 'full'}), work dir {b.work} "
               f"({b.facts['work_fs']}), RLIMIT_NOFILE {b.nofile}, nice {b.nice}", flush=True)
         for number, fn in (("1", scenario1), ("2", scenario2), ("6", scenario6),
-                           ("4", scenario4), ("3", scenario3_and_5)):
+                           ("4", scenario4), ("3", scenario3_and_5), ("9", farm.scenario9)):
             if b.wants(number) or (number == "3" and b.wants("5")):
                 print(f"scenario {number}...", flush=True)
                 fn(b)

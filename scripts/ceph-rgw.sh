@@ -7,14 +7,25 @@
 #                                   S3_REGION, S3_TLS_ENDPOINT with its certificate in
 #                                   S3_CA_FILE, and the daemons' PIDs) once S3 answers
 #   scripts/ceph-rgw.sh stop DIR    stop it (gateway first) and remove DIR
+#   scripts/ceph-rgw.sh gateway DIR PORT
+#                                   run one more gateway of that cluster on plain HTTP
+#                                   127.0.0.1:PORT, in the foreground (exec: its PID is
+#                                   this script's), with its own name, admin socket, PID
+#                                   and log files; same users and buckets. Tests stop and
+#                                   start it to take "the store" away without disturbing
+#                                   the shared gateway. Stop it with SIGTERM (about 2 s):
+#                                   gateways watch each other's cache, and one killed
+#                                   with -9 holds up bucket creation and removal on the
+#                                   others for 30 s.
 #
 # Ports are picked free at start, so parallel runs on one machine do not collide (the
 # OSD takes free ports from Ceph's 6800-7300 range itself). Data lives in RAM
-# (memstore, 1 GiB at most); the whole cluster needs about 150 MiB.
+# (memstore, 1 GiB at most, or CEPH_RGW_MEMSTORE_BYTES); the whole cluster needs about
+# 150 MiB besides.
 set -euo pipefail
 
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
-[ $# -eq 2 ] || usage
+usage() { echo "usage: $0 start|stop DIR | gateway DIR PORT" >&2; exit 2; }
+[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = gateway ]; } || usage
 cmd=$1
 D=$(realpath -m "$2")
 
@@ -27,6 +38,11 @@ stop_daemons() {
   [ -f "$D/env" ] || return 0
   local pids p
   pids=$(sed -n 's/^\(RGW\|OSD\|MON\)_PID=\([0-9]*\)$/\2/p' "$D/env")
+  # Gateways started with "gateway" that a test left running (still radosgw: the PID
+  # may have been reused since).
+  for p in $(cat "$D"/run/gateway-*.pid 2>/dev/null || true); do
+    if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = radosgw ]; then pids="$p $pids"; fi
+  done
   for p in $pids; do kill -9 "$p" 2>/dev/null || true; done
   for p in $pids; do
     for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
@@ -102,7 +118,7 @@ mon data avail crit = 0
 mon data = $D/mon/\$cluster-\$id
 osd data = $D/osd/\$cluster-\$id
 osd objectstore = memstore
-memstore device bytes = 1073741824
+memstore device bytes = ${CEPH_RGW_MEMSTORE_BYTES:-1073741824}
 osd memory target = 939524096
 osd op num shards = 1
 osd op num threads per shard = 2
@@ -170,8 +186,21 @@ EOE
   cat "$D/env"
 }
 
+# One more radosgw of the cluster in $D, on port $1, replacing this shell.
+gateway() {
+  local port=$1 name=client.rgw.p$1
+  [ -f "$D/ceph.conf" ] || { log "no cluster in $D (start it first)"; exit 1; }
+  mkdir -p "$D/rgw-$port"
+  export CEPH_CONF=$D/ceph.conf
+  echo $$ >"$D/run/gateway-$port.pid"
+  exec radosgw -f -n "$name" --rgw-frontends "beast endpoint=127.0.0.1:$port" \
+    --rgw-dns-name localhost --rgw-data "$D/rgw-$port" --rgw-thread-pool-size 32 \
+    --rgw-exit-timeout-secs 2 </dev/null
+}
+
 case $cmd in
   start) start ;;
+  gateway) gateway "$3" ;;
   stop)
     stop_daemons
     rm -rf "$D"
