@@ -9,6 +9,7 @@ import signal
 import subprocess
 import threading
 import time
+import urllib.request
 
 GIB = 1 << 30
 MIB = 1 << 20
@@ -181,6 +182,24 @@ def server_config(path, root, log_level, extra_server="", extra_vdir=""):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+def metrics(proc):
+    """The unlabelled-or-one-vdir samples of /metrics on the admin listener of `proc`
+    (the last port of its port file), name -> value; {} when it cannot be read."""
+    try:
+        with open(proc.port_file) as f:
+            port = int(f.read().split()[-1])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+            text = r.read().decode()
+    except (OSError, ValueError):
+        return {}
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            out.setdefault(name.split("{")[0], float(value))
+    return out
 
 
 def run_loadgen(binary, args, out_path, timeout):

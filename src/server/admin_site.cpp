@@ -146,6 +146,21 @@ admin_page admin_site::metrics() {
           &session_counts::expired);
   counted("openbits_sessions_evicted_total", "Idle sessions evicted to admit a new one",
           &session_counts::evicted);
+  auto const lag = [&](char const* name, char const* help, MetricType type, auto member) {
+    families.push_back(per_vdir(name, help, type, vdirs_, [member](auto& v) {
+      return opt(static_cast<double>(v.vdir->sync_lags().*member));
+    }));
+  };
+  using service::sync_lag;
+  lag("openbits_background_syncs_total",
+      "Sessions whose received bytes a background sync made durable", MetricType::Counter,
+      &sync_lag::sessions_synced);
+  lag("openbits_sync_lag_seconds",
+      "Longest time a session's bytes waited for their background sync, in the last pass",
+      MetricType::Gauge, &sync_lag::last_s);
+  lag("openbits_sync_lag_max_seconds",
+      "Longest time a session's bytes waited for their background sync since the start",
+      MetricType::Gauge, &sync_lag::max_s);
   // Hooks (docs/hooks.md), for the directories that have one: post-* events in the
   // outbox and their delivery; pre-create calls.
   auto const outbox_counted = [&](char const* name, char const* help, MetricType type,

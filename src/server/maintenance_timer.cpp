@@ -30,10 +30,14 @@ void maintenance_timer::stop() {
 
 net::awaitable<void> maintenance_timer::rounds() {
   for (;;) {
-    timer_.expires_after(std::chrono::seconds(1));
+    // Just after the next whole second of the clock that dates unsynced bytes (unix
+    // seconds): a session is then synced at most sync_interval + 1 s after its first
+    // unsynced byte, plus the time of the pass.
+    auto const into = std::chrono::system_clock::now().time_since_epoch() % std::chrono::seconds(1);
+    timer_.expires_after(std::chrono::seconds(1) - into + std::chrono::milliseconds(5));
     auto [ec] = co_await timer_.async_wait(net::as_tuple(net::use_awaitable));
     if (ec || stopped_) co_return;
-    // On this thread, one session after another (service::run_serially).
+    // On this thread (service::run_serially for stores that sync session by session).
     for (auto const& r : live_.get().routes.routes()) r.vdir->maintain();
   }
 }

@@ -13,10 +13,11 @@ namespace bits::server {
 class maintenance_timer {
  public:
   /// Runs service::upload_service::maintain of every directory served on a thread
-  /// of its own, the syncs one at a time: requests never queue behind thousands of
-  /// background syncs, and with several syncs in parallel the journal commits they force
-  /// stalled Fragment writes on the I/O threads (scenario 3 of make bench: Fragment p99
-  /// 36.9 ms instead of ~1-3 ms).
+  /// of its own: requests never queue behind thousands of background syncs. They are
+  /// batched (one pass, two spool syncs) or, for stores that cannot, made one at a time:
+  /// several per-session syncs in parallel forced journal commits that stalled Fragment
+  /// writes on the I/O threads (scenario 3 of make bench: Fragment p99 36.9 ms instead
+  /// of ~1-3 ms).
   /// The directories are those being served at each round (a removed one rests: its
   /// sessions neither expire nor are synced in the background until it is back).
   explicit maintenance_timer(live_config_cell const& live) : live_(live) {}

@@ -4,6 +4,7 @@
 
 #include "service/acks.hpp"
 #include "service/random_id.hpp"
+#include "service/sync_stats.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -46,6 +47,7 @@ status fragment_job::write(std::span<std::byte const> bytes) {
   if (!s.dirty && !unspooled()) {
     s.dirty = true;
     s.dirty_since = env_.clock();
+    s.dirty_ms = steady_ms();
   }
   return {};
 }

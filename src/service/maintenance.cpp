@@ -2,6 +2,7 @@
 // session's lease so a session in use is never expired under its request.
 #include "service/maintenance.hpp"
 
+#include <algorithm>
 #include <exception>
 
 namespace bits::service {
@@ -10,12 +11,14 @@ void run_serially(std::vector<std::function<void()>>& jobs) {
   for (auto& job : jobs) job();
 }
 
-void maintenance::sync_session(session& s) {
+std::int64_t maintenance::sync_session(session& s) {
   std::uint64_t upto = 0;
+  std::int64_t since_ms = 0;
   {
     std::lock_guard lock(s.mu);
-    if (s.gone || s.record.state != storage::session_state::receiving || !s.dirty) return;
+    if (s.gone || s.record.state != storage::session_state::receiving || !s.dirty) return -1;
     upto = s.record.received;
+    since_ms = s.dirty_ms;
     s.dirty = false;
   }
   // fdatasync outside the lock: a Fragment may keep writing meanwhile; what it adds
@@ -30,27 +33,103 @@ void maintenance::sync_session(session& s) {
     ok = !dir_.store->save(copy, true);
     if (ok) s.durable = upto;
   }
-  if (!ok && !s.gone && !s.dirty) {
-    s.dirty = true;
-    s.dirty_since = dir_.clock();
+  if (!ok && !s.gone) {
+    if (!s.dirty) {
+      s.dirty = true;
+      s.dirty_since = dir_.clock();
+    }
+    s.dirty_ms = since_ms;  // still waiting since then
+    return -1;
   }
+  return ok ? steady_ms() - since_ms : -1;
+}
+
+void maintenance::sync_batch(std::vector<std::shared_ptr<session>> const& due) {
+  struct taken {
+    std::shared_ptr<session> s;
+    std::uint64_t upto = 0;
+    std::int64_t since_ms = 0;
+    bool saved = false;
+  };
+  std::vector<taken> batch;
+  batch.reserve(due.size());
+  for (auto const& s : due) {
+    std::lock_guard lock(s->mu);
+    if (s->gone || s->record.state != storage::session_state::receiving || !s->dirty) continue;
+    batch.push_back({s, s->record.received, s->dirty_ms, false});
+    s->dirty = false;  // bytes written from now on make it dirty again
+  }
+  if (batch.empty()) return;
+  bool const data_synced = !dir_.store->sync_spool();
+  if (data_synced) {
+    try {
+      for (auto& t : batch) {
+        std::lock_guard lock(t.s->mu);
+        if (t.s->gone || t.s->record.state != storage::session_state::receiving) continue;
+        dir_.hook_points.stamp(*t.s);  // the digest so far, continued after a restart
+        auto copy = t.s->record;
+        copy.received = t.upto;
+        t.saved = !dir_.store->save_after_spool_sync(copy);
+      }
+    } catch (std::exception const&) {
+      // Out of memory: the sessions not saved yet are made dirty again below.
+    }
+  }
+  bool const saves_synced = data_synced && !dir_.store->sync_spool();
+  auto const now_ms = steady_ms();
+  std::uint64_t synced = 0;
+  std::int64_t worst = 0;
+  for (auto& t : batch) {
+    std::lock_guard lock(t.s->mu);
+    if (t.s->gone) continue;
+    if (saves_synced && t.saved) {
+      t.s->durable = std::max(t.s->durable, t.upto);
+      ++synced;
+      worst = std::max(worst, now_ms - t.since_ms);
+    } else if (t.s->record.state == storage::session_state::receiving) {
+      // Tried again next time; the bytes are held, only not known to be durable.
+      if (!t.s->dirty) {
+        t.s->dirty = true;
+        t.s->dirty_since = dir_.clock();
+      }
+      t.s->dirty_ms = t.since_ms;
+    }
+  }
+  dir_.syncs.record_pass(synced, worst);
 }
 
 void maintenance::sync_all(std::vector<std::shared_ptr<session>> const& due,
                            run_all_fn const& run_all) {
   if (due.empty()) return;
+  if (dir_.store->syncs_spool_at_once()) {
+    try {
+      sync_batch(due);
+    } catch (std::exception const&) {
+      // Out of memory before any session was taken: all stay dirty for the next pass.
+    }
+    return;
+  }
+  std::vector<std::int64_t> lags(due.size(), -1);
   std::vector<std::function<void()>> jobs;
   jobs.reserve(due.size());
-  for (auto const& s : due) {
-    jobs.emplace_back([this, s] {
+  for (std::size_t i = 0; i < due.size(); ++i) {
+    jobs.emplace_back([this, s = due[i], lag = &lags[i]] {
       try {
-        sync_session(*s);
+        *lag = sync_session(*s);
       } catch (std::exception const&) {
         // Out of memory: the session stays dirty and is tried again next time.
       }
     });
   }
   run_all(jobs);
+  std::uint64_t synced = 0;
+  std::int64_t worst = 0;
+  for (auto const lag : lags) {
+    if (lag < 0) continue;
+    ++synced;
+    worst = std::max(worst, lag);
+  }
+  dir_.syncs.record_pass(synced, worst);
 }
 
 void maintenance::expire(std::vector<std::shared_ptr<session>> const& sessions, std::int64_t now) {

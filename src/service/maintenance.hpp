@@ -34,10 +34,16 @@ class maintenance {
   void flush_all(run_all_fn const& run_all);
 
  private:
-  /// Syncs the data of `s` and saves its offset durably, if it has unsynced bytes.
-  void sync_session(session& s);
-  /// Syncs every session of `due` through `run_all`.
+  /// Syncs the data of `s` and saves its offset durably, if it has unsynced bytes;
+  /// the time its oldest unsynced byte waited (ms), or -1 when it synced nothing.
+  std::int64_t sync_session(session& s);
+  /// Syncs every session of `due`: with a store that syncs its spool at once, in one
+  /// batch (sync_batch), else one by one through `run_all`.
   void sync_all(std::vector<std::shared_ptr<session>> const& due, run_all_fn const& run_all);
+  /// Every session of `due` in two spool syncs: the first makes their bytes durable;
+  /// their metadata is then saved with those offsets (no sync each) and the second
+  /// makes the saves durable. A session is durable (session::durable) after the second.
+  void sync_batch(std::vector<std::shared_ptr<session>> const& due);
   /// Ends the sessions of `sessions` idle for longer than session_timeout.
   void expire(std::vector<std::shared_ptr<session>> const& sessions, std::int64_t now);
   /// Drops tombstones past tombstone_ttl, in memory and in the store.

@@ -29,6 +29,7 @@ struct session {
   std::uint64_t durable = 0;     ///< bytes known to be synced to disk
   bool dirty = false;            ///< bytes written since the last sync
   std::int64_t dirty_since = 0;  ///< when `dirty` last became true (unix seconds)
+  std::int64_t dirty_ms = 0;     ///< the same on the steady clock (ms), for the sync lag
   bool gone = false;             ///< discarded or expired: no more storage calls
   /// It has a spool entry. False until its first bytes when the store defers create()
   /// (upload_store::deferred_create), and for good when its whole file was committed

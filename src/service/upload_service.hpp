@@ -132,6 +132,15 @@ class upload_service {
   /// How many sessions were created, committed, cancelled, expired and evicted.
   [[nodiscard]] session_counts counters() const noexcept { return dir_.counters.load(); }
 
+  /// How many sessions the background syncs made durable, and how long their bytes
+  /// waited for it at worst (the last pass, and since the start).
+  [[nodiscard]] sync_lag sync_lags() const noexcept {
+    auto const& s = dir_.syncs;
+    return {s.sessions_synced.load(std::memory_order_relaxed),
+            static_cast<double>(s.last_lag_ms.load(std::memory_order_relaxed)) / 1000.0,
+            static_cast<double>(s.max_lag_ms.load(std::memory_order_relaxed)) / 1000.0};
+  }
+
  private:
   [[nodiscard]] core::reply handle_ping() const;
   [[nodiscard]] core::reply handle_create(packet const& p, request_context const& ctx);

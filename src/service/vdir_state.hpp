@@ -8,6 +8,7 @@
 #include "service/session_counters.hpp"
 #include "service/session_quotas.hpp"
 #include "service/session_registry.hpp"
+#include "service/sync_stats.hpp"
 #include "service/upload_hooks.hpp"
 #include "service/vdir_policy.hpp"
 #include "storage/upload_store.hpp"
@@ -68,6 +69,7 @@ struct vdir_state {
   session_registry sessions;
   session_quotas quotas;
   session_counters counters;
+  sync_stats syncs;
   reply_tokens replies;
   upload_hooks hook_points{policy, *store};
   log_fn log;           ///< set at start-up, before serving; may be empty

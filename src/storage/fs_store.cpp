@@ -93,10 +93,23 @@ status fs_store::save(session_record const& record, bool durable) {
   // file's size, whatever was synced; `durable` only moves when the caller has synced.
   stored_metadata const meta{
       record, durable ? record.received : state_of(record.id, entry.get()).durable, boot_id_};
-  return write_metadata(entry.get(), meta, durable);
+  return write_metadata(entry.get(), meta, durable ? meta_sync::now : meta_sync::none);
 }
 
-status fs_store::write_metadata(int entry, stored_metadata const& meta, bool durable) {
+status fs_store::sync_spool() {
+  // One journal commit for every session's bytes and saves, however many there are.
+  if (::syncfs(spool_.get()) != 0) return io_failure("syncfs spool", errno);
+  return {};
+}
+
+status fs_store::save_after_spool_sync(session_record const& record) {
+  unique_fd const entry = open_entry(record.id.to_hex());
+  if (!entry) return io_failure("open spool entry", errno);
+  return write_metadata(entry.get(), stored_metadata{record, record.received, boot_id_},
+                        meta_sync::spool_sync);
+}
+
+status fs_store::write_metadata(int entry, stored_metadata const& meta, meta_sync how) {
   auto state = state_of(meta.record.id, entry);
   std::uint64_t const seq = state.seq + 1;
   std::string const slot = encode_meta_slot(meta, seq);
@@ -107,15 +120,20 @@ status fs_store::write_metadata(int entry, stored_metadata const& meta, bool dur
                              "write metadata")) {
     return ec;  // the other slot still holds the last complete version
   }
-  if (durable) {
+  if (how == meta_sync::now) {
     if (::fdatasync(fd.get()) != 0) return io_failure("fdatasync metadata", errno);
     // meta.json's name in the folder is made durable once; later saves only rewrite it.
     if (!state.folder_synced) {
       if (auto ec = sync_dir(entry, ".")) return ec;
       state.folder_synced = true;
     }
-    state.durable = meta.durable;
   }
+  if (how == meta_sync::spool_sync) {
+    // The entry existed before the data was synced, so that sync_spool() made its
+    // folder and meta.json's name durable too.
+    state.folder_synced = true;
+  }
+  if (how != meta_sync::none) state.durable = meta.durable;
   state.seq = seq;
   remember(meta.record.id, state);
   return {};
@@ -172,7 +190,7 @@ status fs_store::commit(session_record const& record, bool allow_overwrite) {
   crash_point("commit.after_sync");
   stored_metadata meta{record, record.received, boot_id_};
   meta.record.state = session_state::complete;
-  if (auto ec = write_metadata(entry.get(), meta, true)) return ec;
+  if (auto ec = write_metadata(entry.get(), meta, meta_sync::now)) return ec;
   crash_point("commit.after_save");
   // The destination's name is durable now, so the spool's may go. Not synced: if a
   // crash undoes this unlink, recover() repeats it.

@@ -54,6 +54,9 @@ class fs_store final : public upload_store {
   status create(session_record const& record) override;
   status_or<std::unique_ptr<data_writer>> open_data(core::session_id const& id) override;
   status save(session_record const& record, bool durable) override;
+  bool syncs_spool_at_once() const noexcept override { return true; }
+  status sync_spool() override;
+  status save_after_spool_sync(session_record const& record) override;
   status commit(session_record const& record, bool allow_overwrite) override;
   bool deferred_create() const noexcept override { return true; }
   status_or<std::unique_ptr<data_writer>> open_whole(session_record const& record) override;
@@ -83,9 +86,16 @@ class fs_store final : public upload_store {
     bool folder_synced = false;  ///< the folder (so meta.json's name) has been fsynced
   };
 
+  /// How a metadata write is made durable.
+  enum class meta_sync : std::uint8_t {
+    none,        ///< not: meta.durable is what an earlier durable save recorded
+    now,         ///< the file is synced, and the folder once per session
+    spool_sync,  ///< by the next sync_spool(); a finished one made the data durable
+  };
+
   /// Writes `meta` as the next version into the older slot of meta.json in the folder
-  /// `entry`; with `durable` the file is synced, and the folder once per session.
-  [[nodiscard]] status write_metadata(int entry, stored_metadata const& meta, bool durable);
+  /// `entry`, made durable as `how` says.
+  [[nodiscard]] status write_metadata(int entry, stored_metadata const& meta, meta_sync how);
 
   /// The remembered state of `id`, else read from its meta.json (zeros if unreadable).
   [[nodiscard]] meta_state state_of(core::session_id const& id, int entry);

@@ -184,6 +184,24 @@ class upload_store {
   /// survives power loss. Errors: disk_full, storage_failure.
   [[nodiscard]] virtual status save(session_record const& record, bool durable) = 0;
 
+  /// Whether sync_spool() makes every session's bytes and saves durable in one call (the
+  /// periodic sync then covers all due sessions with two calls). Default: no.
+  [[nodiscard]] virtual bool syncs_spool_at_once() const noexcept { return false; }
+
+  /// Makes durable everything written to the spool so far: every data file, every
+  /// metadata save, every name. The filesystem store calls syncfs(2), which also
+  /// flushes every other file of the spool's filesystem. Errors: storage_failure.
+  /// Default: nothing to do.
+  [[nodiscard]] virtual status sync_spool() { return {}; }
+
+  /// Saves the metadata of a session whose data a finished sync_spool() made durable up
+  /// to record.received, claiming that offset, without a sync of its own: the next
+  /// sync_spool() makes the save durable; until then the previous version is the one
+  /// that survives power loss. Errors: as save(). Default: save(record, true).
+  [[nodiscard]] virtual status save_after_spool_sync(session_record const& record) {
+    return save(record, true);
+  }
+
   /// Makes the session's data durable and publishes it at its destination atomically
   /// (refusing to replace an existing file unless `allow_overwrite`), durably. The
   /// folders on the way are walked again without following symlinks (and created when

@@ -97,6 +97,41 @@ TEST_F(admin_test, MetricsShowHookEventsKeptWhileTheReceiverIsDown) {
   EXPECT_EQ(sample(m, "openbits_hook_pre_create_refused_total", up), 0.0) << m;
 }
 
+// Received bytes are synced in the background about sync_interval after they arrived,
+// each session once per batch of new bytes, and /metrics says how long they waited.
+TEST_F(admin_test, MetricsShowBackgroundSyncsOfReceivedBytesAndTheirLag) {
+  auto options = admin_options();
+  options.server.set("sync_interval", 1);
+  ASSERT_TRUE(start_config(options));
+  auto client = connect();
+  auto const a = client.create_session("/up/a.bin");
+  auto const b = client.create_session("/up/b.bin");
+  ASSERT_TRUE(is_fragment_ack(client.send_fragment("/up/a.bin", a, 0, 9, 100, "0123456789"), 10));
+  ASSERT_TRUE(is_fragment_ack(client.send_fragment("/up/b.bin", b, 0, 2, 100, "abc"), 3));
+  std::vector<std::string> const up = {"vdir=\"/up/\""};
+  auto const synced_reaches = [&](double want) {
+    std::string m;
+    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      m = admin_get("/metrics").body;
+      if (sample(m, "openbits_background_syncs_total", up).value_or(0) >= want) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return m;
+  };
+  auto m = synced_reaches(2);
+  EXPECT_EQ(sample(m, "openbits_background_syncs_total", up), 2.0) << m;
+  auto const lag = sample(m, "openbits_sync_lag_seconds", up).value_or(0);
+  EXPECT_GT(lag, 0.0) << m;
+  EXPECT_GE(sample(m, "openbits_sync_lag_max_seconds", up).value_or(0), lag) << m;
+  // Only the session that received more bytes is synced again.
+  ASSERT_TRUE(is_fragment_ack(client.send_fragment("/up/a.bin", a, 10, 19, 100, "abcdefghij"), 20));
+  m = synced_reaches(3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // a pass that syncs nothing
+  m = admin_get("/metrics").body;
+  EXPECT_EQ(sample(m, "openbits_background_syncs_total", up), 3.0) << m;
+}
+
 TEST_F(admin_test, HealthzAndReadyzWhenReady) {
   ASSERT_TRUE(start_config(admin_options()));
   auto const health = admin_get("/healthz");

@@ -104,6 +104,42 @@ TEST_F(RecoverTest, AfterARebootOnlyDurableBytesCountAndTheFileIsCut) {
   EXPECT_EQ(read_file(entry(r.id) / "data"), "0123456789");
 }
 
+// The background sync's batch: one spool sync for the data of every due session, their
+// saves claiming those offsets, a second spool sync. After a reboot each session reports
+// the offset of its batch, and later unsynced saves keep claiming it.
+TEST_F(RecoverTest, AfterARebootASessionReportsTheOffsetItsBatchSyncSaved) {
+  auto a = make_record("a.bin");
+  auto b = make_record("b.bin");
+  for (auto* r : {&a, &b}) {
+    r->total = 100;
+    ASSERT_FALSE(store_->create(*r));
+  }
+  ASSERT_TRUE(store_->syncs_spool_at_once());
+  write(a.id, 0, "0123456789");
+  write(b.id, 0, "abc");
+  ASSERT_FALSE(store_->sync_spool());
+  a.received = 10;
+  b.received = 3;
+  ASSERT_FALSE(store_->save_after_spool_sync(a));
+  ASSERT_FALSE(store_->save_after_spool_sync(b));
+  ASSERT_FALSE(store_->sync_spool());
+  write(a.id, 10, "xyz");  // received after the batch, saved without a sync
+  a.received = 13;
+  ASSERT_FALSE(store_->save(a, false));
+  EXPECT_EQ(stored(a.id)->durable, 10U);
+  EXPECT_EQ(stored(b.id)->durable, 3U);
+  set_boot_id(a.id, "00000000-0000-0000-0000-000000000000");
+  set_boot_id(b.id, "00000000-0000-0000-0000-000000000000");
+  auto report = restart();
+  ASSERT_EQ(report.sessions.size(), 2U);
+  std::sort(report.sessions.begin(), report.sessions.end(),
+            [](auto const& x, auto const& y) { return x.destination < y.destination; });
+  EXPECT_EQ(report.sessions[0].received, 10U);
+  EXPECT_EQ(report.sessions[1].received, 3U);
+  EXPECT_EQ(read_file(entry(a.id) / "data"), "0123456789");
+  EXPECT_EQ(read_file(entry(b.id) / "data"), "abc");
+}
+
 TEST_F(RecoverTest, ATornMetadataSaveFallsBackToThePreviousVersion) {
   // Versions: 1 (create) in the first slot, 2 (durable, 10 bytes) in the second,
   // 3 (15 bytes, not synced) in the first again; then version 3 is damaged, as a power
