@@ -147,7 +147,7 @@ admin_page admin_site::metrics() {
   counted("openbits_sessions_evicted_total", "Idle sessions evicted to admit a new one",
           &session_counts::evicted);
   auto const lag = [&](char const* name, char const* help, MetricType type, auto member) {
-    families.push_back(per_vdir(name, help, type, vdirs_, [member](auto& v) {
+    families.push_back(per_vdir(name, help, type, vdirs, [member](auto& v) {
       return opt(static_cast<double>(v.vdir->sync_lags().*member));
     }));
   };
