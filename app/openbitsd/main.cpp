@@ -138,6 +138,10 @@ bool build_hooks(config::vdir_config const& v, std::string const& spool, service
   auto root = std::filesystem::absolute(v.root, ec).lexically_normal().string();
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   out.root = root;
+  if (v.storage == settings::storage_kind::s3) {
+    out.bucket = v.s3_bucket;
+    out.key_prefix = v.s3_prefix;
+  }
   out.failure = v.hook_failure == settings::hook_failure::allow ? hooks::failure_mode::allow
                                                                 : hooks::failure_mode::refuse;
   auto const timeout = std::chrono::duration_cast<std::chrono::milliseconds>(v.hook_timeout);

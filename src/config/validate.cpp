@@ -171,6 +171,11 @@ void check_storage(vdir_config const& v, std::string const& prefix, checker& c) 
     c.fail(prefix + ".s3_prefix", "must be empty or end with '/' (and not start with one)");
   }
   if (v.s3_region.empty()) c.fail(prefix + ".s3_region", "must not be empty");
+  if (v.checksum_xattr) {
+    c.fail(prefix + ".checksum_xattr",
+           "objects have no extended attributes: not with storage = \"s3\" (hooks get the "
+           "SHA-256 in their post-commit event)");
+  }
 }
 
 void check_vdir(vdir_config const& v, std::string const& prefix, checker& c) {

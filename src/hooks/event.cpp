@@ -113,7 +113,11 @@ std::string to_json(event const& e) {
   j["time"] = rfc3339(e.time);
   j["vdir"] = e.vdir;
   j["url_path"] = encode_url_path(e.url_path);
-  j["file_path"] = e.file_path;
+  // An object store's destination is a bucket and key: no local path names it.
+  bool const object = !e.bucket.empty();
+  j["file_path"] = object ? json(nullptr) : json(e.file_path);
+  j["bucket"] = object ? json(e.bucket) : json(nullptr);
+  j["key"] = object ? json(e.key) : json(nullptr);
   j["size"] = or_null(e.size);
   j["declared_size"] = or_null(e.declared_size);
   j["sha256"] = e.sha256 ? json(e.sha256->hex()) : json(nullptr);
@@ -143,7 +147,12 @@ std::optional<event> event_from_json(std::string_view text) {
     auto const path = core::decode_target_path(j.at("url_path").get<std::string>());
     if (!path) return std::nullopt;
     e.url_path = *path;
-    e.file_path = j.at("file_path").get<std::string>();
+    if (!j.at("file_path").is_null()) e.file_path = j.at("file_path").get<std::string>();
+    // Events recorded before the object-store fields existed have neither.
+    if (j.contains("bucket") && !j.at("bucket").is_null()) {
+      e.bucket = j.at("bucket").get<std::string>();
+      e.key = j.at("key").get<std::string>();
+    }
     if (!j.at("size").is_null()) e.size = j.at("size").get<std::uint64_t>();
     if (!j.at("declared_size").is_null()) {
       e.declared_size = j.at("declared_size").get<std::uint64_t>();

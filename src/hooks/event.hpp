@@ -14,7 +14,10 @@
 //   "url_path"        the destination's URL path, percent-encoded ("/up/a%20b.bin")
 //   "file_path"       where the file is published (post-commit) or would be, as an
 //                     absolute path; bytes of a name that are not UTF-8 appear as
-//                     U+FFFD here, url_path has them exactly
+//                     U+FFFD here, url_path has them exactly. null on an object store
+//   "bucket"          object store (storage = "s3"): the bucket; null on a file system
+//   "key"             object store: the object's key (s3_prefix + the destination),
+//                     U+FFFD for bytes that are not UTF-8; null on a file system
 //   "size"            post-commit: bytes of the file; post-cancel, -expire, -evict: bytes
 //                     received so far; pre-create: null
 //   "declared_size"   pre-create: the size the client announced, or null (Windows BITS
@@ -60,7 +63,9 @@ struct event {
   std::int64_t time = 0;  ///< when it happened
   std::string vdir;       ///< URL prefix, "/up/"
   std::string url_path;   ///< decoded URL path of the destination, "/up/a b.bin"
-  std::string file_path;  ///< absolute file-system path of the destination
+  std::string file_path;  ///< absolute file-system path of the destination; "" on S3
+  std::string bucket;     ///< bucket of the destination on an object store, else ""
+  std::string key;        ///< object key of the destination on an object store, else ""
   std::optional<std::uint64_t> size;
   std::optional<std::uint64_t> declared_size;
   std::optional<sha256_digest> sha256;

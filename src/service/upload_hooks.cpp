@@ -54,7 +54,7 @@ std::optional<pre_create_call> upload_hooks::pre_create(std::string const& desti
   e.time = now;
   e.vdir = policy_.get().url;
   e.url_path = policy_.get().url + destination;
-  e.file_path = setup_.root + "/" + destination;
+  place(e, destination);
   e.principal = std::string(principal);
   e.client_address = std::string(address_of(remote));
   return pre_create_call{setup_.hook, std::move(e), setup_.failure};
@@ -104,6 +104,9 @@ void upload_hooks::recovered(session& s) const {
     if (stream && stream->size() == rec.received) s.digest = *stream;
     return;
   }
+  // On an object store the bytes received are parts in the bucket, readable only once
+  // the upload completes: the digest is read back from the object at commit.
+  if (!setup_.bucket.empty()) return;
   auto const path = store_.spool_file_path(rec.id, storage::spool_file::request);
   int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
@@ -196,13 +199,22 @@ hooks::event upload_hooks::event_of(session const& s, hooks::event_type type,
   e.time = now;
   e.vdir = policy_.get().url;
   e.url_path = policy_.get().url + rec.destination;
-  e.file_path = setup_.root + "/" + rec.destination;
+  place(e, rec.destination);
   e.declared_size = rec.total;
   e.principal = rec.principal;
   e.client_address = rec.client_address;
   e.session_id = rec.id;
   e.created = rec.created;
   return e;
+}
+
+void upload_hooks::place(hooks::event& e, std::string const& destination) const {
+  if (setup_.bucket.empty()) {
+    e.file_path = setup_.root + "/" + destination;
+  } else {
+    e.bucket = setup_.bucket;
+    e.key = setup_.key_prefix + destination;
+  }
 }
 
 }  // namespace bits::service

@@ -33,8 +33,12 @@ struct hook_setup {
   hooks::failure_mode failure = hooks::failure_mode::refuse;
   /// Where post-* events are recorded and delivered from; null without a hook.
   std::shared_ptr<hooks::outbox> outbox;
-  /// Absolute path of the directory's root, for the events' file_path.
+  /// Absolute path of the directory's root, for the events' file_path (file system).
   std::string root;
+  /// storage = "s3": the bucket and key prefix naming a destination in the events
+  /// instead of a file_path (the root is then only the node's working folder).
+  std::string bucket;
+  std::string key_prefix;
 };
 
 /// Counters of pre-create calls and post-* events, for metrics (the outbox's delivery
@@ -101,7 +105,8 @@ class upload_hooks {
 
   /// A session found at start-up: its digest continued from the saved state, reading
   /// back what arrived after it (a complete session's from the state saved at commit).
-  /// Blocks on disk I/O. A failure leaves the digest unknown (logged).
+  /// Blocks on disk I/O. A failure leaves the digest unknown (logged). On an object
+  /// store a receiving session's digest stays unknown: it is read back at commit.
   void recovered(session& s) const;
 
   // ---- events ----------------------------------------------------------------------
@@ -123,6 +128,8 @@ class upload_hooks {
  private:
   [[nodiscard]] hooks::event event_of(session const& s, hooks::event_type type,
                                       std::int64_t now) const;
+  /// Sets where `destination` is published: file_path, or bucket and key.
+  void place(hooks::event& e, std::string const& destination) const;
   /// The digest of the committed file of `s`, read back when the stream does not cover it.
   [[nodiscard]] std::optional<hooks::sha256_digest> final_digest(session& s) const;
   void warn(std::string const& line) const;

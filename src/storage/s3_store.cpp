@@ -576,6 +576,8 @@ status_or<recovery_report> s3_store::recover() {
   // previous run left are partial parts nobody will complete.
   std::vector<std::string> names;
   if (auto ec = list_names(buffer_dir_.get(), names)) return ec;
+  // The hooks' outbox shares the folder: its pending events outlive a restart.
+  std::erase(names, std::string{spool_hooks_dir});
   recovery_report report;
   for (auto const& n : names) {
     if (::unlinkat(buffer_dir_.get(), n.c_str(), 0) == 0) {

@@ -292,6 +292,15 @@ INSTANTIATE_TEST_SUITE_P(
         rule_case{"HostIdUrl",
                   [](auto& c) { c.vdirs[0].host_id = "http://node1/"; },
                   {"c.toml: vdir[1].host_id: " + host_msg + " (is \"http://node1/\")"}},
+        rule_case{"ChecksumXattrOnS3",
+                  [](auto& c) {
+                    c.vdirs[0].storage = settings::storage_kind::s3;
+                    c.vdirs[0].s3_endpoint = "http://127.0.0.1:7480";
+                    c.vdirs[0].s3_bucket = "b";
+                    c.vdirs[0].checksum_xattr = true;
+                  },
+                  {"c.toml: vdir[1].checksum_xattr: objects have no extended attributes: not "
+                   "with storage = \"s3\" (hooks get the SHA-256 in their post-commit event)"}},
         rule_case{"SecondVdirIndexed",
                   [](auto& c) {
                     c.vdirs.push_back(c.vdirs[0]);

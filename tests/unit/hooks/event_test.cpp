@@ -39,7 +39,7 @@ event commit_event() {
 
 TEST(Event, JsonHasEveryFieldWithItsType) {
   json const j = json::parse(to_json(commit_event()));
-  EXPECT_EQ(j.size(), 15U);
+  EXPECT_EQ(j.size(), 17U);
   EXPECT_EQ(j["version"], 1);
   EXPECT_EQ(j["id"].get<std::string>().size(), 32U);
   EXPECT_EQ(j["type"], "post-commit");
@@ -47,6 +47,8 @@ TEST(Event, JsonHasEveryFieldWithItsType) {
   EXPECT_EQ(j["vdir"], "/up/");
   EXPECT_EQ(j["url_path"], "/up/dumps/a%20b%231.dmp");
   EXPECT_EQ(j["file_path"], "/srv/uploads/dumps/a b#1.dmp");
+  EXPECT_TRUE(j["bucket"].is_null());
+  EXPECT_TRUE(j["key"].is_null());
   EXPECT_EQ(j["size"], 12345);
   EXPECT_EQ(j["declared_size"], 12345);
   EXPECT_EQ(j["sha256"], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -89,6 +91,22 @@ TEST(Event, ParsesBackToTheSameValues) {
   EXPECT_EQ(back->committed, e.committed);
   EXPECT_FALSE(event_from_json("{}"));
   EXPECT_FALSE(event_from_json("not json"));
+}
+
+TEST(Event, ObjectStoreDestinationIsABucketAndKeyWithoutFilePath) {
+  auto e = commit_event();
+  e.file_path.clear();
+  e.bucket = "uploads";
+  e.key = "up/dumps/a b#1.dmp";
+  json const j = json::parse(to_json(e));
+  EXPECT_TRUE(j["file_path"].is_null());
+  EXPECT_EQ(j["bucket"], "uploads");
+  EXPECT_EQ(j["key"], "up/dumps/a b#1.dmp");
+  auto const back = event_from_json(to_json(e));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->file_path, "");
+  EXPECT_EQ(back->bucket, e.bucket);
+  EXPECT_EQ(back->key, e.key);
 }
 
 TEST(Event, NamesThatAreNotUtf8StayExactInUrlPathAndValidInJson) {
